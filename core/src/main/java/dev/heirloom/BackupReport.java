@@ -1,0 +1,35 @@
+package dev.heirloom;
+
+import dev.heirloom.engine.RunStats;
+import dev.heirloom.engine.TargetResult;
+import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.source.SourceProblem;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a backup run did.
+ *
+ * @param snapshotId   id of the snapshot written to every target that succeeded
+ * @param started      start time
+ * @param finished     end time
+ * @param stats        source-side figures
+ * @param targets      per-target outcome
+ * @param problems     files and folders skipped (at most 10,000 listed)
+ * @param problemCount all of them
+ * @param compliance   the policy checked after the run
+ */
+public record BackupReport(String snapshotId, Instant started, Instant finished, RunStats stats,
+                           List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
+                           ComplianceReport compliance) {
+    public BackupReport {
+        targets = List.copyOf(targets);
+        problems = List.copyOf(problems);
+    }
+
+    /** True when every target got its snapshot and no source file was skipped. */
+    public boolean succeeded() {
+        return problemCount == 0 && targets.stream().allMatch(TargetResult::succeeded);
+    }
+}

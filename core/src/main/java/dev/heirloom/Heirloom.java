@@ -1,0 +1,362 @@
+package dev.heirloom;
+
+import dev.heirloom.engine.BackupEngine;
+import dev.heirloom.engine.ProgressListener;
+import dev.heirloom.engine.TargetResult;
+import dev.heirloom.plan.CopyPlan;
+import dev.heirloom.plan.TargetPlan;
+import dev.heirloom.policy.ComplianceChecker;
+import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Placement;
+import dev.heirloom.policy.Policy;
+import dev.heirloom.policy.Site;
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.restore.RestoreReport;
+import dev.heirloom.restore.Restorer;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.source.SourceSpec;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.target.RetryPolicy;
+import dev.heirloom.target.TargetDecorators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A configured backup: one source, its targets and a policy. Opens targets when first needed and
+ * keeps them open until {@link #close()}. A target that cannot be opened fails alone: the others
+ * still run. Methods are not meant to run concurrently on one instance.
+ *
+ * <pre>{@code
+ * try (Heirloom h = Heirloom.builder()
+ *         .source(Path.of("/home/ann/Pictures"), MediaFilter.photosAndVideos())
+ *         .target("usb", URI.create("file:///media/usb/heirloom"), Medium.EXTERNAL_DISK, Site.ONSITE)
+ *         .policy(Policy.threeTwoOne())
+ *         .build()) {
+ *     BackupReport report = h.backup(ProgressListener.NONE);
+ * }
+ * }</pre>
+ */
+public final class Heirloom implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Heirloom.class);
+
+    private final SourceSpec source;
+    private final List<TargetSpec> targets;
+    private final Policy policy;
+    private final ProviderRegistry registry;
+    private final RetryPolicy retryPolicy;
+    private final int threads;
+    private final long smallFileLimit;
+    private final Clock clock;
+    private final String host;
+    private final Map<String, Repository> open = new LinkedHashMap<>();
+
+    private Heirloom(Builder b) {
+        this.source = b.source;
+        this.targets = List.copyOf(b.targets.values());
+        this.policy = b.policy;
+        this.registry = b.registry != null ? b.registry : ProviderRegistry.load();
+        this.retryPolicy = b.retryPolicy;
+        this.threads = b.threads;
+        this.smallFileLimit = b.smallFileLimit;
+        this.clock = b.clock;
+        this.host = b.host != null ? b.host : localHost();
+        for (TargetSpec t : targets) {
+            registry.provider(t.uri().getScheme());
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public SourceSpec source() {
+        return source;
+    }
+
+    public List<TargetSpec> targets() {
+        return targets;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Why the configured targets can never meet the policy; empty when they can. */
+    public List<String> whyPolicyUnreachable() {
+        List<Placement> places = new ArrayList<>();
+        places.add(sourcePlacement());
+        targets.forEach(t -> places.add(t.placement()));
+        return policy.whyUnreachable(places);
+    }
+
+    /** Backs up without progress reporting. */
+    public BackupReport backup() {
+        return backup(ProgressListener.NONE);
+    }
+
+    /**
+     * Backs the source up to every target. Targets that cannot be opened or fail midway get no
+     * snapshot and are named in the report; the others complete.
+     */
+    public BackupReport backup(ProgressListener listener) {
+        List<String> unreachable = whyPolicyUnreachable();
+        if (!unreachable.isEmpty()) {
+            LOG.warn("policy {} cannot be met by the configured targets: {}", policy, unreachable);
+        }
+        List<BackupEngine.Destination> destinations = new ArrayList<>();
+        Map<String, String> openErrors = new LinkedHashMap<>();
+        for (TargetSpec t : targets) {
+            try {
+                Repository repo = repository(t.name());
+                repo.initialize(clock);
+                destinations.add(new BackupEngine.Destination(t.name(), repo));
+            } catch (StorageException e) {
+                LOG.error("target {} is unavailable: {}", t.name(), e.getMessage());
+                listener.targetFailed(t.name(), e);
+                openErrors.put(t.name(), e.getMessage());
+            }
+        }
+        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(false), listener).run();
+        List<TargetResult> results = mergeResults(result.targets(), openErrors);
+        ComplianceReport compliance = compliance();
+        return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
+                result.problems(), result.problemCount(), compliance);
+    }
+
+    /** Works out what a backup would copy, reading new files to hash them but writing nothing. */
+    public CopyPlan plan() {
+        List<BackupEngine.Destination> destinations = new ArrayList<>();
+        Map<String, String> openErrors = new LinkedHashMap<>();
+        for (TargetSpec t : targets) {
+            try {
+                Repository repo = repository(t.name());
+                repo.config();
+                destinations.add(new BackupEngine.Destination(t.name(), repo));
+            } catch (StorageException e) {
+                openErrors.put(t.name(), e.getMessage());
+            }
+        }
+        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(true), ProgressListener.NONE).run();
+        List<TargetPlan> plans = new ArrayList<>();
+        for (TargetResult r : mergeResults(result.targets(), openErrors)) {
+            plans.add(new TargetPlan(r.name(), r.objectsWritten(), r.bytesWritten(), r.objectsPresent(), r.treesWritten(),
+                    r.error()));
+        }
+        return new CopyPlan(policy.toString(), whyPolicyUnreachable(), result.stats().files(), result.stats().bytes(),
+                result.stats().filesRead(), plans);
+    }
+
+    /** Checks the policy against what the targets' latest snapshots hold. */
+    public ComplianceReport compliance() {
+        return status().compliance();
+    }
+
+    /** Each target's latest snapshot and the compliance of the newest one. */
+    public StatusReport status() {
+        List<TargetStatus> statuses = new ArrayList<>();
+        List<ComplianceChecker.Holder> holders = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
+        for (TargetSpec t : targets) {
+            try {
+                Repository repo = repository(t.name());
+                Optional<Snapshot> latest = repo.latest(source.label());
+                statuses.add(new TargetStatus(t, latest, Optional.empty()));
+                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null)));
+            } catch (StorageException e) {
+                statuses.add(new TargetStatus(t, Optional.empty(), Optional.of(e.getMessage())));
+                unavailable.add(t.name());
+            }
+        }
+        ComplianceReport compliance = ComplianceChecker.check(policy, sourcePlacement(), holders, unavailable,
+                targets.stream().map(TargetSpec::placement).toList());
+        return new StatusReport(statuses, compliance);
+    }
+
+    /** Snapshots on a target, oldest first (all sources). */
+    public List<Snapshot> snapshots(String target) {
+        return repository(target).snapshots();
+    }
+
+    /**
+     * Restores a snapshot of this source from a target.
+     *
+     * @param snapshotId a snapshot id or a unique prefix of one; empty for the latest
+     */
+    public RestoreReport restore(String target, Optional<String> snapshotId, RestoreOptions options) {
+        Repository repo = repository(target);
+        Snapshot snapshot = snapshotId.isPresent() ? repo.snapshot(snapshotId.get())
+                : repo.latest(source.label()).orElseThrow(() -> new StorageException(
+                        "target " + target + " holds no snapshot of " + source.label()));
+        return new Restorer(repo, options).restore(snapshot);
+    }
+
+    /** The repository on a target, opening the target on first use. */
+    public synchronized Repository repository(String target) {
+        Repository repo = open.get(target);
+        if (repo != null) {
+            return repo;
+        }
+        TargetSpec spec = targets.stream().filter(t -> t.name().equals(target)).findFirst()
+                .orElseThrow(() -> new InvalidConfigException("no target named '" + target + "'; configured: "
+                        + targets.stream().map(TargetSpec::name).toList()));
+        StorageTarget raw = registry.open(new TargetConfig(spec.uri(), spec.options()));
+        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name()));
+        open.put(target, repo);
+        return repo;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Map.Entry<String, Repository> e : open.entrySet()) {
+            try {
+                e.getValue().target().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("closing target {} failed: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        open.clear();
+    }
+
+    private Placement sourcePlacement() {
+        return new Placement("source", source.medium(), source.site());
+    }
+
+    private BackupEngine.Options engineOptions(boolean dryRun) {
+        return new BackupEngine.Options(threads, smallFileLimit, dryRun, host, clock);
+    }
+
+    private List<TargetResult> mergeResults(List<TargetResult> ran, Map<String, String> openErrors) {
+        List<TargetResult> all = new ArrayList<>();
+        for (TargetSpec t : targets) {
+            if (openErrors.containsKey(t.name())) {
+                all.add(new TargetResult(t.name(), Optional.empty(), 0, 0, 0, 0, Optional.of(openErrors.get(t.name()))));
+            } else {
+                ran.stream().filter(r -> r.name().equals(t.name())).findFirst().ifPresent(all::add);
+            }
+        }
+        return all;
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    /** Configures a {@link Heirloom}. A source and at least one target are required. */
+    public static final class Builder {
+        private SourceSpec source;
+        private final Map<String, TargetSpec> targets = new LinkedHashMap<>();
+        private Policy policy = Policy.threeTwoOne();
+        private ProviderRegistry registry;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        private long smallFileLimit = 16L << 20;
+        private Clock clock = Clock.systemUTC();
+        private String host;
+
+        private Builder() {
+        }
+
+        /** The source folder on an internal disk at home, with a filter. */
+        public Builder source(Path root, MediaFilter filter) {
+            return source(new SourceSpec(root, filter, Medium.INTERNAL_DISK, Site.ONSITE, null, false));
+        }
+
+        public Builder source(SourceSpec spec) {
+            this.source = Objects.requireNonNull(spec, "spec");
+            return this;
+        }
+
+        /** Adds a target without options. */
+        public Builder target(String name, URI uri, Medium medium, Site site) {
+            return target(new TargetSpec(name, uri, medium, site, Map.of()));
+        }
+
+        public Builder target(TargetSpec spec) {
+            if (targets.putIfAbsent(spec.name(), spec) != null) {
+                throw new InvalidConfigException("two targets named '" + spec.name() + "'");
+            }
+            return this;
+        }
+
+        /** The policy to check; default 3-2-1. */
+        public Builder policy(Policy value) {
+            this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /** Providers to use; default: those found by {@link java.util.ServiceLoader}. */
+        public Builder registry(ProviderRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** Retries of transient target errors; default {@link RetryPolicy#defaults()}. */
+        public Builder retryPolicy(RetryPolicy value) {
+            this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            return this;
+        }
+
+        /** Files processed at once; default max(4, processors). */
+        public Builder threads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+            this.threads = value;
+            return this;
+        }
+
+        /** Files up to this size are read once into memory and fed to every target; default 16 MiB. */
+        public Builder smallFileLimit(long bytes) {
+            this.smallFileLimit = bytes;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Host name recorded in snapshots; default the local host name. */
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        /**
+         * @throws InvalidConfigException when no source or target is set, or a target's scheme has
+         *                                no provider
+         */
+        public Heirloom build() {
+            if (source == null) {
+                throw new InvalidConfigException("no source folder configured");
+            }
+            if (targets.isEmpty()) {
+                throw new InvalidConfigException("no target configured");
+            }
+            return new Heirloom(this);
+        }
+    }
+}

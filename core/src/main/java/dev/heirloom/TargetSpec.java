@@ -1,0 +1,51 @@
+package dev.heirloom;
+
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Placement;
+import dev.heirloom.policy.Site;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A configured target. Medium and site are the user's statement, never guessed from the URI.
+ * {@link #toString()} omits option values, which may be secrets.
+ *
+ * @param name    short unique name ({@code usb}, {@code cloud}): letters, digits, {@code . _ -}
+ * @param uri     where the repository lives, e.g. {@code file:///media/usb/heirloom}
+ * @param medium  kind of medium
+ * @param site    onsite or offsite
+ * @param options provider options
+ */
+public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<String, String> options) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    public TargetSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(medium, "medium");
+        Objects.requireNonNull(site, "site");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("target name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (uri.getScheme() == null) {
+            throw new IllegalArgumentException("target " + name + ": URI has no scheme: " + uri);
+        }
+        if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+            throw new IllegalArgumentException("target " + name + ": put passwords in options, not in the URI");
+        }
+        options = Map.copyOf(options);
+    }
+
+    public Placement placement() {
+        return new Placement(name, medium, site);
+    }
+
+    @Override
+    public String toString() {
+        return "TargetSpec[name=" + name + ", uri=" + uri + ", medium=" + medium.label() + ", site=" + site.label()
+                + ", options=" + new java.util.TreeSet<>(options.keySet()) + "]";
+    }
+}

@@ -1,0 +1,528 @@
+package dev.heirloom.engine;
+
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.repo.CanonicalJson;
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repo.Tree;
+import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.source.SourceEntry;
+import dev.heirloom.source.SourceLister;
+import dev.heirloom.source.SourceProblem;
+import dev.heirloom.source.SourceSpec;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one backup (or, in a dry run, works out what a backup would copy) of a source to several
+ * repositories.
+ *
+ * <p>The source is walked one folder at a time. A file whose size, mtime and file key match the
+ * reference snapshot (the newest of the targets' latest snapshots of this source) keeps its hash
+ * and is not read. Any other file is read and hashed; files up to {@link Options#smallFileLimit()}
+ * are read once into memory and fed to every target from there, larger ones are streamed (hashed
+ * first, then read again by each target that lacks them). A file is stored on a target only when
+ * that target's latest snapshot does not hold the same content at the same path and the object
+ * is not already there. Folders become trees once their children are done; a folder whose tree
+ * hash equals the one in a target's latest snapshot costs nothing on that target. Each target gets
+ * its snapshot only when every object and tree it names is stored there; a failing target is
+ * dropped for the rest of the run and the others go on.
+ */
+public final class BackupEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupEngine.class);
+    private static final int MAX_ATTEMPTS_PER_FILE = 3;
+    private static final int MAX_LISTED_PROBLEMS = 10_000;
+
+    /**
+     * How a run behaves.
+     *
+     * @param threads         files processed at once
+     * @param smallFileLimit  files up to this size are read once into memory
+     * @param dryRun          compute what would be copied, write nothing
+     * @param host            host name recorded in snapshots
+     * @param clock           time source for snapshots
+     */
+    public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock) {
+        public Options {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
+
+    /**
+     * A repository to back up to.
+     *
+     * @param name       target name
+     * @param repository the opened repository (initialised unless this is a dry run)
+     */
+    public record Destination(String name, Repository repository) {
+    }
+
+    /**
+     * The result of a run.
+     *
+     * @param snapshotId   id shared by the snapshots written on every target
+     * @param started      when the run started
+     * @param finished     when it ended
+     * @param stats        source-side figures
+     * @param targets      per-target outcome, in the order given
+     * @param problems     source problems (at most 10,000 listed)
+     * @param problemCount all source problems
+     */
+    public record Result(String snapshotId, Instant started, Instant finished, RunStats stats,
+                         List<TargetResult> targets, List<SourceProblem> problems, long problemCount) {
+    }
+
+    private final SourceSpec source;
+    private final List<Lane> lanes;
+    private final Options options;
+    private final ProgressListener listener;
+    private final MediaFilter.Compiled filter;
+    private final SourceLister lister;
+    private final Set<ChecksumAlgorithm> extraChecksums;
+    private final List<SourceProblem> problems = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong problemCount = new AtomicLong();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong filesRead = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong unchanged = new AtomicLong();
+    private Lane reference;
+
+    public BackupEngine(SourceSpec source, List<Destination> destinations, Options options, ProgressListener listener) {
+        this.source = source;
+        this.options = options;
+        this.listener = listener;
+        this.filter = source.filter().compile();
+        this.lister = new SourceLister(source.followLinks(), this::problem);
+        this.lanes = destinations.stream().map(Lane::new).toList();
+        Set<ChecksumAlgorithm> extra = EnumSet.noneOf(ChecksumAlgorithm.class);
+        for (Lane lane : lanes) {
+            extra.addAll(lane.repo.target().capabilities().serverChecksums());
+        }
+        extra.remove(ChecksumAlgorithm.SHA256);
+        this.extraChecksums = extra;
+    }
+
+    /** Runs the backup; returns when every target has its snapshot or has failed. */
+    public Result run() {
+        Instant started = options.clock().instant();
+        String snapshotId = String.format("%016x", new SecureRandom().nextLong());
+        for (Lane lane : lanes) {
+            try {
+                lane.parent = lane.repo.latest(source.label()).orElse(null);
+            } catch (StorageException e) {
+                lane.fail(e);
+            }
+            if (lane.alive() && lane.parent != null
+                    && (reference == null || lane.parent.time().isAfter(reference.parent.time()))) {
+                reference = lane;
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "heirloom-backup");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(options.threads() * 2);
+        DirResult root;
+        try {
+            String[] laneRoots = new String[lanes.size()];
+            for (int i = 0; i < lanes.size(); i++) {
+                laneRoots[i] = lanes.get(i).parent == null ? null : lanes.get(i).parent.root();
+            }
+            String refRoot = reference == null ? null : reference.parent.root();
+            if (!Files.isDirectory(source.root())) {
+                throw new StorageException("the source folder " + source.root() + " does not exist or is not a folder");
+            }
+            root = walk(source.root(), "", refRoot, laneRoots, pool, inFlight, true).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            pool.shutdownNow();
+        }
+        List<TargetResult> results = new ArrayList<>();
+        for (Lane lane : lanes) {
+            Snapshot written = null;
+            if (lane.alive() && !options.dryRun()) {
+                Snapshot snapshot = new Snapshot(Snapshot.VERSION, snapshotId, started, options.host(), source.label(),
+                        root.hash, root.files, root.bytes, lane.parent == null ? null : lane.parent.id());
+                try {
+                    lane.repo.putSnapshot(snapshot);
+                    written = snapshot;
+                } catch (StorageException e) {
+                    lane.fail(e);
+                }
+            }
+            results.add(new TargetResult(lane.name, Optional.ofNullable(written), lane.objectsWritten.get(),
+                    lane.bytesWritten.get(), lane.objectsPresent.get(), lane.treesWritten.get(),
+                    Optional.ofNullable(lane.failure.get()).map(BackupEngine::describe)));
+        }
+        RunStats stats = new RunStats(files.get(), bytes.get(), filesRead.get(), bytesRead.get(), unchanged.get());
+        return new Result(snapshotId, started, options.clock().instant(), stats, results, List.copyOf(problems),
+                problemCount.get());
+    }
+
+    private record DirResult(String hash, long files, long bytes) {
+    }
+
+    private CompletableFuture<DirResult> walk(Path dir, String rel, String refHash,
+                                              String[] laneHashes, ExecutorService pool, Semaphore inFlight,
+                                              boolean isRoot) {
+        Tree refTree = refHash == null ? null : loadTree(reference, refHash);
+        Tree[] laneTrees = new Tree[lanes.size()];
+        for (int i = 0; i < lanes.size(); i++) {
+            String h = laneHashes[i];
+            laneTrees[i] = h == null ? null : h.equals(refHash) ? refTree : loadTree(lanes.get(i), h);
+        }
+        List<CompletableFuture<Child>> children = new ArrayList<>();
+        for (SourceEntry e : lister.list(dir)) {
+            String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
+            TreeEntry refEntry = refTree == null ? null : refTree.entry(e.name()).orElse(null);
+            TreeEntry[] laneEntries = new TreeEntry[lanes.size()];
+            for (int i = 0; i < lanes.size(); i++) {
+                laneEntries[i] = laneTrees[i] == null ? null : laneTrees[i].entry(e.name()).orElse(null);
+            }
+            if (e.dir()) {
+                if (filter.excludesDir(childRel)) {
+                    continue;
+                }
+                String[] sub = new String[lanes.size()];
+                for (int i = 0; i < lanes.size(); i++) {
+                    sub[i] = laneEntries[i] != null && laneEntries[i].isDir() ? laneEntries[i].tree() : null;
+                }
+                String refSub = refEntry != null && refEntry.isDir() ? refEntry.tree() : null;
+                children.add(walk(e.path(), childRel, refSub, sub, pool, inFlight, false)
+                        .thenApply(r -> r == null ? null : new Child(TreeEntry.dir(e.name(), e.mtime(), r.hash), r.files, r.bytes)));
+            } else {
+                Optional<String> media = filter.mediaTypeOf(childRel);
+                if (media.isEmpty()) {
+                    continue;
+                }
+                files.incrementAndGet();
+                bytes.addAndGet(e.size());
+                listener.fileFound(childRel, e.size());
+                inFlight.acquireUninterruptibly();
+                CompletableFuture<Child> f;
+                try {
+                    f = CompletableFuture.supplyAsync(() -> {
+                        TreeEntry entry = backupFile(e, childRel, media.get(), refEntry, laneEntries);
+                        return entry == null ? null : new Child(entry, 1, entry.size());
+                    }, pool);
+                } catch (RuntimeException ex) {
+                    inFlight.release();
+                    throw ex;
+                }
+                children.add(f.whenComplete((r, ex) -> inFlight.release()));
+            }
+        }
+        return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new))
+                .thenApplyAsync(v -> finishDir(children, laneHashes, isRoot), pool);
+    }
+
+    /** A finished child of a folder with the files and bytes under it. */
+    private record Child(TreeEntry entry, long files, long bytes) {
+    }
+
+    private DirResult finishDir(List<CompletableFuture<Child>> children, String[] laneHashes, boolean isRoot) {
+        List<TreeEntry> entries = new ArrayList<>(children.size());
+        long fileCount = 0;
+        long byteCount = 0;
+        for (CompletableFuture<Child> c : children) {
+            Child child = c.join();
+            if (child != null) {
+                entries.add(child.entry);
+                fileCount += child.files;
+                byteCount += child.bytes;
+            }
+        }
+        if (entries.isEmpty() && !isRoot) {
+            return null;
+        }
+        byte[] canonical = CanonicalJson.write(Tree.of(entries));
+        String hash = MultiDigest.sha256Hex(canonical);
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            if (!lane.alive() || hash.equals(laneHashes[i])) {
+                continue;
+            }
+            try {
+                if (options.dryRun()) {
+                    if (!lane.repo.hasTree(hash)) {
+                        lane.treesWritten.incrementAndGet();
+                    }
+                } else if (lane.repo.putTree(hash, canonical)) {
+                    lane.treesWritten.incrementAndGet();
+                }
+            } catch (StorageException e) {
+                lane.fail(e);
+            }
+        }
+        return new DirResult(hash, fileCount, byteCount);
+    }
+
+    private TreeEntry backupFile(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
+        boolean trustRef = ref != null && ref.isFile() && ref.size() == file.size() && ref.mtime().equals(file.mtime())
+                && (ref.fileKey() == null || file.fileKey() == null || ref.fileKey().equals(file.fileKey()));
+        SourceEntry current = file;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS_PER_FILE; attempt++) {
+            String hash;
+            Checksums sums;
+            byte[] data = null;
+            try {
+                if (trustRef) {
+                    hash = ref.content();
+                    sums = Checksums.sha256(hash);
+                } else {
+                    Hashed h = hash(current);
+                    if (h == null) {
+                        current = restat(current);
+                        continue;
+                    }
+                    hash = h.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+                    sums = h.sums;
+                    data = h.data;
+                }
+            } catch (NoSuchFileException e) {
+                problem(new SourceProblem(file.path(), "vanished while backing up"));
+                return null;
+            } catch (IOException | SecurityException e) {
+                problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
+                return null;
+            }
+            ContentSource content = data != null ? ContentSource.ofBytes(data) : ContentSource.ofFile(current.path(), current.size());
+            boolean mismatch = false;
+            for (int i = 0; i < lanes.size(); i++) {
+                Lane lane = lanes.get(i);
+                TreeEntry held = laneEntries[i];
+                if (!lane.alive() || (held != null && held.isFile() && hash.equals(held.content()))) {
+                    continue;
+                }
+                try {
+                    ensureObject(lane, hash, content, sums, data == null);
+                } catch (ChecksumMismatchException e) {
+                    mismatch = true;
+                    break;
+                } catch (StorageException e) {
+                    lane.fail(e);
+                }
+            }
+            if (mismatch) {
+                if (trustRef) {
+                    problem(new SourceProblem(file.path(), "content differs from the last backup although size and "
+                            + "modification time did not change (possible bit rot, or an edit that kept the time); "
+                            + "the earlier version stays in older snapshots"));
+                    trustRef = false;
+                }
+                current = restatQuietly(current);
+                continue;
+            }
+            if (trustRef) {
+                unchanged.incrementAndGet();
+            }
+            listener.fileDone(rel, current.size());
+            return TreeEntry.file(file.name(), current.size(), current.mtime(), hash, media, current.fileKey());
+        }
+        problem(new SourceProblem(file.path(), "kept changing while being read; skipped this run"));
+        return null;
+    }
+
+    private record Hashed(Checksums sums, byte[] data) {
+    }
+
+    /** Reads and hashes a file; null when it changed while being read. */
+    private Hashed hash(SourceEntry file) throws IOException {
+        filesRead.incrementAndGet();
+        byte[] data = null;
+        Checksums sums;
+        if (file.size() <= options.smallFileLimit()) {
+            try (InputStream in = Files.newInputStream(file.path())) {
+                data = in.readNBytes((int) file.size() + 1);
+            }
+            count(data.length);
+            if (data.length != file.size()) {
+                return null;
+            }
+            MultiDigest digest = new MultiDigest(extraChecksums);
+            digest.update(data, 0, data.length);
+            sums = digest.finish();
+        } else {
+            MultiDigest digest = new MultiDigest(extraChecksums);
+            byte[] buffer = new byte[1 << 20];
+            try (InputStream in = Files.newInputStream(file.path())) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, n);
+                    count(n);
+                }
+            }
+            if (digest.length() != file.size()) {
+                return null;
+            }
+            sums = digest.finish();
+        }
+        SourceEntry after = restat(file);
+        if (after.size() != file.size() || !after.mtime().equals(file.mtime())) {
+            return null;
+        }
+        return new Hashed(sums, data);
+    }
+
+    private void count(long n) {
+        bytesRead.addAndGet(n);
+        listener.bytesRead(n);
+    }
+
+    private SourceEntry restat(SourceEntry file) throws IOException {
+        LinkOption[] opts = source.followLinks() ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        BasicFileAttributes a = Files.readAttributes(file.path(), BasicFileAttributes.class, opts);
+        return new SourceEntry(file.name(), file.path(), false, a.size(), a.lastModifiedTime().toInstant(),
+                a.fileKey() == null ? null : a.fileKey().toString());
+    }
+
+    private SourceEntry restatQuietly(SourceEntry file) {
+        try {
+            return restat(file);
+        } catch (IOException e) {
+            return file;
+        }
+    }
+
+    /**
+     * Makes sure the target holds the object. Concurrent callers for the same hash wait for the
+     * first; a caller whose content turned out different (the file changed) leaves the slot to
+     * the others.
+     */
+    private void ensureObject(Lane lane, String hash, ContentSource content, Checksums sums, boolean readsSource) {
+        while (true) {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> running = lane.inFlight.putIfAbsent(hash, mine);
+            if (running != null) {
+                try {
+                    running.join();
+                    return;
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof ChecksumMismatchException) {
+                        continue;
+                    }
+                    throw e.getCause() instanceof StorageException se ? se : e;
+                }
+            }
+            try {
+                Optional<ObjectInfo> there = lane.repo.statObject(hash);
+                if (there.isPresent() && there.get().size() == content.size()) {
+                    lane.objectsPresent.incrementAndGet();
+                } else if (options.dryRun()) {
+                    lane.objectsWritten.incrementAndGet();
+                    lane.bytesWritten.addAndGet(content.size());
+                } else {
+                    if (readsSource) {
+                        filesRead.incrementAndGet();
+                        count(content.size());
+                    }
+                    if (lane.repo.putObject(hash, content, sums)) {
+                        lane.objectsWritten.incrementAndGet();
+                        lane.bytesWritten.addAndGet(content.size());
+                        listener.bytesStored(lane.name, content.size());
+                    } else {
+                        lane.objectsPresent.incrementAndGet();
+                    }
+                }
+                mine.complete(null);
+                return;
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                lane.inFlight.remove(hash, mine);
+            }
+        }
+    }
+
+    private Tree loadTree(Lane lane, String hash) {
+        try {
+            return lane.repo.tree(hash);
+        } catch (StorageException e) {
+            LOG.warn("{}: cannot read tree {} of the last snapshot; its folder is treated as new: {}",
+                    lane.name, hash, e.getMessage());
+            return null;
+        }
+    }
+
+    private void problem(SourceProblem p) {
+        problemCount.incrementAndGet();
+        if (problems.size() < MAX_LISTED_PROBLEMS) {
+            problems.add(p);
+        }
+        LOG.warn("skipped {}: {}", p.path(), p.reason());
+        listener.problem(p);
+    }
+
+    static String describe(Throwable e) {
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : e instanceof StorageException ? e.getMessage() : type + ": " + e.getMessage();
+    }
+
+    private final class Lane {
+        final String name;
+        final Repository repo;
+        final AtomicReference<StorageException> failure = new AtomicReference<>();
+        final ConcurrentHashMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+        final AtomicLong objectsWritten = new AtomicLong();
+        final AtomicLong bytesWritten = new AtomicLong();
+        final AtomicLong objectsPresent = new AtomicLong();
+        final AtomicLong treesWritten = new AtomicLong();
+        Snapshot parent;
+
+        Lane(Destination d) {
+            this.name = d.name();
+            this.repo = d.repository();
+        }
+
+        boolean alive() {
+            return failure.get() == null;
+        }
+
+        void fail(StorageException e) {
+            if (failure.compareAndSet(null, e)) {
+                LOG.error("target {} failed; it gets no snapshot this run: {}", name, e.getMessage());
+                listener.targetFailed(name, e);
+            }
+        }
+    }
+}

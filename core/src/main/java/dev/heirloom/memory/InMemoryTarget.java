@@ -1,0 +1,173 @@
+package dev.heirloom.memory;
+
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectKeys;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A thread-safe in-memory object store, computing SHA-256, MD5 and CRC-32C for every object as a
+ * server would. Counts writes and bytes so tests can assert what a run stored.
+ */
+public final class InMemoryTarget implements StorageTarget {
+    private record Stored(byte[] bytes, Instant modified, Checksums checksums) {
+    }
+
+    private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
+    private final Clock clock;
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+
+    public InMemoryTarget() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryTarget(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.builder()
+                .serverChecksums(ChecksumAlgorithm.SHA256, ChecksumAlgorithm.MD5, ChecksumAlgorithm.CRC32C)
+                .conditionalCreate(true).atomicReplace(true).rangeRead(true).maxConcurrency(16).build();
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        ObjectKeys.check(key);
+        Stored s = objects.get(key);
+        return s == null ? Optional.empty() : Optional.of(info(key, s));
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        ObjectKeys.check(key);
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        Stored s = objects.get(key);
+        if (s == null) {
+            throw new ObjectNotFoundException(key);
+        }
+        int from = (int) Math.min(offset, s.bytes.length);
+        int count = length < 0 ? s.bytes.length - from : (int) Math.min(length, s.bytes.length - from);
+        return new ByteArrayInputStream(s.bytes, from, count);
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        ObjectKeys.check(key);
+        byte[] bytes;
+        try (InputStream in = content.open()) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException("cannot read the content for " + key + ": " + e.getMessage(), e);
+        }
+        if (bytes.length != content.size()) {
+            throw new ChecksumMismatchException("content for " + key + " has " + bytes.length
+                    + " bytes, expected " + content.size());
+        }
+        MultiDigest digest = new MultiDigest(EnumSet.allOf(ChecksumAlgorithm.class));
+        digest.update(bytes, 0, bytes.length);
+        Checksums actual = digest.finish();
+        Optional<ChecksumAlgorithm> bad = options.expected().firstMismatch(actual);
+        if (bad.isPresent()) {
+            throw new ChecksumMismatchException("content for " + key + " does not match its expected " + bad.get());
+        }
+        Stored stored = new Stored(bytes, clock.instant(), actual);
+        if (options.ifAbsent()) {
+            if (objects.putIfAbsent(key, stored) != null) {
+                throw new ObjectExistsException(key);
+            }
+        } else {
+            objects.put(key, stored);
+        }
+        writes.incrementAndGet();
+        bytesWritten.addAndGet(bytes.length);
+        return info(key, stored);
+    }
+
+    @Override
+    public void delete(String key) {
+        ObjectKeys.check(key);
+        objects.remove(key);
+    }
+
+    @Override
+    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
+        ObjectKeys.checkPrefix(prefix);
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1");
+        }
+        List<ObjectInfo> page = new ArrayList<>();
+        Map<String, Stored> tail = pageToken.isPresent() ? objects.tailMap(pageToken.get(), false)
+                : objects.tailMap(prefix, true);
+        String last = null;
+        for (Map.Entry<String, Stored> e : tail.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                if (e.getKey().compareTo(prefix) > 0) {
+                    break;
+                }
+                continue;
+            }
+            if (page.size() == pageSize) {
+                return new ListPage(page, Optional.of(last));
+            }
+            page.add(info(e.getKey(), e.getValue()));
+            last = e.getKey();
+        }
+        return new ListPage(page, Optional.empty());
+    }
+
+    @Override
+    public void close() {
+        // nothing to release; the content stays for other handles on the same store
+    }
+
+    /** Successful writes so far. */
+    public long writeCount() {
+        return writes.get();
+    }
+
+    /** Bytes of successful writes so far. */
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    /** Replaces an object's bytes without any check, as silent corruption would; for tests. */
+    public void corrupt(String key, byte[] bytes) {
+        Stored old = objects.get(key);
+        if (old == null) {
+            throw new ObjectNotFoundException(key);
+        }
+        objects.put(key, new Stored(bytes.clone(), old.modified, old.checksums));
+    }
+
+    private static ObjectInfo info(String key, Stored s) {
+        return new ObjectInfo(key, s.bytes.length, Optional.of(s.modified), s.checksums);
+    }
+}

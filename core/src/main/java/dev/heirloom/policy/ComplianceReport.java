@@ -1,0 +1,38 @@
+package dev.heirloom.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether every file of the newest snapshot meets the policy, counting the source and each target
+ * whose latest snapshot holds the same content at the same path.
+ *
+ * @param policy         the policy checked
+ * @param snapshotId     the snapshot taken as the state of the source (the newest on any target), if any
+ * @param unreachable    reasons the configured places can never comply (empty when they can)
+ * @param unavailable    targets that could not be read, so their copies were not counted
+ * @param totalFiles     files checked
+ * @param compliantFiles files meeting the policy
+ * @param shortFiles     files short of the policy, at most {@link #LISTED_LIMIT} of them
+ */
+public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<String> unreachable,
+                               List<String> unavailable, long totalFiles, long compliantFiles,
+                               List<FileCompliance> shortFiles) {
+    /** Most short files listed in a report; {@link #nonCompliantFiles()} counts them all. */
+    public static final int LISTED_LIMIT = 1000;
+
+    public ComplianceReport {
+        unreachable = List.copyOf(unreachable);
+        unavailable = List.copyOf(unavailable);
+        shortFiles = List.copyOf(shortFiles);
+    }
+
+    public long nonCompliantFiles() {
+        return totalFiles - compliantFiles;
+    }
+
+    /** True when there is a snapshot and every file in it meets the policy. */
+    public boolean compliant() {
+        return snapshotId.isPresent() && compliantFiles == totalFiles && unavailable.isEmpty();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.heirloom.policy;
+
+import java.util.List;
+
+/**
+ * How well one file is protected.
+ *
+ * @param path    path relative to the source root, {@code /}-separated
+ * @param copies  copies counting the source
+ * @param media   distinct media among them
+ * @param offsite offsite copies among them
+ * @param heldBy  names of the places holding this content ({@code source} first)
+ */
+public record FileCompliance(String path, int copies, int media, int offsite, List<String> heldBy) {
+}

@@ -1,0 +1,211 @@
+package dev.heirloom.repo;
+
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Typed access to the repository on one target: objects, trees and snapshots. Trees read are
+ * checked against their hash and kept in a bounded in-memory cache (they are immutable).
+ * Thread-safe.
+ */
+public final class Repository {
+    private static final int TREE_CACHE_SIZE = 20_000;
+
+    private final StorageTarget target;
+    private final Map<String, Tree> treeCache = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Tree> eldest) {
+                    return size() > TREE_CACHE_SIZE;
+                }
+            });
+
+    public Repository(StorageTarget target) {
+        this.target = target;
+    }
+
+    public StorageTarget target() {
+        return target;
+    }
+
+    /** The repository's {@code heirloom.json}, or empty when the target holds no repository yet. */
+    public Optional<RepositoryConfig> config() {
+        if (target.stat(RepositoryLayout.CONFIG).isEmpty()) {
+            return Optional.empty();
+        }
+        RepositoryConfig config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class,
+                RepositoryLayout.CONFIG);
+        if (!RepositoryConfig.FORMAT.equals(config.format())) {
+            throw new StorageException(RepositoryLayout.CONFIG + " is not a Heirloom repository (format '"
+                    + config.format() + "')");
+        }
+        if (config.version() > RepositoryConfig.VERSION) {
+            throw new StorageException("repository format version " + config.version()
+                    + " is newer than this Heirloom understands (" + RepositoryConfig.VERSION + "); upgrade Heirloom");
+        }
+        return Optional.of(config);
+    }
+
+    /** Opens the repository, creating {@code heirloom.json} first when absent. */
+    public RepositoryConfig initialize(Clock clock) {
+        Optional<RepositoryConfig> existing = config();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
+                UUID.randomUUID().toString(), clock.instant(), "sha256");
+        byte[] bytes = CanonicalJson.write(fresh);
+        try {
+            target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
+                    WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+            return fresh;
+        } catch (ObjectExistsException raced) {
+            return config().orElseThrow(() -> raced);
+        }
+    }
+
+    /** Stat of a content object. */
+    public Optional<ObjectInfo> statObject(String sha256) {
+        return target.stat(RepositoryLayout.objectKey(sha256));
+    }
+
+    /**
+     * Stores a content object unless present. An object already there with the same size counts as
+     * stored (its name is its hash; content verification is the verifier's job).
+     *
+     * @return true when this call wrote it
+     */
+    public boolean putObject(String sha256, ContentSource content, Checksums expected) {
+        String key = RepositoryLayout.objectKey(sha256);
+        try {
+            target.write(key, content, WriteOptions.createIfAbsent(expected.with(
+                    ChecksumAlgorithm.SHA256, sha256)));
+            return true;
+        } catch (ObjectExistsException e) {
+            ObjectInfo info = target.stat(key).orElseThrow(() -> e);
+            if (info.size() != content.size()) {
+                throw new StorageException("object " + key + " exists with size " + info.size()
+                        + " instead of " + content.size() + "; the repository may be damaged", e);
+            }
+            return false;
+        }
+    }
+
+    /** Opens a content object for reading. */
+    public InputStream openObject(String sha256) {
+        return target.read(RepositoryLayout.objectKey(sha256), 0, -1);
+    }
+
+    /** Whether the tree is stored. */
+    public boolean hasTree(String hash) {
+        return treeCache.containsKey(hash) || target.stat(RepositoryLayout.treeKey(hash)).isPresent();
+    }
+
+    /** Stores a tree's canonical bytes under their hash unless present. @return true when written */
+    public boolean putTree(String hash, byte[] canonical) {
+        try {
+            target.write(RepositoryLayout.treeKey(hash), ContentSource.ofBytes(canonical),
+                    WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            return true;
+        } catch (ObjectExistsException e) {
+            return false;
+        }
+    }
+
+    /** Reads a tree, checking that its bytes hash to its name. */
+    public Tree tree(String hash) {
+        Tree cached = treeCache.get(hash);
+        if (cached != null) {
+            return cached;
+        }
+        String key = RepositoryLayout.treeKey(hash);
+        byte[] bytes = readAll(key);
+        String actual = MultiDigest.sha256Hex(bytes);
+        if (!actual.equals(hash)) {
+            throw new ChecksumMismatchException("tree " + key + " is corrupt: its content hashes to " + actual);
+        }
+        Tree tree = CanonicalJson.read(bytes, Tree.class, key);
+        treeCache.put(hash, tree);
+        return tree;
+    }
+
+    /** Writes a snapshot file; call only once everything it names is stored. */
+    public void putSnapshot(Snapshot snapshot) {
+        byte[] bytes = CanonicalJson.write(snapshot);
+        target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
+                WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+    }
+
+    /** All snapshots, oldest first. */
+    public List<Snapshot> snapshots() {
+        List<Snapshot> result = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            ListPage page = target.list(RepositoryLayout.SNAPSHOTS, token, 1000);
+            for (ObjectInfo info : page.objects()) {
+                if (info.key().endsWith(".json")) {
+                    result.add(CanonicalJson.read(readAll(info.key()), Snapshot.class, info.key()));
+                }
+            }
+            token = page.nextPageToken();
+        } while (token.isPresent());
+        result.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
+        return result;
+    }
+
+    /** The newest snapshot of the given source label. */
+    public Optional<Snapshot> latest(String source) {
+        List<Snapshot> all = snapshots();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).source().equals(source)) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The snapshot whose id starts with the given prefix (at least 4 hex digits, unambiguous). */
+    public Snapshot snapshot(String idPrefix) {
+        if (idPrefix.length() < 4) {
+            throw new IllegalArgumentException("give at least 4 characters of a snapshot id");
+        }
+        List<Snapshot> matches = snapshots().stream().filter(s -> s.id().startsWith(idPrefix)).toList();
+        if (matches.isEmpty()) {
+            throw new ObjectNotFoundException("snapshot " + idPrefix);
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("snapshot id " + idPrefix + " is ambiguous");
+        }
+        return matches.get(0);
+    }
+
+    private byte[] readAll(String key) {
+        try (InputStream in = target.read(key, 0, -1)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+}

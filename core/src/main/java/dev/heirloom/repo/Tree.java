@@ -1,0 +1,72 @@
+package dev.heirloom.repo;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One folder of a snapshot: its entries sorted by name (Unicode code point order), names unique.
+ * Stored under the SHA-256 of its canonical JSON, so equal folders are stored once.
+ *
+ * @param version tree format version, {@value #VERSION}
+ * @param entries the folder's entries
+ */
+@JsonPropertyOrder({"version", "entries"})
+public record Tree(int version, List<TreeEntry> entries) {
+    public static final int VERSION = 1;
+
+    /** Orders names by Unicode code points, which is also the order of their UTF-8 bytes. */
+    public static final Comparator<String> NAME_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
+
+    public Tree {
+        List<TreeEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(TreeEntry::name, NAME_ORDER));
+        Set<String> names = new HashSet<>();
+        for (TreeEntry e : sorted) {
+            if (!names.add(e.name())) {
+                throw new IllegalArgumentException("duplicate entry name in tree: " + e.name());
+            }
+        }
+        entries = List.copyOf(sorted);
+    }
+
+    public static Tree of(List<TreeEntry> entries) {
+        return new Tree(VERSION, entries);
+    }
+
+    /** The entry with this name, found by binary search. */
+    public Optional<TreeEntry> entry(String name) {
+        int lo = 0;
+        int hi = entries.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = NAME_ORDER.compare(entries.get(mid).name(), name);
+            if (c == 0) {
+                return Optional.of(entries.get(mid));
+            } else if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.heirloom.repo;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One entry of a folder: a file (with its content hash) or a sub-folder (with its tree hash).
+ *
+ * @param name    the file or folder name, a single path segment
+ * @param type    file or dir
+ * @param size    file length in bytes (files only; 0 for folders)
+ * @param mtime   last-modified time, to the nanosecond the file system gives
+ * @param content SHA-256 of the file content, hex (files only)
+ * @param tree    hash of the sub-folder's tree (folders only)
+ * @param media   media group of a file: photo, video, sidecar or other
+ * @param fileKey the file system's identity of the file (inode), if it has one; change detection only
+ */
+@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TreeEntry(String name, EntryType type, long size, Instant mtime, String content, String tree,
+                        String media, String fileKey) {
+    public TreeEntry {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(mtime, "mtime");
+        if (type == EntryType.FILE && content == null) {
+            throw new IllegalArgumentException("file entry without content hash: " + name);
+        }
+        if (type == EntryType.DIR && tree == null) {
+            throw new IllegalArgumentException("folder entry without tree hash: " + name);
+        }
+    }
+
+    public static TreeEntry file(String name, long size, Instant mtime, String content, String media, String fileKey) {
+        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey);
+    }
+
+    public static TreeEntry dir(String name, Instant mtime, String tree) {
+        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null);
+    }
+
+    public boolean isFile() {
+        return type == EntryType.FILE;
+    }
+
+    public boolean isDir() {
+        return type == EntryType.DIR;
+    }
+}

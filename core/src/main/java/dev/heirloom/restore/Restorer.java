@@ -1,0 +1,232 @@
+package dev.heirloom.restore;
+
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repo.Tree;
+import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores a snapshot into a folder. Each file is written to a temporary name beside its final
+ * place, checked against its SHA-256 while written, then moved into place and given its mtime.
+ * Entries whose names are not a single plain segment, and folders that resolve outside the
+ * destination (through a symbolic link), are refused and reported; nothing is written for them.
+ */
+public final class Restorer {
+    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+
+    private final Repository repo;
+    private final RestoreOptions options;
+    private final PathMatcher glob;
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final List<String> refused = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failed = Collections.synchronizedList(new ArrayList<>());
+    private final List<Runnable> dirTimes = new ArrayList<>();
+    private final java.util.Set<Path> verifiedDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Path realRoot;
+
+    public Restorer(Repository repo, RestoreOptions options) {
+        this.repo = repo;
+        this.options = options;
+        this.glob = options.pathGlob().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).orElse(null);
+    }
+
+    /** Restores the snapshot; problems with single files are in the report, not thrown. */
+    public RestoreReport restore(Snapshot snapshot) {
+        try {
+            Path root = options.destination().toAbsolutePath().normalize();
+            Files.createDirectories(root);
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new StorageException("cannot create the restore folder " + options.destination() + ": " + e.getMessage(), e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "heirloom-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(options.threads() * 2);
+        List<CompletableFuture<Void>> tasks = Collections.synchronizedList(new ArrayList<>());
+        try {
+            walk(snapshot.root(), realRoot, "", pool, inFlight, tasks);
+            CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = dirTimes.size() - 1; i >= 0; i--) {
+            dirTimes.get(i).run();
+        }
+        return new RestoreReport(snapshot.id(), files.get(), bytes.get(), skipped.get(), refused, failed);
+    }
+
+    private void walk(String treeHash, Path dir, String rel, ExecutorService pool, Semaphore inFlight,
+                      List<CompletableFuture<Void>> tasks) {
+        Tree tree;
+        try {
+            tree = repo.tree(treeHash);
+        } catch (StorageException e) {
+            failed.add((rel.isEmpty() ? "/" : rel) + ": cannot read its folder listing: " + e.getMessage());
+            return;
+        }
+        for (TreeEntry entry : tree.entries()) {
+            String childRel = rel.isEmpty() ? entry.name() : rel + "/" + entry.name();
+            if (!isPlainName(entry.name())) {
+                refused.add(printable(childRel) + ": unsafe name, would land outside the restore folder");
+                LOG.warn("refused unsafe entry name {}", printable(childRel));
+                continue;
+            }
+            Path target = dir.resolve(entry.name());
+            if (entry.isDir()) {
+                walk(entry.tree(), target, childRel, pool, inFlight, tasks);
+                Instant mtime = entry.mtime();
+                dirTimes.add(() -> {
+                    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                        setTime(target, mtime);
+                    }
+                });
+            } else if (glob == null || glob.matches(Path.of(childRel))) {
+                inFlight.acquireUninterruptibly();
+                tasks.add(CompletableFuture.runAsync(() -> restoreFile(entry, target, childRel), pool)
+                        .whenComplete((v, e) -> inFlight.release()));
+            }
+        }
+    }
+
+    /**
+     * Creates the folder and any missing parents one segment at a time below the restore root,
+     * refusing any existing segment that is a symbolic link or not a folder, so nothing is ever
+     * created or written outside the root.
+     */
+    private boolean ensureDirectory(Path dir, String rel) {
+        Path current = realRoot;
+        for (Path segment : realRoot.relativize(dir)) {
+            current = current.resolve(segment);
+            if (verifiedDirs.contains(current)) {
+                continue;
+            }
+            synchronized (verifiedDirs) {
+                if (verifiedDirs.contains(current)) {
+                    continue;
+                }
+                try {
+                    if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectory(current);
+                    }
+                    if (Files.isSymbolicLink(current) || !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                        refused.add(rel + ": " + realRoot.relativize(current) + " exists and is a link or not a folder");
+                        return false;
+                    }
+                } catch (IOException e) {
+                    failed.add(rel + ": cannot create folder " + current + ": " + e.getMessage());
+                    return false;
+                }
+                verifiedDirs.add(current);
+            }
+        }
+        return true;
+    }
+
+    private void restoreFile(TreeEntry entry, Path target, String rel) {
+        if (!ensureDirectory(target.getParent(), rel)) {
+            return;
+        }
+        if (Files.isSymbolicLink(target)) {
+            refused.add(rel + ": exists as a symbolic link; left alone");
+            return;
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !options.overwrite()) {
+            skipped.incrementAndGet();
+            return;
+        }
+        Path tmp = target.resolveSibling("." + entry.name() + ".heirloom-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            MultiDigest digest = MultiDigest.sha256Only();
+            try (InputStream in = repo.openObject(entry.content());
+                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[1 << 20];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                }
+            }
+            String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+            if (digest.length() != entry.size() || !actual.equals(entry.content())) {
+                Files.deleteIfExists(tmp);
+                failed.add(rel + ": the stored copy is corrupt (expected sha256 " + entry.content() + ", got " + actual
+                        + "); restore it from another target");
+                return;
+            }
+            Files.setLastModifiedTime(tmp, FileTime.from(entry.mtime()));
+            if (options.overwrite()) {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(tmp, target);
+            }
+            files.incrementAndGet();
+            bytes.addAndGet(entry.size());
+        } catch (FileAlreadyExistsException e) {
+            skipped.incrementAndGet();
+            deleteQuietly(tmp);
+        } catch (IOException | StorageException e) {
+            failed.add(rel + ": " + e.getMessage());
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover temporary file has a name that marks it
+        }
+    }
+
+    private static void setTime(Path p, Instant mtime) {
+        try {
+            Files.setLastModifiedTime(p, FileTime.from(mtime));
+        } catch (IOException e) {
+            LOG.debug("cannot set the time of {}: {}", p, e.getMessage());
+        }
+    }
+
+    /** A single path segment that cannot climb out: not empty, not . or .., no separator or NUL. */
+    static boolean isPlainName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
+    }
+}

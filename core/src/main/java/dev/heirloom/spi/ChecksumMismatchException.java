@@ -1,0 +1,11 @@
+package dev.heirloom.spi;
+
+/**
+ * The bytes written or read do not match the checksum or size they were expected to have.
+ * When thrown by a write, nothing was published under the key.
+ */
+public class ChecksumMismatchException extends StorageException {
+    public ChecksumMismatchException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.heirloom.spi;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Bytes to write, which can be read again from the start: a retried write calls {@link #open()}
+ * once more. Each stream returned is the caller's to close.
+ */
+public interface ContentSource {
+    /** The exact number of bytes every {@link #open()} yields; a write that sees another count fails. */
+    long size();
+
+    /** A new stream over the whole content, from the first byte. */
+    InputStream open() throws IOException;
+
+    /** Content held in memory. The array is not copied and must not change. */
+    static ContentSource ofBytes(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+        };
+    }
+
+    /**
+     * Content of a file whose size is known. If the file changes, the written checksum or size no
+     * longer matches and the write fails rather than storing something else.
+     */
+    static ContentSource ofFile(Path file, long size) {
+        Objects.requireNonNull(file, "file");
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return Files.newInputStream(file);
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package dev.heirloom.spi;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * A flat object store holding one Heirloom repository: keys (see {@link ObjectKeys}) map to
+ * immutable byte contents. Implementations are thread-safe; core keeps at most
+ * {@link Capabilities#maxConcurrency()} calls in flight. Every method throws only
+ * {@link StorageException}s, classified: {@link TargetUnavailableException} for anything that may
+ * pass on a later try, a specific subclass where one applies, plain {@link StorageException}
+ * otherwise. An invalid key is an {@link IllegalArgumentException}. Implementations never retry.
+ */
+public interface StorageTarget extends AutoCloseable {
+
+    /** Facts about this target; constant for its lifetime. */
+    Capabilities capabilities();
+
+    /**
+     * Looks an object up without reading its content.
+     *
+     * @return its size and the checksums the backend keeps, or empty when no object has the key
+     *         (never {@link ObjectNotFoundException})
+     */
+    Optional<ObjectInfo> stat(String key);
+
+    /**
+     * Reads part or all of an object.
+     *
+     * @param offset first byte to return, ≥ 0; at or past the end yields an empty stream
+     * @param length bytes to return at most, or -1 for all up to the end
+     * @return a stream the caller closes; I/O errors while reading it surface as
+     *         {@link java.io.IOException}s from the stream
+     * @throws ObjectNotFoundException when the object does not exist
+     */
+    InputStream read(String key, long offset, long length);
+
+    /**
+     * Stores an object so that it becomes visible under {@code key} only when complete: a reader
+     * sees the old content, no object, or the whole new content, never a part. The provider
+     * checks that exactly {@link ContentSource#size()} bytes were read and verifies the
+     * {@linkplain WriteOptions#expected() expected checksums} before publishing; on any failure
+     * nothing new is visible under {@code key} and temporary data is removed where possible.
+     *
+     * @return the stored object as {@link #stat} would describe it
+     * @throws ObjectExistsException      when {@link WriteOptions#ifAbsent()} and the key exists
+     * @throws ChecksumMismatchException  when the content is not what was expected
+     * @throws InsufficientStorageException when the target is full
+     */
+    ObjectInfo write(String key, ContentSource content, WriteOptions options);
+
+    /** Removes an object. Idempotent: deleting a missing key succeeds. */
+    void delete(String key);
+
+    /**
+     * Lists objects whose key starts with {@code prefix} (plain string prefix; empty lists all).
+     * Pages are at most {@code pageSize} long; every object present for the whole listing appears
+     * exactly once across the pages; order is unspecified.
+     *
+     * @param pageToken empty for the first page, else the previous page's token
+     */
+    ListPage list(String prefix, Optional<String> pageToken, int pageSize);
+
+    /** Releases connections and threads. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,382 @@
+package dev.heirloom.provider.local;
+
+import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.InsufficientStorageException;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectKeys;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetUnavailableException;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A repository in a local folder. Writes go to a temporary file in the destination folder, are
+ * flushed, verified, then published with {@code link(2)} (create-if-absent: fails if the name
+ * exists) or an atomic rename (replace); the folder is flushed afterwards. On file systems
+ * without hard links (FAT, exFAT) if-absent falls back to a non-atomic check-then-rename and
+ * {@link Capabilities#conditionalCreate()} says so.
+ */
+final class LocalTarget implements StorageTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
+    static final String TEMP_PREFIX = ".heirloom-tmp-";
+    private static final int BUFFER = 1 << 20;
+
+    private final Path root;
+    private final boolean fsync;
+    private final Capabilities capabilities;
+    private final boolean hardLinks;
+
+    private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks) {
+        this.root = root;
+        this.fsync = fsync;
+        this.hardLinks = hardLinks;
+        this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
+                .maxConcurrency(concurrency).build();
+    }
+
+    static LocalTarget open(Path folder, boolean fsync, int concurrency) {
+        Path root = folder.toAbsolutePath().normalize();
+        Path parent = root.getParent();
+        if (!Files.isDirectory(root)) {
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new TargetUnavailableException("folder " + parent + " does not exist (is the disk mounted?); "
+                        + "create it to use " + root, null);
+            }
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw classify("cannot create " + root, e, root);
+            }
+        }
+        if (!Files.isWritable(root)) {
+            throw new AuthenticationException("folder " + root + " is not writable", null);
+        }
+        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root));
+    }
+
+    private static boolean probeHardLinks(Path root) {
+        Path a = root.resolve(TEMP_PREFIX + "probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path b = root.resolve(a.getFileName() + "-link");
+        try {
+            Files.createFile(a);
+            Files.createLink(b, a);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("{} has no hard links ({}); create-if-absent is check-then-rename there", root, e.getMessage());
+            return false;
+        } finally {
+            deleteQuietly(b);
+            deleteQuietly(a);
+        }
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    private Path path(String key) {
+        ObjectKeys.check(key);
+        for (String segment : key.split("/")) {
+            if (segment.startsWith(TEMP_PREFIX)) {
+                throw new IllegalArgumentException("object key segments may not start with " + TEMP_PREFIX);
+            }
+        }
+        return root.resolve(key);
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        Path p = path(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ObjectInfo(key, a.size(), Optional.of(a.lastModifiedTime().toInstant()), Checksums.none()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw classify("cannot stat " + key, e, root);
+        }
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        Path p = path(key);
+        try {
+            if (Files.isDirectory(p)) {
+                throw new ObjectNotFoundException(key);
+            }
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+            ch.position(offset);
+            InputStream in = Channels.newInputStream(ch);
+            return length < 0 ? in : new BoundedInputStream(in, length);
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key, e);
+        } catch (IOException e) {
+            throw classify("cannot read " + key, e, root);
+        }
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        Path target = path(key);
+        Path dir = target.getParent();
+        if (options.ifAbsent() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ObjectExistsException(key);
+        }
+        Path tmp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createDirectories(dir);
+            copyVerified(key, content, options.expected(), tmp);
+            if (options.ifAbsent()) {
+                publishIfAbsent(key, tmp, target);
+            } else {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (fsync) {
+                forceDirectory(dir);
+            }
+            return new ObjectInfo(key, content.size(), Optional.of(Files.getLastModifiedTime(target).toInstant()),
+                    Checksums.none());
+        } catch (IOException e) {
+            throw classify("cannot write " + key, e, root);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp) throws IOException {
+        MultiDigest digest = new MultiDigest(expected.values().keySet());
+        try (InputStream in = content.open();
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(8192, content.size()))];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                if (digest.length() > content.size()) {
+                    break;
+                }
+            }
+            if (fsync) {
+                out.force(true);
+            }
+        }
+        if (digest.length() != content.size()) {
+            throw new ChecksumMismatchException("content for " + key + " had " + (digest.length() > content.size() ? "more than " : "")
+                    + digest.length() + " bytes, expected " + content.size() + "; nothing was stored");
+        }
+        Checksums actual = digest.finish();
+        Optional<ChecksumAlgorithm> bad = expected.firstMismatch(actual);
+        if (bad.isPresent()) {
+            throw new ChecksumMismatchException("content for " + key + " has " + bad.get() + " "
+                    + actual.get(bad.get()).orElse("?") + ", expected " + expected.get(bad.get()).orElse("?")
+                    + "; nothing was stored");
+        }
+    }
+
+    private void publishIfAbsent(String key, Path tmp, Path target) throws IOException {
+        try {
+            if (hardLinks) {
+                Files.createLink(target, tmp);
+            } else {
+                Files.move(tmp, target);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new ObjectExistsException(key, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(path(key));
+        } catch (IOException e) {
+            throw classify("cannot delete " + key, e, root);
+        }
+    }
+
+    @Override
+    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
+        ObjectKeys.checkPrefix(prefix);
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1");
+        }
+        String[] after = pageToken.map(t -> ObjectKeys.check(t).split("/")).orElse(null);
+        List<ObjectInfo> out = new ArrayList<>(Math.min(pageSize + 1, 4096));
+        try {
+            walk(root, "", 0, after, prefix, out, pageSize + 1);
+        } catch (IOException e) {
+            throw classify("cannot list " + prefix, e, root);
+        }
+        if (out.size() > pageSize) {
+            List<ObjectInfo> page = out.subList(0, pageSize);
+            return new ListPage(page, Optional.of(page.get(pageSize - 1).key()));
+        }
+        return new ListPage(out, Optional.empty());
+    }
+
+    /**
+     * Depth-first walk with entries sorted by name at each level, which orders keys segment by
+     * segment; resumes strictly after the key {@code after} and skips folders outside the prefix.
+     */
+    private void walk(Path dir, String dirKey, int depth, String[] after, String prefix, List<ObjectInfo> out,
+                      int limit) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                if (!child.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    children.add(child);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        children.sort(null);
+        for (Path child : children) {
+            if (out.size() >= limit) {
+                return;
+            }
+            String name = child.getFileName().toString();
+            String key = dirKey.isEmpty() ? name : dirKey + "/" + name;
+            boolean onTokenPath = after != null && depth < after.length;
+            int cmp = onTokenPath ? name.compareTo(after[depth]) : 1;
+            if (cmp < 0) {
+                continue;
+            }
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            if (a.isDirectory()) {
+                String asDir = key + "/";
+                if (prefix.startsWith(asDir) || asDir.startsWith(prefix) || key.startsWith(prefix)) {
+                    walk(child, key, depth + 1, cmp == 0 ? after : null, prefix, out, limit);
+                }
+            } else if (a.isRegularFile() && cmp > 0 && key.startsWith(prefix)) {
+                out.add(new ObjectInfo(key, a.size(), Optional.of(a.lastModifiedTime().toInstant()), Checksums.none()));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot flush folder {}: {}", dir, e.getMessage());
+        }
+    }
+
+    static StorageException classify(String what, IOException e, Path root) {
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+        String message = what + ": " + reason;
+        if (reason != null && (reason.toLowerCase(Locale.ROOT).contains("no space left")
+                || reason.toLowerCase(Locale.ROOT).contains("quota"))) {
+            return new InsufficientStorageException(message, e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new AuthenticationException(message + " (permission denied)", e);
+        }
+        if (!Files.isDirectory(root)) {
+            return new TargetUnavailableException(message + " (the folder " + root + " is gone; is the disk mounted?)", e);
+        }
+        return new StorageException(message, e);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot delete temporary {}: {}", p, e.getMessage());
+        }
+    }
+
+    /** Stops after a given number of bytes. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+    }
+}
