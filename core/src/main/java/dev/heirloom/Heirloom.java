@@ -80,7 +80,11 @@ public final class Heirloom implements AutoCloseable {
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
         for (TargetSpec t : targets) {
-            registry.provider(t.uri().getScheme());
+            try {
+                registry.check(new TargetConfig(t.uri(), t.options()));
+            } catch (InvalidConfigException e) {
+                throw new InvalidConfigException("target " + t.name() + ": " + e.getMessage());
+            }
         }
     }
 
@@ -346,8 +350,8 @@ public final class Heirloom implements AutoCloseable {
         }
 
         /**
-         * @throws InvalidConfigException when no source or target is set, or a target's scheme has
-         *                                no provider
+         * @throws InvalidConfigException when no source or target is set, a target's scheme has no
+         *                                provider, or its options are not the provider's
          */
         public Heirloom build() {
             if (source == null) {

@@ -435,6 +435,7 @@ public final class BackupEngine {
             if (running != null) {
                 try {
                     running.join();
+                    lane.objectsPresent.incrementAndGet();
                     return;
                 } catch (CompletionException e) {
                     if (e.getCause() instanceof ChecksumMismatchException) {

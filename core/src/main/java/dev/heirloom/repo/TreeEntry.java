@@ -1,5 +1,6 @@
 package dev.heirloom.repo;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -42,10 +43,12 @@ public record TreeEntry(String name, EntryType type, long size, Instant mtime, S
         return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null);
     }
 
+    @JsonIgnore
     public boolean isFile() {
         return type == EntryType.FILE;
     }
 
+    @JsonIgnore
     public boolean isDir() {
         return type == EntryType.DIR;
     }

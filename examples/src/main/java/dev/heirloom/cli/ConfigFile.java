@@ -1,0 +1,261 @@
+package dev.heirloom.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.heirloom.Heirloom;
+import dev.heirloom.TargetSpec;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Policy;
+import dev.heirloom.policy.Site;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.source.MediaGroup;
+import dev.heirloom.source.SourceSpec;
+import dev.heirloom.spi.InvalidConfigException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Heirloom YAML configuration into a {@link Heirloom.Builder}. Every mistake is an
+ * {@link InvalidConfigException} naming the field. {@code ${env:NAME}} in any value is replaced by
+ * the environment variable; values never appear in messages. Relative paths are relative to the
+ * configuration file's folder.
+ *
+ * <pre>
+ * source: { path: /home/ann/Pictures, medium: internal-disk, site: onsite, include: [photos, videos, sidecars], exclude: ["**&#47;.thumbnails/**"] }
+ * policy: 3-2-1            # or { copies: 3, media: 2, offsite: 1 }
+ * threads: 4               # optional
+ * targets:
+ *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
+ *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
+ *   - { name: cloud, uri: "gs://ann-photos/heirloom", medium: cloud, site: offsite, options: { credentialsFile: "${env:GCS_KEY}" } }
+ * </pre>
+ */
+public final class ConfigFile {
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads");
+    private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
+    private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options");
+
+    private final Path base;
+    private final Function<String, String> env;
+
+    private ConfigFile(Path base, Function<String, String> env) {
+        this.base = base;
+        this.env = env;
+    }
+
+    /** Reads a configuration file with the process environment. */
+    public static Heirloom.Builder load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /** Reads a configuration file, resolving {@code ${env:NAME}} with the given lookup. */
+    public static Heirloom.Builder load(Path file, Function<String, String> env) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new InvalidConfigException("configuration " + file + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidConfigException("cannot read configuration " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidConfigException("configuration " + file + " must be a YAML mapping with source, policy and targets");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return new ConfigFile(base, env).builder(root);
+    }
+
+    private Heirloom.Builder builder(JsonNode root) {
+        onlyKnown(root, TOP, "");
+        Heirloom.Builder b = Heirloom.builder();
+        b.source(source(required(root, "source", "")));
+        b.policy(policy(root.get("policy")));
+        if (root.has("threads")) {
+            b.threads(positive(root.get("threads"), "threads"));
+        }
+        JsonNode targets = required(root, "targets", "");
+        if (!targets.isArray() || targets.isEmpty()) {
+            throw new InvalidConfigException("targets: give a list of at least one target");
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            b.target(target(targets.get(i), "targets[" + i + "]"));
+        }
+        return b;
+    }
+
+    private SourceSpec source(JsonNode node) {
+        onlyKnown(node, SOURCE, "source");
+        Path path = path(text(required(node, "path", "source"), "source.path"));
+        Medium medium = node.has("medium") ? parse(node, "medium", "source", Medium::parse) : Medium.INTERNAL_DISK;
+        Site site = node.has("site") ? parse(node, "site", "source", Site::parse) : Site.ONSITE;
+        Set<MediaGroup> groups = EnumSet.noneOf(MediaGroup.class);
+        List<String> includes = new ArrayList<>();
+        if (node.has("include")) {
+            for (String item : strings(node.get("include"), "source.include")) {
+                MediaGroup.named(item).ifPresentOrElse(groups::add, () -> includes.add(item));
+            }
+        } else {
+            groups.addAll(EnumSet.allOf(MediaGroup.class));
+        }
+        List<String> excludes = node.has("exclude") ? strings(node.get("exclude"), "source.exclude") : List.of();
+        String label = node.has("label") ? text(node.get("label"), "source.label") : null;
+        boolean follow = node.has("followLinks") && node.get("followLinks").asBoolean(false);
+        return new SourceSpec(path, new MediaFilter(groups, includes, excludes), medium, site, label, follow);
+    }
+
+    private Policy policy(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Policy.threeTwoOne();
+        }
+        if (node.isTextual()) {
+            Matcher m = Pattern.compile("(\\d+)-(\\d+)-(\\d+)").matcher(node.asText().trim());
+            if (!m.matches()) {
+                throw new InvalidConfigException("policy: write 3-2-1 or { copies: 3, media: 2, offsite: 1 }, not '" + node.asText() + "'");
+            }
+            return newPolicy(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        }
+        onlyKnown(node, Set.of("copies", "media", "offsite"), "policy");
+        return newPolicy(positive(required(node, "copies", "policy"), "policy.copies"),
+                positive(required(node, "media", "policy"), "policy.media"),
+                node.has("offsite") ? node.get("offsite").asInt() : 0);
+    }
+
+    private static Policy newPolicy(int copies, int media, int offsite) {
+        try {
+            return new Policy(copies, media, offsite);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("policy: " + e.getMessage());
+        }
+    }
+
+    private TargetSpec target(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new InvalidConfigException(where + ": a target is a mapping with name, uri, medium and site");
+        }
+        onlyKnown(node, TARGET, where);
+        String name = text(required(node, "name", where), where + ".name");
+        URI uri;
+        if (node.has("uri") == node.has("path")) {
+            throw new InvalidConfigException(where + ": give either uri or path (a local folder)");
+        }
+        if (node.has("path")) {
+            uri = path(text(node.get("path"), where + ".path")).toUri();
+        } else {
+            String raw = text(node.get("uri"), where + ".uri");
+            try {
+                uri = new URI(raw);
+            } catch (URISyntaxException e) {
+                throw new InvalidConfigException(where + ".uri is not a valid URI: " + e.getReason());
+            }
+        }
+        required(node, "medium", where);
+        required(node, "site", where);
+        Medium medium = parse(node, "medium", where, Medium::parse);
+        Site site = parse(node, "site", where, Site::parse);
+        Map<String, String> options = new LinkedHashMap<>();
+        if (node.has("options")) {
+            JsonNode opts = node.get("options");
+            if (!opts.isObject()) {
+                throw new InvalidConfigException(where + ".options must be a mapping");
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = opts.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                options.put(e.getKey(), text(e.getValue(), where + ".options." + e.getKey()));
+            }
+        }
+        try {
+            return new TargetSpec(name, uri, medium, site, options);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(where + ": " + e.getMessage());
+        }
+    }
+
+    private Path path(String value) {
+        Path p = Path.of(value.startsWith("~/") ? System.getProperty("user.home") + value.substring(1) : value);
+        return (p.isAbsolute() ? p : base.resolve(p)).normalize();
+    }
+
+    private <T> T parse(JsonNode node, String field, String where, Function<String, T> parser) {
+        String value = text(node.get(field), where + "." + field);
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(where + "." + field + ": " + e.getMessage());
+        }
+    }
+
+    private String text(JsonNode node, String where) {
+        if (node == null || !node.isValueNode() || node.isNull()) {
+            throw new InvalidConfigException(where + " must be a plain value");
+        }
+        Matcher m = ENV.matcher(node.asText());
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = env.apply(m.group(1));
+            if (value == null) {
+                throw new InvalidConfigException(where + " refers to the environment variable " + m.group(1) + ", which is not set");
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private List<String> strings(JsonNode node, String where) {
+        List<String> list = new ArrayList<>();
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                list.add(text(node.get(i), where + "[" + i + "]"));
+            }
+        } else {
+            list.add(text(node, where));
+        }
+        return list;
+    }
+
+    private static int positive(JsonNode node, String where) {
+        if (!node.canConvertToInt() || node.asInt() < 1) {
+            throw new InvalidConfigException(where + " must be a whole number of at least 1");
+        }
+        return node.asInt();
+    }
+
+    private static JsonNode required(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "'" + field + "' is required");
+        }
+        return value;
+    }
+
+    private static void onlyKnown(JsonNode node, Set<String> known, String where) {
+        if (!node.isObject()) {
+            throw new InvalidConfigException((where.isEmpty() ? "configuration" : where) + " must be a mapping");
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "unknown field '" + name
+                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+}

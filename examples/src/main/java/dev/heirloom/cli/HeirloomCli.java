@@ -1,0 +1,239 @@
+package dev.heirloom.cli;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.StatusReport;
+import dev.heirloom.engine.ProgressListener;
+import dev.heirloom.plan.CopyPlan;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.restore.RestoreReport;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.StorageException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code heirloom} command. Exit codes: 0 done and the policy is met; 3 done but the policy is
+ * not met; 1 a failure (a target or a file failed); 2 bad usage or configuration.
+ */
+@Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
+        description = "Keeps photos and videos under the 3-2-1 backup rule.",
+        subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done, and every file meets the policy", "1:a target or a file failed",
+                "2:bad usage or configuration", "3:done, but the policy is not met"})
+public final class HeirloomCli {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int POLICY_NOT_MET = 3;
+
+    /** Options every command shares. */
+    static class Common {
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration")
+        Path config;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Heirloom open() {
+            return ConfigFile.load(config).build();
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "backup", description = "Back the source up to every target, then check the policy.")
+    static final class Backup extends Common implements Callable<Integer> {
+        @Option(names = "--no-progress", description = "no progress line, even on a terminal")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                List<String> unreachable = h.whyPolicyUnreachable();
+                if (!unreachable.isEmpty() && !json) {
+                    out().println("Warning: policy " + h.policy() + " can never be met by these targets:");
+                    unreachable.forEach(r -> out().println("  - " + r));
+                    out().println("Backing up anyway: a partial backup beats none.");
+                }
+                BackupReport report;
+                if (System.console() != null && !noProgress && !json) {
+                    try (ProgressBar bar = new ProgressBar(System.err)) {
+                        report = h.backup(bar);
+                    }
+                } else {
+                    report = h.backup(ProgressListener.NONE);
+                }
+                if (json) {
+                    Output.json(out(), report);
+                } else {
+                    Output.backup(out(), report);
+                }
+                if (!report.succeeded()) {
+                    return FAILED;
+                }
+                return report.compliance().compliant() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "plan", description = "Show what a backup would copy to each target (dry run: reads, writes nothing).")
+    static final class Plan extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                CopyPlan plan = h.plan();
+                if (json) {
+                    Output.json(out(), plan);
+                } else {
+                    out().print(plan.describe());
+                }
+                if (plan.targets().stream().anyMatch(t -> t.unavailable().isPresent())) {
+                    return FAILED;
+                }
+                return plan.unreachable().isEmpty() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Show each target's latest snapshot and which files are short of copies.")
+    static final class Status extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                StatusReport status = h.status();
+                if (json) {
+                    Output.json(out(), Output.statusJson(status));
+                } else {
+                    Output.status(out(), status);
+                }
+                if (status.targets().stream().anyMatch(t -> t.error().isPresent())) {
+                    return FAILED;
+                }
+                return status.compliance().compliant() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "snapshots", description = "List the snapshots on each target.")
+    static final class Snapshots extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target")
+        String target;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.Map<String, List<Snapshot>> all = new java.util.LinkedHashMap<>();
+                int code = OK;
+                for (var t : h.targets()) {
+                    if (target != null && !t.name().equals(target)) {
+                        continue;
+                    }
+                    try {
+                        all.put(t.name(), h.snapshots(t.name()));
+                    } catch (StorageException e) {
+                        spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
+                        code = FAILED;
+                    }
+                }
+                if (target != null && all.isEmpty() && code == OK) {
+                    throw new InvalidConfigException("no target named '" + target + "'");
+                }
+                if (json) {
+                    Output.json(out(), all);
+                } else {
+                    all.forEach((name, list) -> {
+                        out().printf(Locale.ROOT, "%s: %d snapshot(s)%n", name, list.size());
+                        list.forEach(s -> out().println("  " + Output.snapshotLine(s) + "  " + s.source()));
+                    });
+                }
+                return code;
+            }
+        }
+    }
+
+    @Command(name = "restore", description = "Restore a snapshot (or part of it) from a target into a folder.")
+    static final class Restore extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, required = true, paramLabel = "NAME", description = "target to restore from")
+        String target;
+
+        @Option(names = {"-s", "--snapshot"}, paramLabel = "ID", description = "snapshot id or prefix (default: latest)")
+        String snapshot;
+
+        @Option(names = {"-p", "--path"}, paramLabel = "GLOB", description = "only files whose path matches, e.g. '2019/**'")
+        String glob;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "folder to restore into")
+        Path to;
+
+        @Option(names = "--overwrite", description = "replace files that already exist")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                RestoreOptions options = RestoreOptions.into(to).withGlob(glob).withOverwrite(overwrite);
+                RestoreReport report = h.restore(target, Optional.ofNullable(snapshot), options);
+                if (json) {
+                    Output.json(out(), report);
+                } else {
+                    out().printf(Locale.ROOT, "Restored %d files (%s) from snapshot %s into %s; %d already there%n",
+                            report.filesRestored(), dev.heirloom.plan.Sizes.human(report.bytesRestored()),
+                            report.snapshotId(), to, report.skippedExisting());
+                    report.refused().forEach(r -> out().println("  REFUSED " + r));
+                    report.failed().forEach(r -> out().println("  FAILED  " + r));
+                }
+                return report.complete() ? OK : FAILED;
+            }
+        }
+    }
+
+    private HeirloomCli() {
+    }
+
+    /** Builds the command line with Heirloom's error handling and exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(HeirloomCli.class);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof InvalidConfigException || ex instanceof IllegalArgumentException) {
+                err.println("heirloom: " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof StorageException) {
+                err.println("heirloom: " + ex.getMessage());
+                return FAILED;
+            }
+            err.println("heirloom: unexpected error: " + ex);
+            return FAILED;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
+    }
+}

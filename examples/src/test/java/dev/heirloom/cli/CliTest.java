@@ -1,0 +1,216 @@
+package dev.heirloom.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The heirloom command end to end on real folders with provider-local. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = HeirloomCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path library() throws IOException {
+        Path src = tmp.resolve("Pictures");
+        write(src, "2019/beach/IMG_0101.jpg", "jpeg bytes 1");
+        write(src, "2019/beach/IMG_0102.jpg", "jpeg bytes 2");
+        write(src, "2021/winter/IMG_2041.heic", "heic bytes");
+        write(src, "2021/winter/IMG_2041.xmp", "<xmp/>");
+        write(src, "videos/VID_1.mp4", "mp4 ".repeat(50_000));
+        write(src, "2021/.thumbnails/IMG_2041.jpg", "thumbnail, excluded");
+        return src;
+    }
+
+    private static void write(Path root, String rel, String content) throws IOException {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        Files.setLastModifiedTime(p, FileTime.fromMillis(1_600_000_000_000L + rel.length() * 1000L));
+    }
+
+    private Path config(String targets) throws IOException {
+        Path file = tmp.resolve("heirloom.yaml");
+        Files.writeString(file, """
+                source: { path: Pictures, medium: internal-disk, site: onsite, include: [photos, videos, sidecars], exclude: ["**/.thumbnails/**"] }
+                policy: 3-2-1
+                targets:
+                """ + targets);
+        return file;
+    }
+
+    private static Map<String, String> tree(Path root) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
+                m.put(root.relativize(p).toString(), Files.readString(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void backupThenRestoreIsByteIdenticalAndExitsZeroWhenCompliant() throws Exception {
+        Path src = library();
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                  - { name: nas, path: nas/heirloom, medium: nas, site: onsite }
+                  - { name: cloud, uri: "%s", medium: cloud, site: offsite }
+                """.formatted(tmp.resolve("cloud/heirloom").toUri()));
+        Files.createDirectories(tmp.resolve("usb"));
+        Files.createDirectories(tmp.resolve("nas"));
+        Files.createDirectories(tmp.resolve("cloud"));
+
+        Run backup = run("backup", "-c", cfg.toString());
+        assertThat(backup.code()).as(backup.out() + backup.err()).isEqualTo(HeirloomCli.OK);
+        assertThat(backup.out()).contains("5 files", "Policy 3-2-1: MET");
+
+        Run restore = run("restore", "-c", cfg.toString(), "--target", "cloud", "--to", tmp.resolve("back").toString());
+        assertThat(restore.code()).as(restore.out() + restore.err()).isZero();
+        Map<String, String> expected = tree(src);
+        expected.remove("2021/.thumbnails/IMG_2041.jpg");
+        assertThat(tree(tmp.resolve("back"))).isEqualTo(expected);
+
+        Run again = run("restore", "-c", cfg.toString(), "--target", "usb", "--to", tmp.resolve("back").toString());
+        assertThat(again.out()).contains("Restored 0 files", "5 already there");
+
+        Run snapshots = run("snapshots", "-c", cfg.toString(), "--json");
+        assertThat(snapshots.code()).isZero();
+        assertThat(snapshots.out()).contains("\"usb\"", "\"cloud\"", "\"root\"");
+
+        Run status = run("status", "-c", cfg.toString());
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("Policy 3-2-1: MET");
+    }
+
+    @Test
+    void threeOnsiteTargetsAreWarnedBackedUpAndExitThree() throws Exception {
+        library();
+        Path cfg = config("""
+                  - { name: a, path: a/heirloom, medium: external-disk, site: onsite }
+                  - { name: b, path: b/heirloom, medium: nas, site: onsite }
+                  - { name: c, path: c/heirloom, medium: external-disk, site: onsite }
+                """);
+        for (String d : List.of("a", "b", "c")) {
+            Files.createDirectories(tmp.resolve(d));
+        }
+        Run plan = run("plan", "-c", cfg.toString());
+        assertThat(plan.out()).contains("no offsite target").contains("copy 5 objects");
+        assertThat(plan.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        assertThat(tmp.resolve("a/heirloom/snapshots")).doesNotExist();
+
+        Run backup = run("backup", "-c", cfg.toString());
+        assertThat(backup.out()).contains("no offsite target", "NOT MET");
+        assertThat(backup.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        for (String d : List.of("a", "b", "c")) {
+            try (Stream<Path> s = Files.list(tmp.resolve(d + "/heirloom/snapshots"))) {
+                assertThat(s).as(d).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void anUnwritableTargetFailsAloneExitsOneAndStatusListsShortFiles() throws Exception {
+        library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Files.createDirectories(tmp.resolve("nas"));
+        Path blocked = Files.writeString(tmp.resolve("cloud-is-a-file"), "a file where a folder should be");
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                  - { name: nas, path: nas/heirloom, medium: nas, site: onsite }
+                  - { name: cloud, path: %s/heirloom, medium: cloud, site: offsite }
+                """.formatted(blocked));
+        Run backup = run("backup", "-c", cfg.toString());
+        assertThat(backup.code()).as(backup.out() + backup.err()).isEqualTo(HeirloomCli.FAILED);
+        assertThat(backup.out()).containsPattern("cloud +FAILED");
+        assertThat(backup.out()).containsPattern("usb +ok").containsPattern("nas +ok");
+        try (Stream<Path> s = Files.list(tmp.resolve("nas/heirloom/snapshots"))) {
+            assertThat(s).hasSize(1);
+        }
+
+        Run status = run("status", "-c", cfg.toString());
+        assertThat(status.code()).isEqualTo(HeirloomCli.FAILED);
+        assertThat(status.out()).contains("UNAVAILABLE", "NOT MET - 5 of 5 files are short of copies",
+                "2019/beach/IMG_0101.jpg: 3 copies (source, usb, nas), 3 media, 0 offsite");
+    }
+
+    @Test
+    void badConfigurationExitsTwoWithAClearMessage() throws Exception {
+        library();
+        Path cfg = config("""
+                  - { name: usb, path: usb, medium: floppy, site: onsite }
+                """);
+        Run r = run("backup", "-c", cfg.toString());
+        assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(r.err()).contains("targets[0].medium", "unknown medium 'floppy'");
+
+        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite }\n");
+        Run gs = run("status", "-c", cfg.toString());
+        assertThat(gs.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(gs.err()).contains("dev.heirloom:heirloom-provider-gcs");
+
+        Run usage = run("backup");
+        assertThat(usage.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(usage.err()).contains("--config");
+    }
+
+    @Test
+    void secretsFromTheEnvironmentNeverReachOutput() throws Exception {
+        library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite, options: { token: "${env:PATH}" } }
+                """);
+        Run r = run("backup", "-c", cfg.toString());
+        assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(r.err()).contains("unknown option 'token'");
+        assertThat(r.out() + r.err()).doesNotContain(System.getenv("PATH"));
+
+        Path missing = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite, options: { fsync: "${env:HEIRLOOM_SURELY_UNSET}" } }
+                """);
+        Run m = run("backup", "-c", missing.toString());
+        assertThat(m.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(m.err()).contains("HEIRLOOM_SURELY_UNSET", "not set");
+    }
+
+    @Test
+    void jsonOutputIsMachineReadable() throws Exception {
+        library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                """);
+        Run r = run("backup", "-c", cfg.toString(), "--json");
+        assertThat(r.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("stats").get("files").asInt()).isEqualTo(5);
+        assertThat(json.get("targets").get(0).get("name").asText()).isEqualTo("usb");
+        assertThat(json.get("compliance").get("shortFiles").size()).isEqualTo(5);
+    }
+}

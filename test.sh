@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of every module. Installs what the tests need when it is missing.
+# Tests that need a real server start it themselves on loopback; a missing server binary fails
+# the test loudly with an install hint, it never skips.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  if need apt-get; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "test.sh: please install: $*" >&2
+    exit 1
+  fi
+}
+
+need java || apt_install openjdk-17-jdk-headless
+need mvn || apt_install maven
+
+mvn -B -ntp verify "$@"
