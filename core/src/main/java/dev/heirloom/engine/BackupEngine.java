@@ -53,8 +53,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The source is walked one folder at a time. A file whose size, mtime and file key match the
  * reference snapshot (the newest of the targets' latest snapshots of this source) keeps its hash
  * and is not read. Any other file is read and hashed; files up to {@link Options#smallFileLimit()}
- * are read once into memory and fed to every target from there, larger ones are streamed (hashed
- * first, then read again by each target that lacks them). A file is stored on a target only when
+ * are read once into memory and fed to every target from there; larger ones are streamed twice:
+ * once to hash them (their key is their hash), then once more, the same read feeding every target
+ * that lacks them at the pace of the slowest ({@link FileFanOut}). A file is stored on a target only when
  * that target's latest snapshot does not hold the same content at the same path and the object
  * is not already there. Folders become trees once their children are done; a folder whose tree
  * hash equals the one in a target's latest snapshot costs nothing on that target. Each target gets
@@ -123,6 +124,7 @@ public final class BackupEngine {
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong unchanged = new AtomicLong();
     private Lane reference;
+    private ExecutorService fanOutPool;
 
     public BackupEngine(SourceSpec source, List<Destination> destinations, Options options, ProgressListener listener) {
         this.source = source;
@@ -159,6 +161,11 @@ public final class BackupEngine {
             t.setDaemon(true);
             return t;
         });
+        fanOutPool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "heirloom-fan-out");
+            t.setDaemon(true);
+            return t;
+        });
         Semaphore inFlight = new Semaphore(options.threads() * 2);
         DirResult root;
         try {
@@ -175,6 +182,7 @@ public final class BackupEngine {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } finally {
             pool.shutdownNow();
+            fanOutPool.shutdownNow();
         }
         List<TargetResult> results = new ArrayList<>();
         for (Lane lane : lanes) {
@@ -325,22 +333,22 @@ public final class BackupEngine {
                 problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
                 return null;
             }
-            ContentSource content = data != null ? ContentSource.ofBytes(data) : ContentSource.ofFile(current.path(), current.size());
-            boolean mismatch = false;
+            List<Lane> needing = new ArrayList<>();
             for (int i = 0; i < lanes.size(); i++) {
-                Lane lane = lanes.get(i);
                 TreeEntry held = laneEntries[i];
-                if (!lane.alive() || (held != null && held.isFile() && hash.equals(held.content()))) {
-                    continue;
+                if (lanes.get(i).alive() && (held == null || !held.isFile() || !hash.equals(held.content()))) {
+                    needing.add(lanes.get(i));
                 }
-                try {
-                    ensureObject(lane, hash, content, sums, data == null);
-                } catch (ChecksumMismatchException e) {
-                    mismatch = true;
-                    break;
-                } catch (StorageException e) {
-                    lane.fail(e);
-                }
+            }
+            boolean mismatch;
+            try {
+                mismatch = data == null && needing.size() > 1
+                        ? storeFannedOut(current, hash, sums, needing)
+                        : storeEach(data != null ? ContentSource.ofBytes(data) : ContentSource.ofFile(current.path(), current.size()),
+                                hash, sums, needing, data == null);
+            } catch (IOException e) {
+                problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
+                return null;
             }
             if (mismatch) {
                 if (trustRef) {
@@ -360,6 +368,74 @@ public final class BackupEngine {
         }
         problem(new SourceProblem(file.path(), "kept changing while being read; skipped this run"));
         return null;
+    }
+
+    /** Stores the content on each lane in turn. @return true when the content did not match its hash */
+    private boolean storeEach(ContentSource content, String hash, Checksums sums, List<Lane> needing, boolean fromDisk) {
+        for (Lane lane : needing) {
+            try {
+                ensureObject(lane, hash, content, sums, fromDisk);
+            } catch (ChecksumMismatchException e) {
+                return true;
+            } catch (StorageException e) {
+                lane.fail(e);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stores a large file on several lanes at once from a single read of it.
+     *
+     * @return true when the content did not match its hash
+     * @throws IOException when the source file could not be read
+     */
+    private boolean storeFannedOut(SourceEntry file, String hash, Checksums sums, List<Lane> needing) throws IOException {
+        FileFanOut fan = new FileFanOut(file.path(), file.size(), needing.size());
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int k = 0; k < needing.size(); k++) {
+            int slot = k;
+            Lane lane = needing.get(k);
+            writes.add(CompletableFuture.runAsync(() -> {
+                try {
+                    ensureObject(lane, hash, fan.source(slot), sums, false);
+                } finally {
+                    fan.writerDone(slot);
+                }
+            }, fanOutPool));
+        }
+        AtomicLong pumped = new AtomicLong();
+        try {
+            fan.pump(n -> {
+                pumped.addAndGet(n);
+                count(n);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (pumped.get() > 0) {
+            filesRead.incrementAndGet();
+        }
+        boolean mismatch = false;
+        for (int k = 0; k < writes.size(); k++) {
+            try {
+                writes.get(k).join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof ChecksumMismatchException) {
+                    mismatch = true;
+                } else if (fan.sourceError() == null && cause instanceof StorageException se) {
+                    needing.get(k).fail(se);
+                } else if (fan.sourceError() == null) {
+                    throw e;
+                }
+            }
+        }
+        if (fan.sourceError() != null) {
+            throw fan.sourceError();
+        }
+        return mismatch;
     }
 
     private record Hashed(Checksums sums, byte[] data) {

@@ -1,0 +1,128 @@
+package dev.heirloom.engine;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.Trees;
+import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.OptionSpec;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.StorageTargetProvider;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.target.RetryPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.startsWith;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.spy;
+
+/** Large files are read once to hash and once more to feed every target together. */
+class LargeFileFanOutTest {
+    @TempDir
+    Path tmp;
+
+    private final Map<String, InMemoryTarget> stores = new ConcurrentHashMap<>();
+
+    /** mem-like provider; host "failing" gives a target whose object writes break mid-stream. */
+    private final StorageTargetProvider provider = new StorageTargetProvider() {
+        @Override
+        public String scheme() {
+            return "fan";
+        }
+
+        @Override
+        public List<OptionSpec> options() {
+            return List.of();
+        }
+
+        @Override
+        public StorageTarget open(TargetConfig config) {
+            String name = config.uri().getHost();
+            InMemoryTarget t = stores.computeIfAbsent(name, n -> new InMemoryTarget());
+            if (!name.equals("failing")) {
+                return t;
+            }
+            InMemoryTarget broken = spy(t);
+            doAnswer(inv -> {
+                ContentSource c = inv.getArgument(1);
+                try (InputStream in = c.open()) {
+                    in.readNBytes(3 << 20);
+                }
+                throw new StorageException("connection lost after 3 MiB");
+            }).when(broken).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
+            return broken;
+        }
+    };
+
+    private Heirloom heirloom(Path source, String... targets) {
+        Heirloom.Builder b = Heirloom.builder().source(source, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(provider)).retryPolicy(RetryPolicy.none())
+                .smallFileLimit(1 << 20).threads(2);
+        Medium[] media = {Medium.EXTERNAL_DISK, Medium.NAS, Medium.CLOUD};
+        for (int i = 0; i < targets.length; i++) {
+            b.target(targets[i], URI.create("fan://" + targets[i]), media[i % 3], i == 2 ? Site.OFFSITE : Site.ONSITE);
+        }
+        return b.build();
+    }
+
+    private static byte[] video(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aLargeVideoIsReadTwiceInAllHoweverManyTargetsNeedIt() throws Exception {
+        Path source = tmp.resolve("src");
+        byte[] clip = video(12 << 20, 7);
+        Trees.write(source, "videos/clip.mp4", clip);
+        Trees.write(source, "videos/other.mov", video(3 << 20, 8));
+        try (Heirloom h = heirloom(source, "a", "b", "c")) {
+            BackupReport report = h.backup();
+            assertThat(report.succeeded()).isTrue();
+            long total = (12 << 20) + (3 << 20);
+            assertThat(report.stats().bytesRead()).as("hash pass + one shared copy pass").isEqualTo(2 * total);
+            for (String t : List.of("a", "b", "c")) {
+                Path out = tmp.resolve("out-" + t);
+                assertThat(h.restore(t, Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                assertThat(Files.readAllBytes(out.resolve("videos/clip.mp4"))).isEqualTo(clip);
+            }
+        }
+    }
+
+    @Test
+    void aTargetDroppingOutMidStreamDoesNotHoldUpTheOthers() throws Exception {
+        Path source = tmp.resolve("src");
+        byte[] clip = video(10 << 20, 9);
+        Trees.write(source, "clip.mp4", clip);
+        try (Heirloom h = heirloom(source, "a", "failing", "c")) {
+            BackupReport report = h.backup();
+            assertThat(report.targets()).extracting(t -> t.name() + ":" + t.succeeded())
+                    .containsExactly("a:true", "failing:false", "c:true");
+            assertThat(report.targets().get(1).error()).get().asString().contains("connection lost");
+            Path out = tmp.resolve("out");
+            h.restore("c", Optional.empty(), RestoreOptions.into(out));
+            assertThat(Files.readAllBytes(out.resolve("clip.mp4"))).isEqualTo(clip);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Small programs showing how an application embeds Heirloom. */
+package dev.heirloom.examples;

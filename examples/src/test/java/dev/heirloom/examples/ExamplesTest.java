@@ -1,0 +1,63 @@
+package dev.heirloom.examples;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.examples.plugin.PlainFolderProvider;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.tck.StorageTargetContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExamplesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theEmbeddingExampleBacksUpTheSampleLibraryCompliantly() throws Exception {
+        Path sample = Path.of("sample-library").toAbsolutePath();
+        assertThat(sample.resolve("videos/VID_2021-12-24.mp4")).isRegularFile();
+        BackupReport report = EmbeddedBackup.backUp(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"));
+        assertThat(report.succeeded()).isTrue();
+        assertThat(report.stats().files()).isEqualTo(7);
+        assertThat(report.compliance().compliant()).isTrue();
+    }
+
+    @Test
+    void aThirdPartyProviderIsFoundThroughServiceLoaderAndBacksUp() throws Exception {
+        assertThat(ProviderRegistry.load().schemes()).contains("plainfolder", "file", "mem");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a.jpg"), "photo");
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .target("card", URI.create("plainfolder://" + tmp.resolve("card").toAbsolutePath()), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .build()) {
+            assertThat(h.backup().succeeded()).isTrue();
+            h.restore("card", Optional.empty(), RestoreOptions.into(tmp.resolve("back")));
+            assertThat(Files.readString(tmp.resolve("back/a.jpg"))).isEqualTo("photo");
+        }
+    }
+
+    /** The third-party provider runs the same contract kit as Heirloom's own. */
+    @Nested
+    class PlainFolderContract extends StorageTargetContract {
+        private int n;
+
+        @Override
+        protected StorageTarget newTarget() {
+            return new PlainFolderProvider().open(TargetConfig.of(URI.create("plainfolder://" + tmp.resolve("t" + n++).toAbsolutePath())));
+        }
+    }
+}
