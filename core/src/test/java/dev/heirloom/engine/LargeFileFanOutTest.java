@@ -2,6 +2,7 @@ package dev.heirloom.engine;
 
 import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
+import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
 import dev.heirloom.memory.InMemoryTarget;
 import dev.heirloom.policy.Medium;
@@ -9,7 +10,6 @@ import dev.heirloom.policy.Site;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.ContentSource;
-import dev.heirloom.spi.OptionSpec;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
@@ -43,36 +43,25 @@ class LargeFileFanOutTest {
 
     private final Map<String, InMemoryTarget> stores = new ConcurrentHashMap<>();
 
-    /** mem-like provider; host "failing" gives a target whose object writes break mid-stream. */
-    private final StorageTargetProvider provider = new StorageTargetProvider() {
-        @Override
-        public String scheme() {
-            return "fan";
-        }
+    /** Memory targets by host name; host "failing" gives one whose object writes break mid-stream. */
+    private final StorageTargetProvider provider = new TestProvider("fan", this::open);
 
-        @Override
-        public List<OptionSpec> options() {
-            return List.of();
+    private StorageTarget open(TargetConfig config) {
+        String name = config.uri().getHost();
+        InMemoryTarget t = stores.computeIfAbsent(name, n -> new InMemoryTarget());
+        if (!name.equals("failing")) {
+            return t;
         }
-
-        @Override
-        public StorageTarget open(TargetConfig config) {
-            String name = config.uri().getHost();
-            InMemoryTarget t = stores.computeIfAbsent(name, n -> new InMemoryTarget());
-            if (!name.equals("failing")) {
-                return t;
+        InMemoryTarget broken = spy(t);
+        doAnswer(inv -> {
+            ContentSource c = inv.getArgument(1);
+            try (InputStream in = c.open()) {
+                in.readNBytes(3 << 20);
             }
-            InMemoryTarget broken = spy(t);
-            doAnswer(inv -> {
-                ContentSource c = inv.getArgument(1);
-                try (InputStream in = c.open()) {
-                    in.readNBytes(3 << 20);
-                }
-                throw new StorageException("connection lost after 3 MiB");
-            }).when(broken).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
-            return broken;
-        }
-    };
+            throw new StorageException("connection lost after 3 MiB");
+        }).when(broken).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
+        return broken;
+    }
 
     private Heirloom heirloom(Path source, String... targets) {
         Heirloom.Builder b = Heirloom.builder().source(source, MediaFilter.photosAndVideos())

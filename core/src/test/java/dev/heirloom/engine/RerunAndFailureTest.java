@@ -2,6 +2,7 @@ package dev.heirloom.engine;
 
 import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
+import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
 import dev.heirloom.memory.InMemoryTarget;
 import dev.heirloom.memory.InMemoryTargetProvider;
@@ -13,7 +14,6 @@ import dev.heirloom.policy.Site;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ObjectInfo;
-import dev.heirloom.spi.OptionSpec;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
@@ -136,25 +136,12 @@ class RerunAndFailureTest {
         }
     }
 
-    /** Serves mem:// targets whose content writes fail, as a full or broken disk would. */
-    static final class BrokenProvider implements StorageTargetProvider {
-        @Override
-        public String scheme() {
-            return "broken";
-        }
-
-        @Override
-        public List<OptionSpec> options() {
-            return List.of();
-        }
-
-        @Override
-        public StorageTarget open(TargetConfig config) {
-            InMemoryTarget target = spy(new InMemoryTarget());
-            doThrow(new StorageException("simulated I/O error on the disk"))
-                    .when(target).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
-            return target;
-        }
+    /** Targets whose content writes fail, as a full or broken disk would. */
+    private static StorageTarget broken(TargetConfig config) {
+        InMemoryTarget target = spy(new InMemoryTarget());
+        doThrow(new StorageException("simulated I/O error on the disk"))
+                .when(target).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
+        return target;
     }
 
     @Test
@@ -163,7 +150,7 @@ class RerunAndFailureTest {
         Trees.write(source, "2021/a.jpg", "a");
         Trees.write(source, "2021/b.jpg", "b");
         try (Heirloom h = builder(source)
-                .registry(ProviderRegistry.of(new InMemoryTargetProvider(), new BrokenProvider()))
+                .registry(ProviderRegistry.of(new InMemoryTargetProvider(), new TestProvider("broken", RerunAndFailureTest::broken)))
                 .target("a", URI.create("mem://a" + id), Medium.EXTERNAL_DISK, Site.ONSITE)
                 .target("bad", URI.create("broken://x"), Medium.CLOUD, Site.OFFSITE)
                 .target("c", URI.create("mem://c" + id), Medium.NAS, Site.ONSITE)
@@ -207,31 +194,18 @@ class RerunAndFailureTest {
         Path source = tmp.resolve("src");
         Path video = Trees.write(source, "big.mp4", new byte[300_000]);
         InMemoryTarget delegate = new InMemoryTarget();
-        StorageTargetProvider editing = new StorageTargetProvider() {
-            @Override
-            public String scheme() {
-                return "editing";
-            }
-
-            @Override
-            public List<OptionSpec> options() {
-                return List.of();
-            }
-
-            @Override
-            public StorageTarget open(TargetConfig config) {
-                InMemoryTarget t = spy(delegate);
-                org.mockito.Mockito.doAnswer(inv -> {
-                    if (Files.size(video) == 300_000) {
-                        byte[] changed = new byte[300_000];
-                        changed[0] = 1;
-                        Files.write(video, changed);
-                    }
-                    return inv.callRealMethod();
-                }).when(t).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
-                return t;
-            }
-        };
+        StorageTargetProvider editing = new TestProvider("editing", config -> {
+            InMemoryTarget t = spy(delegate);
+            org.mockito.Mockito.doAnswer(inv -> {
+                if (Files.size(video) == 300_000) {
+                    byte[] changed = new byte[300_000];
+                    changed[0] = 1;
+                    Files.write(video, changed);
+                }
+                return inv.callRealMethod();
+            }).when(t).write(startsWith("objects/"), any(ContentSource.class), any(WriteOptions.class));
+            return t;
+        });
         try (Heirloom h = builder(source)
                 .smallFileLimit(1000)
                 .registry(ProviderRegistry.of(editing))

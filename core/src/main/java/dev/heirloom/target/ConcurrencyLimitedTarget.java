@@ -1,0 +1,80 @@
+package dev.heirloom.target;
+
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
+/**
+ * Keeps at most {@link Capabilities#maxConcurrency()} calls in flight on the target. A read holds
+ * its permit only while the stream is being opened.
+ */
+public final class ConcurrencyLimitedTarget implements StorageTarget {
+    private final StorageTarget delegate;
+    private final Semaphore permits;
+
+    public ConcurrencyLimitedTarget(StorageTarget delegate) {
+        this.delegate = delegate;
+        this.permits = new Semaphore(delegate.capabilities().maxConcurrency(), true);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        return limited(() -> delegate.stat(key));
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        return limited(() -> delegate.read(key, offset, length));
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        return limited(() -> delegate.write(key, content, options));
+    }
+
+    @Override
+    public void delete(String key) {
+        limited(() -> {
+            delegate.delete(key);
+            return null;
+        });
+    }
+
+    @Override
+    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
+        return limited(() -> delegate.list(prefix, pageToken, pageSize));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private <T> T limited(Supplier<T> call) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for a connection slot", e);
+        }
+        try {
+            return call.get();
+        } finally {
+            permits.release();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.heirloom.target;
+
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Retries calls that fail with a {@linkplain StorageException#isTransient() transient} error,
+ * with exponential backoff. A retried if-absent write that finds an object of the same size and
+ * agreeing checksums treats it as its own earlier try that landed. Reads retry only the opening
+ * of the stream.
+ */
+public final class RetryingTarget implements StorageTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingTarget.class);
+
+    /** Waits between tries; replaceable in tests. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private final StorageTarget delegate;
+    private final RetryPolicy policy;
+    private final Sleeper sleeper;
+    private final String label;
+
+    public RetryingTarget(StorageTarget delegate, RetryPolicy policy, String label, Sleeper sleeper) {
+        this.delegate = delegate;
+        this.policy = policy;
+        this.label = label;
+        this.sleeper = sleeper;
+    }
+
+    public RetryingTarget(StorageTarget delegate, RetryPolicy policy, String label) {
+        this(delegate, policy, label, Thread::sleep);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        return retry("stat " + key, () -> delegate.stat(key));
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        return retry("read " + key, () -> delegate.read(key, offset, length));
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        int[] attempt = {0};
+        return retry("write " + key, () -> {
+            attempt[0]++;
+            try {
+                return delegate.write(key, content, options);
+            } catch (ObjectExistsException e) {
+                if (attempt[0] > 1 && options.ifAbsent()) {
+                    Optional<ObjectInfo> there = delegate.stat(key);
+                    if (there.isPresent() && there.get().size() == content.size()
+                            && options.expected().firstMismatch(there.get().checksums()).isEmpty()) {
+                        LOG.debug("{}: retried write of {} found the earlier try's object", label, key);
+                        return there.get();
+                    }
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void delete(String key) {
+        retry("delete " + key, () -> {
+            delegate.delete(key);
+            return null;
+        });
+    }
+
+    @Override
+    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
+        return retry("list " + prefix, () -> delegate.list(prefix, pageToken, pageSize));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private <T> T retry(String what, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (StorageException e) {
+                if (!e.isTransient() || attempt >= policy.maxAttempts()) {
+                    throw e;
+                }
+                long bound = policy.delayBound(attempt).toMillis();
+                long delay = bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound / 2, bound + 1);
+                LOG.info("{}: {} failed ({}), try {} of {} in {} ms", label, what, e.getMessage(), attempt + 1,
+                        policy.maxAttempts(), delay);
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+}
