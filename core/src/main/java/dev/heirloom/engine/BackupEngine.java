@@ -370,18 +370,37 @@ public final class BackupEngine {
         return null;
     }
 
-    /** Stores the content on each lane in turn. @return true when the content did not match its hash */
+    /**
+     * Stores the content on every lane that needs it, in parallel when there are several (the
+     * content is in memory or re-readable, so each lane reads it on its own).
+     *
+     * @return true when the content did not match its hash
+     */
     private boolean storeEach(ContentSource content, String hash, Checksums sums, List<Lane> needing, boolean fromDisk) {
-        for (Lane lane : needing) {
-            try {
-                ensureObject(lane, hash, content, sums, fromDisk);
-            } catch (ChecksumMismatchException e) {
-                return true;
-            } catch (StorageException e) {
-                lane.fail(e);
-            }
+        if (needing.size() == 1) {
+            return store(needing.get(0), content, hash, sums, fromDisk);
         }
-        return false;
+        List<CompletableFuture<Boolean>> writes = new ArrayList<>();
+        for (Lane lane : needing) {
+            writes.add(CompletableFuture.supplyAsync(() -> store(lane, content, hash, sums, fromDisk), fanOutPool));
+        }
+        boolean mismatch = false;
+        for (CompletableFuture<Boolean> w : writes) {
+            mismatch |= w.join();
+        }
+        return mismatch;
+    }
+
+    private boolean store(Lane lane, ContentSource content, String hash, Checksums sums, boolean fromDisk) {
+        try {
+            ensureObject(lane, hash, content, sums, fromDisk);
+            return false;
+        } catch (ChecksumMismatchException e) {
+            return true;
+        } catch (StorageException e) {
+            lane.fail(e);
+            return false;
+        }
     }
 
     /**
@@ -404,18 +423,11 @@ public final class BackupEngine {
                 }
             }, fanOutPool));
         }
-        AtomicLong pumped = new AtomicLong();
         try {
-            fan.pump(n -> {
-                pumped.addAndGet(n);
-                count(n);
-            });
+            fan.pump(this::count);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-        if (pumped.get() > 0) {
-            filesRead.incrementAndGet();
         }
         boolean mismatch = false;
         for (int k = 0; k < writes.size(); k++) {
@@ -529,7 +541,6 @@ public final class BackupEngine {
                     lane.bytesWritten.addAndGet(content.size());
                 } else {
                     if (readsSource) {
-                        filesRead.incrementAndGet();
                         count(content.size());
                     }
                     if (lane.repo.putObject(hash, content, sums)) {
