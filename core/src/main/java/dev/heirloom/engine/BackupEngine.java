@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -177,7 +178,7 @@ public final class BackupEngine {
             if (!Files.isDirectory(source.root())) {
                 throw new StorageException("the source folder " + source.root() + " does not exist or is not a folder");
             }
-            root = walk(source.root(), "", refRoot, laneRoots, pool, inFlight, true).join();
+            root = walk(source.root(), "", refRoot, laneRoots, pool, inFlight, true, Set.of()).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } finally {
@@ -211,7 +212,7 @@ public final class BackupEngine {
 
     private CompletableFuture<DirResult> walk(Path dir, String rel, String refHash,
                                               String[] laneHashes, ExecutorService pool, Semaphore inFlight,
-                                              boolean isRoot) {
+                                              boolean isRoot, Set<String> ancestors) {
         Tree refTree = refHash == null ? null : loadTree(reference, refHash);
         Tree[] laneTrees = new Tree[lanes.size()];
         for (int i = 0; i < lanes.size(); i++) {
@@ -230,12 +231,21 @@ public final class BackupEngine {
                 if (filter.excludesDir(childRel)) {
                     continue;
                 }
+                Set<String> below = ancestors;
+                if (source.followLinks() && e.fileKey() != null) {
+                    if (ancestors.contains(e.fileKey())) {
+                        problem(new SourceProblem(e.path(), "a symbolic link loops back to a folder above it; not followed"));
+                        continue;
+                    }
+                    below = new HashSet<>(ancestors);
+                    below.add(e.fileKey());
+                }
                 String[] sub = new String[lanes.size()];
                 for (int i = 0; i < lanes.size(); i++) {
                     sub[i] = laneEntries[i] != null && laneEntries[i].isDir() ? laneEntries[i].tree() : null;
                 }
                 String refSub = refEntry != null && refEntry.isDir() ? refEntry.tree() : null;
-                children.add(walk(e.path(), childRel, refSub, sub, pool, inFlight, false)
+                children.add(walk(e.path(), childRel, refSub, sub, pool, inFlight, false, below)
                         .thenApply(r -> r == null ? null : new Child(TreeEntry.dir(e.name(), e.mtime(), r.hash), r.files, r.bytes)));
             } else {
                 Optional<String> media = filter.mediaTypeOf(childRel);

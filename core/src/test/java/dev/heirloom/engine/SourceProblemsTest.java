@@ -95,4 +95,20 @@ class SourceProblemsTest {
             assertThat(report.problemCount()).isZero();
         }
     }
+
+    @Test
+    void followedLinksThatLoopAreReportedNotWalkedForever() throws Exception {
+        Path source = tmp.resolve("src");
+        Trees.write(source, "album/photo.jpg", "photo");
+        Files.createSymbolicLink(source.resolve("album/loop"), source.resolve("album"));
+        try (Heirloom h = Heirloom.builder()
+                .source(new dev.heirloom.source.SourceSpec(source, MediaFilter.photosAndVideos(), Medium.INTERNAL_DISK,
+                        Site.ONSITE, null, true))
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> store)))
+                .target("t", URI.create("t://x"), Medium.EXTERNAL_DISK, Site.ONSITE).build()) {
+            BackupReport report = h.backup();
+            assertThat(report.stats().files()).isEqualTo(1);
+            assertThat(report.problems()).singleElement().extracting(SourceProblem::reason).asString().contains("loops back");
+        }
+    }
 }
