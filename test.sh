@@ -19,5 +19,7 @@ apt_install() {
 
 need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
+# provider-sftp's tests start a real OpenSSH server on loopback
+{ [ -x /usr/sbin/sshd ] && need ssh-keygen; } || apt_install openssh-server
 
 mvn -B -ntp verify "$@"

@@ -6,6 +6,7 @@ import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.FolderListing;
 import dev.heirloom.spi.InsufficientStorageException;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.MultiDigest;
@@ -239,67 +240,35 @@ final class LocalTarget implements StorageTarget {
 
     @Override
     public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
-        ObjectKeys.checkPrefix(prefix);
-        if (pageSize < 1) {
-            throw new IllegalArgumentException("pageSize must be at least 1");
-        }
-        String[] after = pageToken.map(t -> ObjectKeys.check(t).split("/")).orElse(null);
-        List<ObjectInfo> out = new ArrayList<>(Math.min(pageSize + 1, 4096));
         try {
-            walk(root, "", 0, after, prefix, out, pageSize + 1);
+            return FolderListing.page(this::listFolder, prefix, pageToken, pageSize);
         } catch (IOException e) {
             throw classify("cannot list " + prefix, e, root);
         }
-        if (out.size() > pageSize) {
-            List<ObjectInfo> page = out.subList(0, pageSize);
-            return new ListPage(page, Optional.of(page.get(pageSize - 1).key()));
-        }
-        return new ListPage(out, Optional.empty());
     }
 
-    /**
-     * Depth-first walk with entries sorted by name at each level, which orders keys segment by
-     * segment; resumes strictly after the key {@code after} and skips folders outside the prefix.
-     */
-    private void walk(Path dir, String dirKey, int depth, String[] after, String prefix, List<ObjectInfo> out,
-                      int limit) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+    private List<FolderListing.Entry> listFolder(String folderKey) throws IOException {
+        List<FolderListing.Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folderKey.isEmpty() ? root : root.resolve(folderKey))) {
             for (Path child : stream) {
-                if (!child.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                    children.add(child);
+                String name = child.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX)) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isDirectory() || a.isRegularFile()) {
+                        entries.add(new FolderListing.Entry(name, a.isDirectory(), a.size(),
+                                Optional.of(a.lastModifiedTime().toInstant())));
+                    }
+                } catch (NoSuchFileException gone) {
+                    // deleted while listing
                 }
             }
         } catch (NoSuchFileException e) {
-            return;
+            return List.of();
         }
-        children.sort(null);
-        for (Path child : children) {
-            if (out.size() >= limit) {
-                return;
-            }
-            String name = child.getFileName().toString();
-            String key = dirKey.isEmpty() ? name : dirKey + "/" + name;
-            boolean onTokenPath = after != null && depth < after.length;
-            int cmp = onTokenPath ? name.compareTo(after[depth]) : 1;
-            if (cmp < 0) {
-                continue;
-            }
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            if (a.isDirectory()) {
-                String asDir = key + "/";
-                if (prefix.startsWith(asDir) || asDir.startsWith(prefix) || key.startsWith(prefix)) {
-                    walk(child, key, depth + 1, cmp == 0 ? after : null, prefix, out, limit);
-                }
-            } else if (a.isRegularFile() && cmp > 0 && key.startsWith(prefix)) {
-                out.add(new ObjectInfo(key, a.size(), Optional.of(a.lastModifiedTime().toInstant()), Checksums.none()));
-            }
-        }
+        return entries;
     }
 
     @Override

@@ -1,0 +1,88 @@
+package dev.heirloom.provider.sftp;
+
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.TargetConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where and how to connect, parsed from {@code sftp://user@host[:port]/path} and the options.
+ * {@link #toString()} never shows the passphrase or password.
+ */
+record SftpSettings(String user, String host, int port, String path, Optional<Path> identity,
+                    Optional<String> passphrase, Optional<String> password, Path knownHosts,
+                    Duration connectTimeout, Duration readTimeout, int sessions, int bulkRequests) {
+
+    static final String IDENTITY = "identity";
+    static final String PASSPHRASE = "passphrase";
+    static final String PASSWORD = "password";
+    static final String KNOWN_HOSTS = "knownHosts";
+    static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String READ_TIMEOUT = "readTimeout";
+    static final String SESSIONS = "sessions";
+    static final String BULK_REQUESTS = "bulkRequests";
+
+    static SftpSettings parse(TargetConfig config) {
+        var uri = config.uri();
+        if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+            throw new InvalidConfigException("an SFTP target looks like sftp://user@host[:port]/path, not " + uri);
+        }
+        if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+            throw new InvalidConfigException("put the SFTP password in the 'password' option, not in the URI");
+        }
+        String user = uri.getUserInfo() != null ? uri.getUserInfo() : System.getProperty("user.name");
+        int port = uri.getPort() > 0 ? uri.getPort() : 22;
+        String home = System.getProperty("user.home");
+        Optional<Path> identity = config.option(IDENTITY).map(Path::of);
+        if (identity.isEmpty() && config.option(PASSWORD).isEmpty()) {
+            identity = List.of("id_ed25519", "id_ecdsa", "id_rsa").stream()
+                    .map(n -> Path.of(home, ".ssh", n)).filter(Files::isReadable).findFirst();
+        }
+        if (identity.isPresent() && !Files.isReadable(identity.get())) {
+            throw new InvalidConfigException("the SFTP identity file " + identity.get() + " is not readable");
+        }
+        if (identity.isEmpty() && config.option(PASSWORD).isEmpty()) {
+            throw new InvalidConfigException("no SSH key found for " + uri.getHost()
+                    + ": set the 'identity' option to a private key file (or 'password', discouraged)");
+        }
+        Path knownHosts = config.option(KNOWN_HOSTS).map(Path::of).orElse(Path.of(home, ".ssh", "known_hosts"));
+        return new SftpSettings(user, uri.getHost(), port, uri.getPath(), identity, config.option(PASSPHRASE),
+                config.option(PASSWORD), knownHosts, seconds(config, CONNECT_TIMEOUT, 15), seconds(config, READ_TIMEOUT, 120),
+                number(config, SESSIONS, 4, 1, 64), number(config, BULK_REQUESTS, 64, 1, 1024));
+    }
+
+    private static Duration seconds(TargetConfig config, String name, int fallback) {
+        return Duration.ofSeconds(number(config, name, fallback, 1, 3600));
+    }
+
+    private static int number(TargetConfig config, String name, int fallback, int min, int max) {
+        Optional<String> raw = config.option(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw.get().trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidConfigException("option " + name + " must be a whole number from " + min + " to " + max);
+    }
+
+    /** user@host:port, for messages. */
+    String address() {
+        return user + "@" + host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "SftpSettings[" + address() + path + ", identity=" + identity.map(Path::toString).orElse("-")
+                + ", knownHosts=" + knownHosts + ", sessions=" + sessions + "]";
+    }
+}

@@ -1,0 +1,551 @@
+package dev.heirloom.provider.sftp;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.SftpATTRS;
+import com.jcraft.jsch.SftpException;
+import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.FolderListing;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectKeys;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetUnavailableException;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A repository in a folder on an SFTP server.
+ *
+ * <p>Writes go to a temporary name in the destination folder and are published only when the
+ * bytes sent match the declared size and checksums: with {@code hardlink@openssh.com} (fails when
+ * the name exists) for create-if-absent, with {@code posix-rename@openssh.com} for an atomic
+ * replace. Without hard links, a plain SFTP rename (which OpenSSH refuses over an existing name)
+ * serves if-absent when the server lacks posix-rename; otherwise if-absent is check-then-rename
+ * and {@link Capabilities#conditionalCreate()} is false.
+ *
+ * <p>A content write whose SHA-256 is known uses a temporary name derived from it, so an upload
+ * cut short by a dropped connection or a killed process continues on the next try: the bytes
+ * already on the server are compared with the source before the rest is appended, and the whole
+ * object is checked before it is published.
+ */
+final class SftpTarget implements StorageTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
+    static final String RESERVED = ".heirloom-";
+    private static final String PART = ".heirloom-part-";
+    private static final String TMP = ".heirloom-tmp-";
+
+    private final SftpSettings settings;
+    private final SftpConnections connections;
+    private final String root;
+    private final boolean hardlink;
+    private final boolean posixRename;
+    private final Capabilities capabilities;
+    private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
+    private final AtomicLong resumedBytes = new AtomicLong();
+
+    private SftpTarget(SftpSettings settings, SftpConnections connections, String root, boolean hardlink, boolean posixRename) {
+        this.settings = settings;
+        this.connections = connections;
+        this.root = root;
+        this.hardlink = hardlink;
+        this.posixRename = posixRename;
+        this.capabilities = Capabilities.builder().conditionalCreate(hardlink || !posixRename).atomicReplace(posixRename)
+                .rangeRead(true).maxConcurrency(settings.sessions()).build();
+    }
+
+    /** Connects once to check the host key, credentials, extensions and the folder. */
+    static SftpTarget open(SftpSettings settings) {
+        SftpConnections connections = new SftpConnections(settings);
+        SftpConnections.Connection c = connections.borrow();
+        boolean broken = false;
+        try {
+            ChannelSftp ch = c.channel();
+            String path = settings.path();
+            if (path.startsWith("/~/")) {
+                path = ch.getHome() + path.substring(2);
+            }
+            String root = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            boolean hardlink = ch.getExtension("hardlink@openssh.com") != null;
+            boolean posixRename = ch.getExtension("posix-rename@openssh.com") != null;
+            if (lstat(ch, root) == null) {
+                String parent = root.substring(0, Math.max(1, root.lastIndexOf('/')));
+                if (lstat(ch, parent) == null) {
+                    throw new TargetUnavailableException("folder " + parent + " does not exist on " + settings.address()
+                            + " (is the share mounted?); create it to use " + root, null);
+                }
+                ch.mkdir(quote(root));
+            }
+            LOG.debug("SFTP {}{}: hardlink={}, posix-rename={}", settings.address(), root, hardlink, posixRename);
+            return new SftpTarget(settings, connections, root, hardlink, posixRename);
+        } catch (SftpException e) {
+            broken = true;
+            connections.close();
+            throw classify("cannot open " + settings.path(), e, c, settings.address());
+        } catch (RuntimeException e) {
+            broken = true;
+            connections.close();
+            throw e;
+        } finally {
+            connections.release(c, broken);
+        }
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Bytes that resumed uploads did not have to send again (for tests and logs). */
+    long resumedBytes() {
+        return resumedBytes.get();
+    }
+
+    private String path(String key) {
+        ObjectKeys.check(key);
+        for (String segment : key.split("/")) {
+            if (segment.startsWith(RESERVED)) {
+                throw new IllegalArgumentException("object key segments may not start with " + RESERVED);
+            }
+        }
+        return root + "/" + key;
+    }
+
+    @FunctionalInterface
+    private interface SftpCall<T> {
+        T call(ChannelSftp channel) throws SftpException, IOException;
+    }
+
+    private <T> T withChannel(String what, SftpCall<T> call) {
+        return withChannel(what, false, call);
+    }
+
+    /**
+     * Runs a call on a pooled channel. {@code transfer}: the call moves file data, and a transfer
+     * that fails midway leaves the channel with requests in flight, so it is not reused.
+     */
+    private <T> T withChannel(String what, boolean transfer, SftpCall<T> call) {
+        SftpConnections.Connection c = connections.borrow();
+        boolean broken = false;
+        try {
+            return call.call(c.channel());
+        } catch (ObjectExistsException | ChecksumMismatchException e) {
+            throw e;
+        } catch (SourceReadException e) {
+            broken = true;
+            throw new StorageException(what + ": reading the content to upload failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (SftpException e) {
+            broken = transfer || !c.isOpen();
+            if (e.getCause() instanceof SourceReadException sre) {
+                throw new StorageException(what + ": reading the content to upload failed: " + sre.getCause().getMessage(),
+                        sre.getCause());
+            }
+            throw classify(what, e, c, settings.address());
+        } catch (IOException e) {
+            broken = true;
+            throw new TargetUnavailableException(what + " on " + settings.address() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            broken = transfer || !c.isOpen();
+            throw e;
+        } finally {
+            connections.release(c, broken);
+        }
+    }
+
+    /** The content source failed, not the server. */
+    private static final class SourceReadException extends IOException {
+        SourceReadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        String p = path(key);
+        return withChannel("stat " + key, ch -> {
+            SftpATTRS a = lstat(ch, p);
+            return a == null || !a.isReg() ? Optional.<ObjectInfo>empty() : Optional.of(info(key, a));
+        });
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        String p = path(key);
+        SftpConnections.Connection c = connections.borrow();
+        try {
+            SftpATTRS a = lstat(c.channel(), p);
+            if (a == null || !a.isReg()) {
+                connections.release(c, false);
+                throw new ObjectNotFoundException(key);
+            }
+            long available = Math.max(0, a.getSize() - offset);
+            long count = length < 0 ? available : Math.min(length, available);
+            if (count == 0) {
+                connections.release(c, false);
+                return InputStream.nullInputStream();
+            }
+            InputStream in = c.channel().get(quote(p), null, offset);
+            return new ChannelInputStream(in, count, c);
+        } catch (SftpException e) {
+            boolean broken = !c.isOpen();
+            connections.release(c, broken);
+            throw classify("read " + key, e, c, settings.address());
+        }
+    }
+
+    /** A remote stream that holds its connection until closed and stops after {@code left} bytes. */
+    private final class ChannelInputStream extends FilterInputStream {
+        private final SftpConnections.Connection connection;
+        private long left;
+        private boolean released;
+        private boolean failed;
+
+        ChannelInputStream(InputStream in, long count, SftpConnections.Connection connection) {
+            super(in);
+            this.left = count;
+            this.connection = connection;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            try {
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                super.close();
+            } catch (IOException e) {
+                failed = true;
+            } finally {
+                connections.release(connection, failed || left > 0 || !connection.isOpen());
+            }
+        }
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        String target = path(key);
+        String folder = target.substring(0, target.lastIndexOf('/'));
+        String name = target.substring(target.lastIndexOf('/') + 1);
+        Optional<String> sha256 = options.expected().get(ChecksumAlgorithm.SHA256);
+        String temp = folder + "/" + (sha256.isPresent() ? PART + sha256.get() + "-" + content.size()
+                : TMP + UUID.randomUUID());
+        try {
+            return withChannel("write " + key, true, ch -> write(ch, key, content, options, target, folder, temp,
+                    sha256.isPresent()));
+        } catch (StorageException e) {
+            if (sha256.isEmpty() && !(e instanceof ObjectExistsException)) {
+                try {
+                    withChannel("remove " + temp, ch -> {
+                        removeQuietly(ch, temp);
+                        return null;
+                    });
+                } catch (StorageException ignored) {
+                    // the server is gone; the temporary name is never listed
+                }
+            }
+            throw e;
+        }
+    }
+
+    private ObjectInfo write(ChannelSftp ch, String key, ContentSource content, WriteOptions options, String target,
+                             String folder, String temp, boolean resumable) throws SftpException, IOException {
+        {
+            if (options.ifAbsent() && lstat(ch, target) != null) {
+                throw new ObjectExistsException(key);
+            }
+            makeFolders(ch, folder);
+            try {
+                upload(ch, key, content, options.expected(), temp, resumable);
+                publish(ch, key, temp, target, options.ifAbsent());
+            } catch (ChecksumMismatchException | ObjectExistsException e) {
+                removeQuietly(ch, temp);
+                throw e;
+            }
+            SftpATTRS a = lstat(ch, target);
+            return a == null ? ObjectInfo.of(key, content.size()) : info(key, a);
+        }
+    }
+
+    private void upload(ChannelSftp ch, String key, ContentSource content, Checksums expected, String temp,
+                        boolean resumable) throws SftpException, IOException {
+        MultiDigest digest = new MultiDigest(expected.values().keySet());
+        long offset = 0;
+        InputStream source = content.open();
+        try {
+            SftpATTRS partial = resumable ? lstat(ch, temp) : null;
+            if (partial != null && partial.isReg() && partial.getSize() > 0 && partial.getSize() <= content.size()
+                    && samePrefix(ch, temp, partial.getSize(), source, digest)) {
+                offset = partial.getSize();
+                resumedBytes.addAndGet(offset);
+                LOG.info("{}: resuming the upload of {} at byte {} of {}", settings.address(), key, offset, content.size());
+            } else if (partial != null) {
+                source.close();
+                source = content.open();
+                digest = new MultiDigest(expected.values().keySet());
+            }
+            DigestingStream counted = new DigestingStream(source, digest);
+            ch.put(counted, quote(temp), null, offset > 0 ? ChannelSftp.APPEND : ChannelSftp.OVERWRITE);
+        } finally {
+            source.close();
+        }
+        if (digest.length() != content.size()) {
+            throw new ChecksumMismatchException("content for " + key + " had " + digest.length() + " bytes, expected "
+                    + content.size() + "; nothing was stored");
+        }
+        Optional<ChecksumAlgorithm> bad = expected.firstMismatch(digest.finish());
+        if (bad.isPresent()) {
+            throw new ChecksumMismatchException("content for " + key + " does not match its expected " + bad.get()
+                    + "; nothing was stored");
+        }
+    }
+
+    /** Compares the partial upload with the start of the source, feeding the digest with the source bytes. */
+    private boolean samePrefix(ChannelSftp ch, String temp, long length, InputStream source, MultiDigest digest)
+            throws SftpException, IOException {
+        byte[] local = new byte[256 * 1024];
+        byte[] remote = new byte[local.length];
+        try (InputStream in = ch.get(quote(temp))) {
+            long left = length;
+            while (left > 0) {
+                int n = (int) Math.min(local.length, left);
+                int got = source.readNBytes(local, 0, n);
+                int theirs = in.readNBytes(remote, 0, n);
+                if (got != n || theirs != n || !java.util.Arrays.equals(local, 0, n, remote, 0, n)) {
+                    LOG.info("{}: the partial upload {} does not match the source; starting over", settings.address(), temp);
+                    return false;
+                }
+                digest.update(local, 0, n);
+                left -= n;
+            }
+        }
+        return true;
+    }
+
+    private void publish(ChannelSftp ch, String key, String temp, String target, boolean ifAbsent) throws SftpException {
+        if (ifAbsent) {
+            if (hardlink) {
+                try {
+                    ch.hardlink(quote(temp), quote(target));
+                } catch (SftpException e) {
+                    if (lstat(ch, target) != null) {
+                        throw new ObjectExistsException(key);
+                    }
+                    throw e;
+                }
+                ch.rm(quote(temp));
+                return;
+            }
+            if (posixRename && lstat(ch, target) != null) {
+                throw new ObjectExistsException(key);
+            }
+            try {
+                ch.rename(quote(temp), quote(target));
+            } catch (SftpException e) {
+                if (lstat(ch, target) != null) {
+                    throw new ObjectExistsException(key);
+                }
+                throw e;
+            }
+            return;
+        }
+        if (!posixRename && lstat(ch, target) != null) {
+            ch.rm(quote(target));
+        }
+        ch.rename(quote(temp), quote(target));
+    }
+
+    private void makeFolders(ChannelSftp ch, String folder) throws SftpException {
+        if (folder.equals(root) || knownFolders.contains(folder)) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        String current = folder;
+        while (!current.equals(root) && !knownFolders.contains(current) && lstat(ch, current) == null) {
+            missing.add(0, current);
+            current = current.substring(0, current.lastIndexOf('/'));
+        }
+        for (String f : missing) {
+            try {
+                ch.mkdir(quote(f));
+            } catch (SftpException e) {
+                SftpATTRS a = lstat(ch, f);
+                if (a == null || !a.isDir()) {
+                    throw e;
+                }
+            }
+        }
+        knownFolders.add(folder);
+    }
+
+    @Override
+    public void delete(String key) {
+        String p = path(key);
+        withChannel("delete " + key, ch -> {
+            try {
+                ch.rm(quote(p));
+            } catch (SftpException e) {
+                if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
+        return withChannel("list " + prefix, ch -> FolderListing.page(folderKey -> listFolder(ch, folderKey),
+                prefix, pageToken, pageSize));
+    }
+
+    private List<FolderListing.Entry> listFolder(ChannelSftp ch, String folderKey) throws SftpException {
+        List<FolderListing.Entry> entries = new ArrayList<>();
+        try {
+            ch.ls(quote(folderKey.isEmpty() ? root : root + "/" + folderKey), entry -> {
+                String name = entry.getFilename();
+                SftpATTRS a = entry.getAttrs();
+                if (!name.equals(".") && !name.equals("..") && !name.startsWith(RESERVED) && (a.isDir() || a.isReg())) {
+                    entries.add(new FolderListing.Entry(name, a.isDir(), a.getSize(),
+                            Optional.of(Instant.ofEpochSecond(a.getMTime()))));
+                }
+                return ChannelSftp.LsEntrySelector.CONTINUE;
+            });
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return List.of();
+            }
+            throw e;
+        }
+        return entries;
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+
+    private static ObjectInfo info(String key, SftpATTRS a) {
+        return new ObjectInfo(key, a.getSize(), Optional.of(Instant.ofEpochSecond(a.getMTime())), Checksums.none());
+    }
+
+    /** lstat, or null when the path does not exist. */
+    private static SftpATTRS lstat(ChannelSftp ch, String path) throws SftpException {
+        try {
+            return ch.lstat(quote(path));
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** JSch treats {@code *} and {@code ?} in paths as glob patterns; escape them. */
+    static String quote(String path) {
+        return path.replace("*", "\\*").replace("?", "\\?");
+    }
+
+    private static void removeQuietly(ChannelSftp ch, String path) {
+        try {
+            ch.rm(quote(path));
+        } catch (SftpException e) {
+            LOG.debug("cannot remove {}: {}", path, e.getMessage());
+        }
+    }
+
+    private static StorageException classify(String what, SftpException e, SftpConnections.Connection c, String address) {
+        String message = what + " on " + address + ": " + (e.getMessage() == null || e.getMessage().isEmpty()
+                ? "SFTP status " + e.id : e.getMessage());
+        if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+            return new ObjectNotFoundException(what, e);
+        }
+        if (e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+            return new AuthenticationException(message + " (permission denied)", e);
+        }
+        if (!c.isOpen() || e.getCause() instanceof IOException || e.id == ChannelSftp.SSH_FX_CONNECTION_LOST
+                || e.id == ChannelSftp.SSH_FX_NO_CONNECTION) {
+            return new TargetUnavailableException(message + " (connection lost)", e);
+        }
+        return new StorageException(message, e);
+    }
+
+    /** Feeds a digest with every byte read. */
+    private static final class DigestingStream extends FilterInputStream {
+        private final MultiDigest digest;
+
+        DigestingStream(InputStream in, MultiDigest digest) {
+            super(in);
+            this.digest = digest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceReadException(e);
+            }
+            if (n > 0) {
+                digest.update(b, off, n);
+            }
+            return n;
+        }
+    }
+}

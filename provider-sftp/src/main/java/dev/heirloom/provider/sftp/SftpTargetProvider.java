@@ -1,0 +1,37 @@
+package dev.heirloom.provider.sftp;
+
+import dev.heirloom.spi.OptionSpec;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.StorageTargetProvider;
+import dev.heirloom.spi.TargetConfig;
+
+import java.util.List;
+
+/**
+ * Serves {@code sftp://user@host[:port]/path} ({@code /~/path} for a folder under the user's home).
+ * The server's host key must be in the known_hosts file; nothing turns that check off.
+ */
+public final class SftpTargetProvider implements StorageTargetProvider {
+    @Override
+    public String scheme() {
+        return "sftp";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.optional(SftpSettings.IDENTITY, "private key file (default: ~/.ssh/id_ed25519, id_ecdsa or id_rsa)"),
+                OptionSpec.secret(SftpSettings.PASSPHRASE, "passphrase of the private key"),
+                OptionSpec.secret(SftpSettings.PASSWORD, "password login (discouraged; use a key)"),
+                OptionSpec.optional(SftpSettings.KNOWN_HOSTS, "known_hosts file with the server's host key (default ~/.ssh/known_hosts)"),
+                OptionSpec.optional(SftpSettings.CONNECT_TIMEOUT, "seconds to wait for a connection (default 15)"),
+                OptionSpec.optional(SftpSettings.READ_TIMEOUT, "seconds without an answer before a connection counts as lost (default 120)"),
+                OptionSpec.optional(SftpSettings.SESSIONS, "parallel SSH sessions (default 4)"),
+                OptionSpec.optional(SftpSettings.BULK_REQUESTS, "SFTP requests in flight per transfer (default 64)"));
+    }
+
+    @Override
+    public StorageTarget open(TargetConfig config) {
+        return SftpTarget.open(SftpSettings.parse(config));
+    }
+}

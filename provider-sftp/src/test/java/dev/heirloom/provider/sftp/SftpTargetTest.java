@@ -1,0 +1,251 @@
+package dev.heirloom.provider.sftp;
+
+import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.spi.TargetUnavailableException;
+import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.tck.servers.OpenSshServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What only SFTP needs: host keys, resumed uploads after a server crash. */
+class SftpTargetTest {
+    private static Path dir;
+    private static OpenSshServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        dir = Files.createTempDirectory("heirloom-sftp");
+        server = OpenSshServer.start(dir.resolve("sshd"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static StorageTarget open(Path folder, Map<String, String> options) {
+        return new SftpTargetProvider().open(new TargetConfig(server.uri(folder), options));
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefusedWithItsFingerprintAndHowToTrustIt() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty_known_hosts"), "");
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("knownHosts", empty.toString());
+        assertThatThrownBy(() -> open(dir.resolve("r-unknown"), options))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("is not in " + empty)
+                .hasMessageContaining("SHA256:")
+                .hasMessageContaining("[127.0.0.1]:" + server.port() + " " + server.hostKeyLine());
+        assertThat(dir.resolve("r-unknown")).doesNotExist();
+    }
+
+    @Test
+    void aChangedHostKeyIsRefused() throws Exception {
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.resolve("k").toString())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String[] wrong = Files.readString(other.resolve("k.pub")).trim().split("\\s+");
+        Path lying = Files.writeString(dir.resolve("lying_known_hosts"),
+                "[127.0.0.1]:" + server.port() + " " + wrong[0] + " " + wrong[1] + "\n");
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("knownHosts", lying.toString());
+        assertThatThrownBy(() -> open(dir.resolve("r-changed"), options))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("CHANGED")
+                .hasMessageContaining("SHA256:");
+    }
+
+    @Test
+    void aRefusedKeyIsAnAuthenticationError() throws Exception {
+        Path other = dir.resolve("stranger");
+        Files.createDirectories(other);
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.resolve("k").toString())
+                .redirectErrorStream(true).start().waitFor();
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("identity", other.resolve("k").toString());
+        assertThatThrownBy(() -> open(dir.resolve("r-auth"), options))
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("refused our credentials");
+    }
+
+    @Test
+    void noServerIsTargetUnavailable() {
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("connectTimeout", "2");
+        URI nowhere = URI.create("sftp://" + server.user() + "@127.0.0.1:1" + dir.resolve("x").toUri().getRawPath());
+        assertThatThrownBy(() -> new SftpTargetProvider().open(new TargetConfig(nowhere, options)))
+                .isInstanceOf(TargetUnavailableException.class);
+    }
+
+    @Test
+    void secretsNeverAppearInMessages() {
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("passphrase", "correct horse battery staple");
+        options.put("identity", dir.resolve("missing-key").toString());
+        assertThatThrownBy(() -> open(dir.resolve("r-secret"), options))
+                .isInstanceOf(InvalidConfigException.class)
+                .message().doesNotContain("correct horse");
+        assertThat(SftpSettings.parse(new TargetConfig(server.uri(dir), Map.of("password", "hunter2",
+                "knownHosts", server.knownHosts().toString()))).toString()).doesNotContain("hunter2");
+    }
+
+    /** A source that delivers its bytes slowly, so the server can be killed mid-upload. */
+    private static ContentSource slow(byte[] content) {
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new FilterInputStream(new ByteArrayInputStream(content)) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            throw new IOException(e);
+                        }
+                        return super.read(b, off, Math.min(len, 32 * 1024));
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anUploadCutByAServerCrashResumesAndNothingPartialIsVisible() throws Exception {
+        byte[] video = new byte[24 << 20];
+        new Random(42).nextBytes(video);
+        String hash = MultiDigest.sha256Hex(video);
+        String key = "objects/" + hash.substring(0, 2) + "/" + hash;
+        Path folder = dir.resolve("resume");
+        Path objectFolder = folder.resolve("objects/" + hash.substring(0, 2));
+        SftpTarget first = (SftpTarget) open(folder, server.options());
+
+        CompletableFuture<Void> upload = CompletableFuture.runAsync(() ->
+                first.write(key, slow(video), WriteOptions.createIfAbsent(Checksums.sha256(hash))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (partialSize(objectFolder) < (4 << 20)) {
+            assertThat(System.nanoTime()).as("upload made progress").isLessThan(deadline);
+            assertThat(upload).isNotDone();
+            Thread.sleep(20);
+        }
+        server.kill();
+        assertThat(upload).failsWithin(60, TimeUnit.SECONDS).withThrowableThat()
+                .havingRootCause().isInstanceOf(Exception.class);
+        long partial = partialSize(objectFolder);
+        assertThat(partial).isBetween(1L, (long) video.length - 1);
+        assertThat(objectFolder.resolve(hash)).as("nothing under the final name").doesNotExist();
+        first.close();
+
+        server.restart();
+        try (StorageTarget again = open(folder, server.options())) {
+            assertThat(again.stat(key)).isEmpty();
+            assertThat(again.list("objects/", Optional.empty(), 10).objects()).isEmpty();
+            again.write(key, ContentSource.ofBytes(video), WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            assertThat(((SftpTarget) again).resumedBytes()).as("bytes not sent again").isGreaterThanOrEqualTo(partial);
+            assertThat(MultiDigest.sha256Hex(Files.readAllBytes(objectFolder.resolve(hash)))).isEqualTo(hash);
+            assertThat(partialSize(objectFolder)).as("temporary file removed").isZero();
+        }
+    }
+
+    @Test
+    void aPartialUploadThatDoesNotMatchTheSourceIsDiscarded() throws Exception {
+        byte[] content = new byte[300_000];
+        new Random(5).nextBytes(content);
+        String hash = MultiDigest.sha256Hex(content);
+        Path folder = dir.resolve("mismatch");
+        try (SftpTarget t = (SftpTarget) open(folder, server.options())) {
+            Path objects = Files.createDirectories(folder.resolve("objects/ab"));
+            Files.write(objects.resolve(".heirloom-part-" + hash + "-" + content.length), new byte[100_000]);
+            t.write("objects/ab/" + hash, ContentSource.ofBytes(content), WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            assertThat(t.resumedBytes()).isZero();
+            assertThat(Files.readAllBytes(objects.resolve(hash))).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void unsafeGlobCharactersInKeysAreTakenLiterally() {
+        try (StorageTarget t = open(dir.resolve("glob"), server.options())) {
+            t.write("a/x*", ContentSource.ofBytes(new byte[] {1}), WriteOptions.replace(Checksums.none()));
+            t.write("a/xy", ContentSource.ofBytes(new byte[] {2}), WriteOptions.replace(Checksums.none()));
+            assertThat(t.stat("a/x?")).isEmpty();
+            assertThat(t.stat("a/x*")).get().extracting(o -> o.size()).isEqualTo(1L);
+            t.delete("a/x*");
+            assertThat(t.stat("a/xy")).isPresent();
+        }
+    }
+
+    private static long partialSize(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            List<Path> parts = s.filter(p -> p.getFileName().toString().startsWith(".heirloom-part-")).toList();
+            long total = 0;
+            for (Path p : parts) {
+                total += Files.size(p);
+            }
+            return total;
+        }
+    }
+
+    @Test
+    void theStreamErrorOfAFailingSourceIsNotBlamedOnTheServer() {
+        try (StorageTarget t = open(dir.resolve("srcfail"), server.options())) {
+            ContentSource failing = new ContentSource() {
+                @Override
+                public long size() {
+                    return 1000;
+                }
+
+                @Override
+                public InputStream open() {
+                    return new InputStream() {
+                        @Override
+                        public int read() throws IOException {
+                            throw new IOException("disk read error");
+                        }
+                    };
+                }
+            };
+            assertThatThrownBy(() -> t.write("k", failing, WriteOptions.replace(Checksums.none())))
+                    .isInstanceOf(StorageException.class).isNotInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining("disk read error");
+            assertThat(t.stat("k")).isEmpty();
+        }
+    }
+}
