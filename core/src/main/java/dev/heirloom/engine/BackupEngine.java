@@ -354,7 +354,7 @@ public final class BackupEngine {
             try {
                 mismatch = data == null && needing.size() > 1
                         ? storeFannedOut(current, hash, sums, needing)
-                        : storeEach(data != null ? ContentSource.ofBytes(data) : ContentSource.ofFile(current.path(), current.size()),
+                        : storeEach(data != null ? ContentSource.ofBytes(data, sums) : ContentSource.ofFile(current.path(), current.size()),
                                 hash, sums, needing, data == null);
             } catch (IOException e) {
                 problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
@@ -469,9 +469,7 @@ public final class BackupEngine {
         byte[] data = null;
         Checksums sums;
         if (file.size() <= options.smallFileLimit()) {
-            try (InputStream in = Files.newInputStream(file.path())) {
-                data = in.readNBytes((int) file.size() + 1);
-            }
+            data = Files.readAllBytes(file.path());
             count(data.length);
             if (data.length != file.size()) {
                 return null;

@@ -18,9 +18,27 @@ public interface ContentSource {
     /** A new stream over the whole content, from the first byte. */
     InputStream open() throws IOException;
 
+    /**
+     * Checksums of exactly the bytes that every {@link #open()} yields, vouched for by the source
+     * itself because the content cannot change (in-memory content hashed by its owner). A provider
+     * verifying a write need not compute these again. Empty by default.
+     */
+    default Checksums knownChecksums() {
+        return Checksums.none();
+    }
+
     /** Content held in memory. The array is not copied and must not change. */
     static ContentSource ofBytes(byte[] bytes) {
+        return ofBytes(bytes, Checksums.none());
+    }
+
+    /**
+     * Content held in memory whose checksums the caller computed from this very array. The array
+     * is not copied and must not change.
+     */
+    static ContentSource ofBytes(byte[] bytes, Checksums checksumsOfBytes) {
         Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(checksumsOfBytes, "checksumsOfBytes");
         return new ContentSource() {
             @Override
             public long size() {
@@ -30,6 +48,11 @@ public interface ContentSource {
             @Override
             public InputStream open() {
                 return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public Checksums knownChecksums() {
+                return checksumsOfBytes;
             }
         };
     }

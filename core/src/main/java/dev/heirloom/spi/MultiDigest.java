@@ -28,9 +28,18 @@ public final class MultiDigest {
 
     /** A digest of SHA-256 and the given extra algorithms. */
     public MultiDigest(Set<ChecksumAlgorithm> algorithms) {
-        sha256 = digest("SHA-256");
+        this(algorithms, true);
+    }
+
+    private MultiDigest(Set<ChecksumAlgorithm> algorithms, boolean alwaysSha256) {
+        sha256 = alwaysSha256 || algorithms.contains(ChecksumAlgorithm.SHA256) ? digest("SHA-256") : null;
         md5 = algorithms.contains(ChecksumAlgorithm.MD5) ? digest("MD5") : null;
         crc32c = algorithms.contains(ChecksumAlgorithm.CRC32C) ? new CRC32C() : null;
+    }
+
+    /** A digest of exactly the given algorithms (possibly none: it then only counts bytes). */
+    public static MultiDigest exactly(Set<ChecksumAlgorithm> algorithms) {
+        return new MultiDigest(algorithms, false);
     }
 
     /** A digest of SHA-256 only. */
@@ -39,7 +48,9 @@ public final class MultiDigest {
     }
 
     public void update(byte[] bytes, int offset, int count) {
-        sha256.update(bytes, offset, count);
+        if (sha256 != null) {
+            sha256.update(bytes, offset, count);
+        }
         if (md5 != null) {
             md5.update(bytes, offset, count);
         }
@@ -57,7 +68,9 @@ public final class MultiDigest {
     /** The checksums of everything seen; the digest must not be used afterwards. */
     public Checksums finish() {
         Map<ChecksumAlgorithm, String> values = new EnumMap<>(ChecksumAlgorithm.class);
-        values.put(ChecksumAlgorithm.SHA256, HEX.formatHex(sha256.digest()));
+        if (sha256 != null) {
+            values.put(ChecksumAlgorithm.SHA256, HEX.formatHex(sha256.digest()));
+        }
         if (md5 != null) {
             values.put(ChecksumAlgorithm.MD5, HEX.formatHex(md5.digest()));
         }

@@ -225,6 +225,24 @@ public abstract class StorageTargetContract {
         }
 
         @Test
+        void inMemoryContentWithItsOwnChecksumsIsStored() {
+            byte[] content = random(100_000, 11);
+            Checksums sums = checksumsOf(content);
+            target.write("known", ContentSource.ofBytes(content, sums), WriteOptions.createIfAbsent(sums));
+            assertThat(get("known")).isEqualTo(content);
+        }
+
+        @Test
+        void vouchedChecksumsThatContradictTheExpectedOnesFail() {
+            byte[] content = bytes("photo");
+            Checksums vouched = checksumsOf(content);
+            Checksums expected = checksumsOf(bytes("another photo"));
+            assertThatThrownBy(() -> target.write("contradiction", ContentSource.ofBytes(content, vouched),
+                    WriteOptions.createIfAbsent(expected))).isInstanceOf(ChecksumMismatchException.class);
+            assertThat(target.stat("contradiction")).isEmpty();
+        }
+
+        @Test
         void contentShorterThanDeclaredFailsAndLeavesNothing() {
             byte[] content = bytes("twelve bytes");
             ContentSource liar = new ContentSource() {

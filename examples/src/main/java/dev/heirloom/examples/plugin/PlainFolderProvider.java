@@ -1,11 +1,9 @@
 package dev.heirloom.examples.plugin;
 
 import dev.heirloom.spi.Capabilities;
-import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.ListPage;
-import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
@@ -16,6 +14,7 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.spi.WriteVerifier;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,18 +103,16 @@ public final class PlainFolderProvider implements StorageTargetProvider {
             Path f = file(key);
             Path partial = root.resolve(".partial").resolve(UUID.randomUUID().toString());
             try {
-                MultiDigest digest = new MultiDigest(options.expected().values().keySet());
+                WriteVerifier verifier = new WriteVerifier(key, content, options.expected());
                 try (InputStream in = content.open(); OutputStream out = Files.newOutputStream(partial)) {
                     byte[] buffer = new byte[64 * 1024];
                     int n;
                     while ((n = in.read(buffer)) > 0) {
-                        digest.update(buffer, 0, n);
+                        verifier.update(buffer, 0, n);
                         out.write(buffer, 0, n);
                     }
                 }
-                if (digest.length() != content.size() || options.expected().firstMismatch(digest.finish()).isPresent()) {
-                    throw new ChecksumMismatchException("content for " + key + " is not what was expected");
-                }
+                verifier.verify();
                 Files.createDirectories(f.getParent());
                 if (options.ifAbsent()) {
                     Files.move(partial, f);

@@ -2,14 +2,11 @@ package dev.heirloom.provider.local;
 
 import dev.heirloom.spi.AuthenticationException;
 import dev.heirloom.spi.Capabilities;
-import dev.heirloom.spi.ChecksumAlgorithm;
-import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.FolderListing;
 import dev.heirloom.spi.InsufficientStorageException;
 import dev.heirloom.spi.ListPage;
-import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
@@ -18,6 +15,7 @@ import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.spi.WriteVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,18 +183,18 @@ final class LocalTarget implements StorageTarget {
     }
 
     private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp) throws IOException {
-        MultiDigest digest = new MultiDigest(expected.values().keySet());
+        WriteVerifier verifier = new WriteVerifier(key, content, expected);
         try (InputStream in = content.open();
              FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(8192, content.size()))];
+            byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(8192, content.size() + 1))];
             int n;
             while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
+                verifier.update(buffer, 0, n);
                 ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
                 while (bb.hasRemaining()) {
                     out.write(bb);
                 }
-                if (digest.length() > content.size()) {
+                if (verifier.overflowed()) {
                     break;
                 }
             }
@@ -204,17 +202,7 @@ final class LocalTarget implements StorageTarget {
                 out.force(true);
             }
         }
-        if (digest.length() != content.size()) {
-            throw new ChecksumMismatchException("content for " + key + " had " + (digest.length() > content.size() ? "more than " : "")
-                    + digest.length() + " bytes, expected " + content.size() + "; nothing was stored");
-        }
-        Checksums actual = digest.finish();
-        Optional<ChecksumAlgorithm> bad = expected.firstMismatch(actual);
-        if (bad.isPresent()) {
-            throw new ChecksumMismatchException("content for " + key + " has " + bad.get() + " "
-                    + actual.get(bad.get()).orElse("?") + ", expected " + expected.get(bad.get()).orElse("?")
-                    + "; nothing was stored");
-        }
+        verifier.verify();
     }
 
     private void publishIfAbsent(String key, Path tmp, Path target) throws IOException {

@@ -11,7 +11,6 @@ import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.FolderListing;
 import dev.heirloom.spi.ListPage;
-import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
@@ -20,6 +19,7 @@ import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.spi.WriteVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,39 +317,30 @@ final class SftpTarget implements StorageTarget {
 
     private void upload(ChannelSftp ch, String key, ContentSource content, Checksums expected, String temp,
                         boolean resumable) throws SftpException, IOException {
-        MultiDigest digest = new MultiDigest(expected.values().keySet());
+        WriteVerifier verifier = new WriteVerifier(key, content, expected);
         long offset = 0;
         InputStream source = content.open();
         try {
             SftpATTRS partial = resumable ? lstat(ch, temp) : null;
             if (partial != null && partial.isReg() && partial.getSize() > 0 && partial.getSize() <= content.size()
-                    && samePrefix(ch, temp, partial.getSize(), source, digest)) {
+                    && samePrefix(ch, temp, partial.getSize(), source, verifier)) {
                 offset = partial.getSize();
                 resumedBytes.addAndGet(offset);
                 LOG.info("{}: resuming the upload of {} at byte {} of {}", settings.address(), key, offset, content.size());
             } else if (partial != null) {
                 source.close();
                 source = content.open();
-                digest = new MultiDigest(expected.values().keySet());
+                verifier = new WriteVerifier(key, content, expected);
             }
-            DigestingStream counted = new DigestingStream(source, digest);
-            ch.put(counted, quote(temp), null, offset > 0 ? ChannelSftp.APPEND : ChannelSftp.OVERWRITE);
+            ch.put(new VerifyingStream(source, verifier), quote(temp), null, offset > 0 ? ChannelSftp.APPEND : ChannelSftp.OVERWRITE);
         } finally {
             source.close();
         }
-        if (digest.length() != content.size()) {
-            throw new ChecksumMismatchException("content for " + key + " had " + digest.length() + " bytes, expected "
-                    + content.size() + "; nothing was stored");
-        }
-        Optional<ChecksumAlgorithm> bad = expected.firstMismatch(digest.finish());
-        if (bad.isPresent()) {
-            throw new ChecksumMismatchException("content for " + key + " does not match its expected " + bad.get()
-                    + "; nothing was stored");
-        }
+        verifier.verify();
     }
 
     /** Compares the partial upload with the start of the source, feeding the digest with the source bytes. */
-    private boolean samePrefix(ChannelSftp ch, String temp, long length, InputStream source, MultiDigest digest)
+    private boolean samePrefix(ChannelSftp ch, String temp, long length, InputStream source, WriteVerifier verifier)
             throws SftpException, IOException {
         byte[] local = new byte[256 * 1024];
         byte[] remote = new byte[local.length];
@@ -363,7 +354,7 @@ final class SftpTarget implements StorageTarget {
                     LOG.info("{}: the partial upload {} does not match the source; starting over", settings.address(), temp);
                     return false;
                 }
-                digest.update(local, 0, n);
+                verifier.update(local, 0, n);
                 left -= n;
             }
         }
@@ -518,13 +509,13 @@ final class SftpTarget implements StorageTarget {
         return new StorageException(message, e);
     }
 
-    /** Feeds a digest with every byte read. */
-    private static final class DigestingStream extends FilterInputStream {
-        private final MultiDigest digest;
+    /** Feeds the verifier with every byte read; a failure of the source is marked as such. */
+    private static final class VerifyingStream extends FilterInputStream {
+        private final WriteVerifier verifier;
 
-        DigestingStream(InputStream in, MultiDigest digest) {
+        VerifyingStream(InputStream in, WriteVerifier verifier) {
             super(in);
-            this.digest = digest;
+            this.verifier = verifier;
         }
 
         @Override
@@ -543,7 +534,7 @@ final class SftpTarget implements StorageTarget {
                 throw new SourceReadException(e);
             }
             if (n > 0) {
-                digest.update(b, off, n);
+                verifier.update(b, off, n);
             }
             return n;
         }
