@@ -1,0 +1,103 @@
+package dev.heirloom.provider.sftp;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.TargetSpec;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.target.RetryPolicy;
+import dev.heirloom.tck.servers.OpenSshServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A whole backup over SFTP survives the server dying mid-video: nothing partial shows, the next run completes. */
+class SftpBackupCrashTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aBackupCutByAServerCrashIsCompletedByTheNextRun() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("Pictures/videos"));
+        byte[] video = new byte[96 << 20];
+        new Random(3).nextBytes(video);
+        Files.write(source.resolve("birthday.mp4"), video);
+        Files.writeString(tmp.resolve("Pictures/cake.jpg"), "a photo");
+        Path share = Files.createDirectories(tmp.resolve("nas"));
+
+        try (OpenSshServer server = OpenSshServer.start(tmp.resolve("sshd"))) {
+            TargetSpec nas = new TargetSpec("nas", server.uri(share.resolve("heirloom")), Medium.NAS, Site.ONSITE,
+                    server.options());
+            AtomicBoolean killed = new AtomicBoolean();
+            Thread watcher = new Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && !killed.get()) {
+                    if (partialBytes(share) > (8 << 20)) {
+                        server.kill();
+                        killed.set(true);
+                    }
+                    Thread.onSpinWait();
+                }
+            });
+            watcher.start();
+            try (Heirloom h = Heirloom.builder().source(tmp.resolve("Pictures"), MediaFilter.photosAndVideos())
+                    .target(nas).retryPolicy(new RetryPolicy(1, Duration.ZERO, Duration.ZERO)).threads(2).build()) {
+                BackupReport cut = h.backup();
+                watcher.join();
+                assertThat(killed).isTrue();
+                assertThat(cut.targets()).singleElement().satisfies(t -> {
+                    assertThat(t.succeeded()).isFalse();
+                    assertThat(t.snapshot()).isEmpty();
+                });
+            }
+            assertThat(listNames(share)).as("no snapshot, no object under a final name")
+                    .noneMatch(n -> n.endsWith(".json") && n.contains("snapshots"))
+                    .noneMatch(n -> n.matches(".*/objects/../[0-9a-f]{64}") && n.contains(sha(video)));
+            assertThat(listNames(share)).anyMatch(n -> n.contains(".heirloom-part-"));
+
+            server.restart();
+            try (Heirloom h = Heirloom.builder().source(tmp.resolve("Pictures"), MediaFilter.photosAndVideos())
+                    .target(nas).build()) {
+                BackupReport next = h.backup();
+                assertThat(next.succeeded()).isTrue();
+                assertThat(listNames(share)).noneMatch(n -> n.contains(".heirloom-part-"));
+                Path out = tmp.resolve("restored");
+                assertThat(h.restore("nas", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                assertThat(Files.readAllBytes(out.resolve("videos/birthday.mp4"))).isEqualTo(video);
+            }
+        }
+    }
+
+    private static long partialBytes(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".heirloom-part-"))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String sha(byte[] b) {
+        return dev.heirloom.spi.MultiDigest.sha256Hex(b);
+    }
+
+    private static java.util.List<String> listNames(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).toList();
+        }
+    }
+}
