@@ -115,7 +115,16 @@ public final class Repository {
 
     /** Opens a content object for reading. */
     public InputStream openObject(String sha256) {
-        return target.read(RepositoryLayout.objectKey(sha256), 0, -1);
+        return target.read(RepositoryLayout.objectKey(checkReference(sha256)), 0, -1);
+    }
+
+    /** A hash read from a repository file; anything else means the file is corrupt. */
+    private static String checkReference(String hash) {
+        if (!RepositoryLayout.isHash(hash)) {
+            throw new StorageException("corrupt repository: '" + String.valueOf(hash).replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a SHA-256 reference");
+        }
+        return hash;
     }
 
     /** Whether the tree is stored. */
@@ -140,7 +149,7 @@ public final class Repository {
         if (cached != null) {
             return cached;
         }
-        String key = RepositoryLayout.treeKey(hash);
+        String key = RepositoryLayout.treeKey(checkReference(hash));
         byte[] bytes = readAll(key);
         String actual = MultiDigest.sha256Hex(bytes);
         if (!actual.equals(hash)) {

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -75,11 +74,11 @@ public final class Restorer {
             t.setDaemon(true);
             return t;
         });
-        Semaphore inFlight = new Semaphore(options.threads() * 2);
-        List<CompletableFuture<Void>> tasks = Collections.synchronizedList(new ArrayList<>());
+        int slots = options.threads() * 2;
+        Semaphore inFlight = new Semaphore(slots);
         try {
-            walk(snapshot.root(), realRoot, "", pool, inFlight, tasks);
-            CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
+            walk(snapshot.root(), realRoot, "", pool, inFlight);
+            inFlight.acquireUninterruptibly(slots);
         } finally {
             pool.shutdownNow();
         }
@@ -89,8 +88,7 @@ public final class Restorer {
         return new RestoreReport(snapshot.id(), files.get(), bytes.get(), skipped.get(), refused, failed);
     }
 
-    private void walk(String treeHash, Path dir, String rel, ExecutorService pool, Semaphore inFlight,
-                      List<CompletableFuture<Void>> tasks) {
+    private void walk(String treeHash, Path dir, String rel, ExecutorService pool, Semaphore inFlight) {
         Tree tree;
         try {
             tree = repo.tree(treeHash);
@@ -107,7 +105,7 @@ public final class Restorer {
             }
             Path target = dir.resolve(entry.name());
             if (entry.isDir()) {
-                walk(entry.tree(), target, childRel, pool, inFlight, tasks);
+                walk(entry.tree(), target, childRel, pool, inFlight);
                 Instant mtime = entry.mtime();
                 dirTimes.add(() -> {
                     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -116,8 +114,15 @@ public final class Restorer {
                 });
             } else if (glob == null || glob.matches(Path.of(childRel))) {
                 inFlight.acquireUninterruptibly();
-                tasks.add(CompletableFuture.runAsync(() -> restoreFile(entry, target, childRel), pool)
-                        .whenComplete((v, e) -> inFlight.release()));
+                pool.execute(() -> {
+                    try {
+                        restoreFile(entry, target, childRel);
+                    } catch (RuntimeException e) {
+                        failed.add(childRel + ": " + e.getMessage());
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
         }
     }

@@ -87,6 +87,20 @@ class RestoreSafetyTest {
     }
 
     @Test
+    void referencesThatAreNotHashesAreReportedNotFollowed() throws Exception {
+        String good = object("fine");
+        String root = rawTree(List.of(
+                file("a.jpg", "../../../etc/passwd", 4),
+                file("b.jpg", good, 4),
+                Map.of("name", "sub", "type", "dir", "mtime", "2020-01-01T00:00:00Z", "tree", "trees/../../x")));
+        Path dest = tmp.resolve("dest");
+        RestoreReport report = new Restorer(repo, RestoreOptions.into(dest)).restore(snapshot(root));
+        assertThat(report.filesRestored()).isEqualTo(1);
+        assertThat(report.failed()).hasSize(2).allSatisfy(f -> assertThat(f).contains("not a SHA-256 reference"));
+        assertThat(Files.readString(dest.resolve("b.jpg"))).isEqualTo("fine");
+    }
+
+    @Test
     void aSymbolicLinkInTheDestinationIsNotFollowed() throws Exception {
         String good = object("photo");
         String sub = rawTree(List.of(file("p.jpg", good, 5)));
