@@ -21,5 +21,11 @@ need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 # provider-sftp's tests start a real OpenSSH server on loopback
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || apt_install openssh-server
+# provider-azure's tests start Azurite (npm), installed into the project's .tools folder
+AZURITE_VERSION=3.37.0
+if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then
+  need npm || apt_install nodejs npm
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error "azurite@${AZURITE_VERSION}" >/dev/null
+fi
 
 mvn -B -ntp verify "$@"

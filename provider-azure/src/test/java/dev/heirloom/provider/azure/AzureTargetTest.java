@@ -1,0 +1,247 @@
+package dev.heirloom.provider.azure;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.StatusReport;
+import dev.heirloom.TargetSpec;
+import dev.heirloom.memory.InMemoryTargetProvider;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.tck.servers.AzuriteServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What only Azure needs: resumed block uploads, Content-MD5, archive tier, credentials kept secret. */
+class AzureTargetTest {
+    private static AzuriteServer azurite;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        azurite = AzuriteServer.start(Files.createTempDirectory("heirloom-azurite"));
+    }
+
+    @AfterAll
+    static void stop() {
+        azurite.close();
+    }
+
+    private static Map<String, String> options(String... more) {
+        Map<String, String> m = new HashMap<>(Map.of("connectionString", azurite.connectionString(),
+                "createContainer", "true", "blockSizeMiB", "1", "maxTries", "1"));
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    private static AzureTarget open(String container, String... more) {
+        return (AzureTarget) new AzureTargetProvider().open(new TargetConfig(URI.create("azure://" + container + "/p"),
+                options(more)));
+    }
+
+    @Test
+    void anInterruptedUploadResumesFromTheStagedBlocks() throws Exception {
+        byte[] video = new byte[(5 << 20) + 123];
+        new Random(1).nextBytes(video);
+        String hash = MultiDigest.sha256Hex(video);
+        AzureTarget t = open("resume");
+        ContentSource breaksAfter3MiB = new ContentSource() {
+            @Override
+            public long size() {
+                return video.length;
+            }
+
+            @Override
+            public InputStream open() {
+                return new InputStream() {
+                    int pos;
+
+                    @Override
+                    public int read() throws IOException {
+                        if (pos >= (3 << 20) + 500) {
+                            throw new IOException("connection to the source disk lost");
+                        }
+                        return video[pos++] & 0xff;
+                    }
+                };
+            }
+        };
+        assertThatThrownBy(() -> t.write("objects/aa/" + hash, breaksAfter3MiB, WriteOptions.createIfAbsent(Checksums.sha256(hash))))
+                .isInstanceOf(StorageException.class);
+        assertThat(t.stat("objects/aa/" + hash)).as("nothing visible before commit").isEmpty();
+        AzureTarget again = open("resume");
+        again.write("objects/aa/" + hash, ContentSource.ofBytes(video), WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+        assertThat(again.resumedBytes()).isEqualTo(3L << 20);
+        try (InputStream in = again.read("objects/aa/" + hash, 0, -1)) {
+            assertThat(MultiDigest.sha256Hex(in.readAllBytes())).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void theStoredContentMd5IsWhatWeComputed() {
+        AzureTarget t = open("md5");
+        byte[] content = "family photo".getBytes();
+        t.write("k", ContentSource.ofBytes(content), WriteOptions.replace(Checksums.none()));
+        MultiDigest d = new MultiDigest(EnumSet.of(ChecksumAlgorithm.MD5));
+        d.update(content, 0, content.length);
+        assertThat(t.stat("k").orElseThrow().checksums().get(ChecksumAlgorithm.MD5)).isEqualTo(d.finish().get(ChecksumAlgorithm.MD5));
+    }
+
+    @Test
+    void archivedObjectsSayTheyNeedRehydration() {
+        AzureTarget t = open("archive", "accessTier", "archive");
+        t.write("old.jpg", ContentSource.ofBytes(new byte[] {1, 2, 3}), WriteOptions.replace(Checksums.none()));
+        assertThat(t.stat("old.jpg")).isPresent();
+        assertThatThrownBy(() -> t.read("old.jpg", 0, -1)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("Archive tier").hasMessageContaining("rehydrate");
+    }
+
+    @Test
+    void aMissingContainerIsAClearConfigurationError() {
+        Map<String, String> opts = options();
+        opts.remove("createContainer");
+        assertThatThrownBy(() -> new AzureTargetProvider().open(new TargetConfig(URI.create("azure://absent/p"), opts)))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("createContainer");
+    }
+
+    @Test
+    void credentialsNeverReachExceptionsReportsOrLogs() throws Exception {
+        String wrongKey = "d3JvbmcwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA=";
+        String badCs = azurite.connectionString().replace(azurite.accountKey(), wrongKey);
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a.jpg"), "photo");
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true);
+        System.setErr(capture);
+        System.setOut(capture);
+        String everything;
+        try {
+            assertThatThrownBy(() -> new AzureTargetProvider().open(new TargetConfig(URI.create("azure://creds/p"),
+                    Map.of("connectionString", badCs, "maxTries", "1"))))
+                    .isInstanceOf(AuthenticationException.class)
+                    .satisfies(e -> assertThat(stackText(e)).doesNotContain(wrongKey));
+            String sas = "sv=2024-01-01&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=c2VjcmV0c2lnbmF0dXJl";
+            assertThatThrownBy(() -> new AzureTargetProvider().open(new TargetConfig(URI.create("azure://creds/p"),
+                    Map.of("endpoint", azurite.endpoint(), "sasToken", sas, "maxTries", "1"))))
+                    .isInstanceOf(StorageException.class)
+                    .satisfies(e -> assertThat(stackText(e)).doesNotContain("c2VjcmV0c2lnbmF0dXJl"));
+            try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                    .registry(ProviderRegistry.of(new AzureTargetProvider()))
+                    .target(new TargetSpec("cloud", URI.create("azure://creds/p"), Medium.CLOUD, Site.OFFSITE,
+                            Map.of("connectionString", badCs, "maxTries", "1")))
+                    .build()) {
+                BackupReport report = h.backup();
+                StatusReport status = h.status();
+                everything = report + "\n" + status + "\n" + h.targets();
+            }
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+        String logs = captured.toString();
+        assertThat(everything).contains("refused our credentials");
+        for (String secret : new String[] {wrongKey, azurite.accountKey(), "c2VjcmV0c2lnbmF0dXJl"}) {
+            assertThat(everything).doesNotContain(secret);
+            assertThat(logs).doesNotContain(secret);
+        }
+    }
+
+    private static String stackText(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    @Test
+    void azuriteKilledMidRunFailsOnlyItsTargetAndTheNextRunCatchesUp() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        for (int i = 0; i < 40; i++) {
+            byte[] photo = new byte[200_000];
+            new Random(i).nextBytes(photo);
+            Files.write(src.resolve("IMG_" + i + ".jpg"), photo);
+        }
+        AzuriteServer own = AzuriteServer.start(tmp.resolve("azurite"));
+        String mem = "mem-" + UUID.randomUUID();
+        try {
+            TargetSpec cloud = new TargetSpec("cloud", URI.create("azure://photos/heirloom"), Medium.CLOUD, Site.OFFSITE,
+                    Map.of("connectionString", own.connectionString(), "createContainer", "true", "maxTries", "1"));
+            Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                    .registry(ProviderRegistry.of(new AzureTargetProvider(), new InMemoryTargetProvider()))
+                    .target("usb", URI.create("mem://" + mem), Medium.EXTERNAL_DISK, Site.ONSITE)
+                    .target(cloud).threads(2);
+            try (Heirloom h = builder.build()) {
+                BackupReport cut = h.backup(new dev.heirloom.engine.ProgressListener() {
+                    private final java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+
+                    @Override
+                    public void bytesStored(String target, long count) {
+                        if (target.equals("cloud") && stored.incrementAndGet() == 5) {
+                            own.kill();
+                        }
+                    }
+                });
+                assertThat(cut.targets()).extracting(t -> t.name() + ":" + t.succeeded()).containsExactly("usb:true", "cloud:false");
+                assertThat(cut.targets().get(0).snapshot()).isPresent();
+            }
+            own.restart();
+            try (Heirloom h = builder.build()) {
+                BackupReport next = h.backup();
+                assertThat(next.succeeded()).isTrue();
+                assertThat(next.targets().get(1).snapshot()).isPresent();
+                Path out = tmp.resolve("out");
+                assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                for (int i = 0; i < 40; i++) {
+                    assertThat(Files.readAllBytes(out.resolve("IMG_" + i + ".jpg"))).isEqualTo(Files.readAllBytes(src.resolve("IMG_" + i + ".jpg")));
+                }
+            }
+        } finally {
+            own.close();
+            InMemoryTargetProvider.drop(mem);
+        }
+    }
+
+    @Test
+    void closeIsHarmlessAndTargetsReopen() {
+        StorageTarget t = open("reopen");
+        t.write("x", ContentSource.ofBytes(new byte[] {7}), WriteOptions.replace(Checksums.none()));
+        t.close();
+        assertThat(open("reopen").stat("x")).isPresent();
+    }
+}

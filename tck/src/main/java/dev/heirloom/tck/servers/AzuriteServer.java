@@ -1,0 +1,159 @@
+package dev.heirloom.tck.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Azurite's blob service (npm {@code azurite}) on a free loopback port with a data folder of its
+ * own. Found in the project's {@code .tools/node_modules/.bin} (searched upwards from the working
+ * folder) or on the PATH; when missing, the test fails with the install command.
+ */
+public final class AzuriteServer implements AutoCloseable {
+    /** The well-known public development account of Azurite and the storage emulator. */
+    public static final String ACCOUNT = "devstoreaccount1";
+    private static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static final String INSTALL_HINT = "Azurite not found: install it with "
+            + "'npm install --prefix .tools azurite@3.37.0' in the project folder (./test.sh does this)";
+
+    private final Path binary;
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private AzuriteServer(Path binary, Path dir, int port) {
+        this.binary = binary;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Starts Azurite with its data in {@code dir}. */
+    public static AzuriteServer start(Path dir) {
+        try {
+            AzuriteServer server = new AzuriteServer(find(), Files.createDirectories(dir), freePort());
+            server.startProcess();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path find() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            Path candidate = p.resolve(".tools/node_modules/.bin/azurite-blob");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(d, "azurite-blob");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(INSTALL_HINT);
+    }
+
+    private void startProcess() throws IOException, InterruptedException {
+        process = new ProcessBuilder(binary.toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
+                "--location", dir.toString(), "--skipApiVersionCheck", "--loose", "--silent")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("azurite.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("azurite exited with " + process.exitValue() + ": "
+                        + Files.readString(dir.resolve("azurite.log")));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("azurite did not listen on port " + port + " within 60 s");
+    }
+
+    /** Kills Azurite at once, as a crash would; waits until the process is gone. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+            for (ProcessHandle child : children) {
+                child.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        process = null;
+    }
+
+    /** Starts Azurite again on the same port and data folder. */
+    public void restart() {
+        kill();
+        try {
+            startProcess();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The blob endpoint, {@code http://127.0.0.1:PORT/devstoreaccount1}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+    }
+
+    /** A connection string for the development account (its key is public knowledge). */
+    public String connectionString() {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint="
+                + endpoint() + ";";
+    }
+
+    /** The development account key, so tests can check it never leaks. */
+    public String accountKey() {
+        return KEY;
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}
