@@ -27,6 +27,44 @@ public record TargetConfig(URI uri, Map<String, String> options) {
         return Optional.ofNullable(options.get(name));
     }
 
+    /**
+     * A whole-number option.
+     *
+     * @throws InvalidConfigException when it is not a number from {@code min} to {@code max}
+     */
+    public int intOption(String name, int fallback, int min, int max) {
+        Optional<String> raw = option(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw.get().trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidConfigException("option " + name + " must be a whole number from " + min + " to " + max);
+    }
+
+    /**
+     * A yes/no option ({@code true}/{@code false}, {@code yes}/{@code no}).
+     *
+     * @throws InvalidConfigException for any other value
+     */
+    public boolean booleanOption(String name, boolean fallback) {
+        Optional<String> raw = option(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        return switch (raw.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new InvalidConfigException("option " + name + " must be true or false");
+        };
+    }
+
     @Override
     public String toString() {
         return "TargetConfig[uri=" + uri + ", options=" + new TreeMap<>(options).keySet() + "]";

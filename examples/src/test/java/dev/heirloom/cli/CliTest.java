@@ -2,11 +2,8 @@ package dev.heirloom.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -23,17 +20,8 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = HeirloomCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path library() throws IOException {
@@ -86,24 +74,24 @@ class CliTest {
         Files.createDirectories(tmp.resolve("nas"));
         Files.createDirectories(tmp.resolve("cloud"));
 
-        Run backup = run("backup", "-c", cfg.toString());
+        CliRun backup = run("backup", "-c", cfg.toString());
         assertThat(backup.code()).as(backup.out() + backup.err()).isEqualTo(HeirloomCli.OK);
         assertThat(backup.out()).contains("5 files", "Policy 3-2-1: MET");
 
-        Run restore = run("restore", "-c", cfg.toString(), "--target", "cloud", "--to", tmp.resolve("back").toString());
+        CliRun restore = run("restore", "-c", cfg.toString(), "--target", "cloud", "--to", tmp.resolve("back").toString());
         assertThat(restore.code()).as(restore.out() + restore.err()).isZero();
         Map<String, String> expected = tree(src);
         expected.remove("2021/.thumbnails/IMG_2041.jpg");
         assertThat(tree(tmp.resolve("back"))).isEqualTo(expected);
 
-        Run again = run("restore", "-c", cfg.toString(), "--target", "usb", "--to", tmp.resolve("back").toString());
+        CliRun again = run("restore", "-c", cfg.toString(), "--target", "usb", "--to", tmp.resolve("back").toString());
         assertThat(again.out()).contains("Restored 0 files", "5 already there");
 
-        Run snapshots = run("snapshots", "-c", cfg.toString(), "--json");
+        CliRun snapshots = run("snapshots", "-c", cfg.toString(), "--json");
         assertThat(snapshots.code()).isZero();
         assertThat(snapshots.out()).contains("\"usb\"", "\"cloud\"", "\"root\"");
 
-        Run status = run("status", "-c", cfg.toString());
+        CliRun status = run("status", "-c", cfg.toString());
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("Policy 3-2-1: MET");
     }
@@ -119,12 +107,12 @@ class CliTest {
         for (String d : List.of("a", "b", "c")) {
             Files.createDirectories(tmp.resolve(d));
         }
-        Run plan = run("plan", "-c", cfg.toString());
+        CliRun plan = run("plan", "-c", cfg.toString());
         assertThat(plan.out()).contains("no offsite target").contains("copy 5 objects");
         assertThat(plan.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
         assertThat(tmp.resolve("a/heirloom/snapshots")).doesNotExist();
 
-        Run backup = run("backup", "-c", cfg.toString());
+        CliRun backup = run("backup", "-c", cfg.toString());
         assertThat(backup.out()).contains("no offsite target", "NOT MET");
         assertThat(backup.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
         for (String d : List.of("a", "b", "c")) {
@@ -145,7 +133,7 @@ class CliTest {
                   - { name: nas, path: nas/heirloom, medium: nas, site: onsite }
                   - { name: cloud, path: %s/heirloom, medium: cloud, site: offsite }
                 """.formatted(blocked));
-        Run backup = run("backup", "-c", cfg.toString());
+        CliRun backup = run("backup", "-c", cfg.toString());
         assertThat(backup.code()).as(backup.out() + backup.err()).isEqualTo(HeirloomCli.FAILED);
         assertThat(backup.out()).containsPattern("cloud +FAILED");
         assertThat(backup.out()).containsPattern("usb +ok").containsPattern("nas +ok");
@@ -153,7 +141,7 @@ class CliTest {
             assertThat(s).hasSize(1);
         }
 
-        Run status = run("status", "-c", cfg.toString());
+        CliRun status = run("status", "-c", cfg.toString());
         assertThat(status.code()).isEqualTo(HeirloomCli.FAILED);
         assertThat(status.out()).contains("UNAVAILABLE", "NOT MET - 5 of 5 files are short of copies",
                 "2019/beach/IMG_0101.jpg: 3 copies (source, usb, nas), 3 media, 0 offsite");
@@ -165,16 +153,16 @@ class CliTest {
         Path cfg = config("""
                   - { name: usb, path: usb, medium: floppy, site: onsite }
                 """);
-        Run r = run("backup", "-c", cfg.toString());
+        CliRun r = run("backup", "-c", cfg.toString());
         assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(r.err()).contains("targets[0].medium", "unknown medium 'floppy'");
 
         Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite }\n");
-        Run gs = run("status", "-c", cfg.toString());
+        CliRun gs = run("status", "-c", cfg.toString());
         assertThat(gs.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(gs.err()).contains("dev.heirloom:heirloom-provider-gcs");
 
-        Run usage = run("backup");
+        CliRun usage = run("backup");
         assertThat(usage.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(usage.err()).contains("--config");
     }
@@ -186,7 +174,7 @@ class CliTest {
         Path cfg = config("""
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite, options: { token: "${env:PATH}" } }
                 """);
-        Run r = run("backup", "-c", cfg.toString());
+        CliRun r = run("backup", "-c", cfg.toString());
         assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(r.err()).contains("unknown option 'token'");
         assertThat(r.out() + r.err()).doesNotContain(System.getenv("PATH"));
@@ -194,7 +182,7 @@ class CliTest {
         Path missing = config("""
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite, options: { fsync: "${env:HEIRLOOM_SURELY_UNSET}" } }
                 """);
-        Run m = run("backup", "-c", missing.toString());
+        CliRun m = run("backup", "-c", missing.toString());
         assertThat(m.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(m.err()).contains("HEIRLOOM_SURELY_UNSET", "not set");
     }
@@ -206,7 +194,7 @@ class CliTest {
         Path cfg = config("""
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
                 """);
-        Run r = run("backup", "-c", cfg.toString(), "--json");
+        CliRun r = run("backup", "-c", cfg.toString(), "--json");
         assertThat(r.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertThat(json.get("stats").get("files").asInt()).isEqualTo(5);

@@ -5,10 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,13 +29,6 @@ class SftpCliTest {
         server.close();
     }
 
-    private int run(StringWriter out, String... args) {
-        CommandLine cl = HeirloomCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(out, true));
-        return cl.execute(args);
-    }
-
     @Test
     void backupToNasOverSftpAndRestoreIsByteIdentical() throws Exception {
         Path sample = Path.of("sample-library").toAbsolutePath();
@@ -55,22 +45,21 @@ class SftpCliTest {
                 """.formatted(sample, server.uri(tmp.resolve("nas-share/heirloom")), server.clientKey(), server.knownHosts()));
         Files.createDirectories(tmp.resolve("nas-share"));
 
-        StringWriter backup = new StringWriter();
-        assertThat(run(backup, "backup", "-c", cfg.toString())).as(backup.toString()).isZero();
-        assertThat(backup.toString()).containsPattern("nas +ok +6 new objects");
+        CliRun backup = CliRun.of("backup", "-c", cfg.toString());
+        assertThat(backup.code()).as(backup.all()).isZero();
+        assertThat(backup.out()).containsPattern("nas +ok +6 new objects");
 
-        StringWriter restore = new StringWriter();
         Path back = tmp.resolve("back");
-        assertThat(run(restore, "restore", "-c", cfg.toString(), "--target", "nas", "--to", back.toString()))
-                .as(restore.toString()).isZero();
+        CliRun restore = CliRun.of("restore", "-c", cfg.toString(), "--target", "nas", "--to", back.toString());
+        assertThat(restore.code()).as(restore.all()).isZero();
         for (String rel : new String[] {"2019/2019-07-beach/IMG_0101.jpg", "2021/2021-12-winter/IMG_2041.heic",
                 "2021/2021-12-winter/IMG_2040.xmp", "videos/VID_2021-12-24.mp4", "2021/2021-12-winter/IMG_0101 (copy).jpg"}) {
             assertThat(Arrays.equals(Files.readAllBytes(back.resolve(rel)), Files.readAllBytes(sample.resolve(rel))))
                     .as(rel).isTrue();
             assertThat(Files.getLastModifiedTime(back.resolve(rel))).isEqualTo(Files.getLastModifiedTime(sample.resolve(rel)));
         }
-        StringWriter status = new StringWriter();
-        assertThat(run(status, "status", "-c", cfg.toString())).isZero();
-        assertThat(status.toString()).contains("Policy 3-2-1: MET");
+        CliRun status = CliRun.of("status", "-c", cfg.toString());
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("Policy 3-2-1: MET");
     }
 }

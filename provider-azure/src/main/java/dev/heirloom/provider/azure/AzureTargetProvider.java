@@ -60,7 +60,7 @@ public final class AzureTargetProvider implements StorageTargetProvider {
             throw new InvalidConfigException("an Azure target looks like azure://CONTAINER/PREFIX, not " + config.uri());
         }
         String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "");
-        int tries = number(config, MAX_TRIES, 4, 1, 10);
+        int tries = config.intOption(MAX_TRIES, 4, 1, 10);
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, tries, Duration.ofSeconds(60),
                         Duration.ofSeconds(4), Duration.ofSeconds(120), null))
@@ -89,9 +89,9 @@ public final class AzureTargetProvider implements StorageTargetProvider {
         BlobServiceClient service = builder.buildClient();
         BlobContainerClient client = service.getBlobContainerClient(container);
         AccessTier tier = config.option(ACCESS_TIER).map(AzureTargetProvider::tier).orElse(null);
-        boolean create = config.option(CREATE_CONTAINER).map(v -> bool(v, CREATE_CONTAINER)).orElse(false);
-        return AzureTarget.open(client, prefix, tier, number(config, BLOCK_SIZE, 4, 1, 4000) * 1024L * 1024L,
-                number(config, CONCURRENCY, 8, 1, 64), create, secrets);
+        boolean create = config.booleanOption(CREATE_CONTAINER, false);
+        return AzureTarget.open(client, prefix, tier, config.intOption(BLOCK_SIZE, 4, 1, 4000) * 1024L * 1024L,
+                config.intOption(CONCURRENCY, 8, 1, 64), create, secrets);
     }
 
     private static AccessTier tier(String value) {
@@ -102,30 +102,6 @@ public final class AzureTargetProvider implements StorageTargetProvider {
             case "archive" -> AccessTier.ARCHIVE;
             default -> throw new InvalidConfigException("accessTier must be hot, cool, cold or archive, not '" + value + "'");
         };
-    }
-
-    private static boolean bool(String value, String name) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes" -> true;
-            case "false", "no" -> false;
-            default -> throw new InvalidConfigException("option " + name + " must be true or false");
-        };
-    }
-
-    private static int number(TargetConfig config, String name, int fallback, int min, int max) {
-        Optional<String> raw = config.option(name);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(raw.get().trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidConfigException("option " + name + " must be a whole number from " + min + " to " + max);
     }
 
     /** Removes credentials from text that may quote a request (SDK messages, URLs). */

@@ -36,28 +36,7 @@ public final class LocalTargetProvider implements StorageTargetProvider {
             throw new InvalidConfigException("a local target needs an absolute file URI such as file:///media/usb/heirloom, not "
                     + config.uri());
         }
-        boolean fsync = bool(config.option(FSYNC).orElse("true"));
-        int concurrency = config.option(MAX_CONCURRENCY).map(LocalTargetProvider::positive).orElse(8);
-        return LocalTarget.open(Path.of(config.uri()), fsync, concurrency);
-    }
-
-    private static boolean bool(String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes" -> true;
-            case "false", "no" -> false;
-            default -> throw new InvalidConfigException("option " + FSYNC + " must be true or false, not '" + value + "'");
-        };
-    }
-
-    private static int positive(String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidConfigException("option " + MAX_CONCURRENCY + " must be a positive number, not '" + value + "'");
+        return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
+                config.intOption(MAX_CONCURRENCY, 8, 1, 256));
     }
 }

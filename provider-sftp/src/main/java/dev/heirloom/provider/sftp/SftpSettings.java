@@ -52,27 +52,11 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
         Path knownHosts = config.option(KNOWN_HOSTS).map(Path::of).orElse(Path.of(home, ".ssh", "known_hosts"));
         return new SftpSettings(user, uri.getHost(), port, uri.getPath(), identity, config.option(PASSPHRASE),
                 config.option(PASSWORD), knownHosts, seconds(config, CONNECT_TIMEOUT, 15), seconds(config, READ_TIMEOUT, 120),
-                number(config, SESSIONS, 4, 1, 64), number(config, BULK_REQUESTS, 64, 1, 1024));
+                config.intOption(SESSIONS, 4, 1, 64), config.intOption(BULK_REQUESTS, 64, 1, 1024));
     }
 
     private static Duration seconds(TargetConfig config, String name, int fallback) {
-        return Duration.ofSeconds(number(config, name, fallback, 1, 3600));
-    }
-
-    private static int number(TargetConfig config, String name, int fallback, int min, int max) {
-        Optional<String> raw = config.option(name);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(raw.get().trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidConfigException("option " + name + " must be a whole number from " + min + " to " + max);
+        return Duration.ofSeconds(config.intOption(name, fallback, 1, 3600));
     }
 
     /** user@host:port, for messages. */

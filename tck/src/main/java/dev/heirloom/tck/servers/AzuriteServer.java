@@ -2,15 +2,11 @@ package dev.heirloom.tck.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Azurite's blob service (npm {@code azurite}) on a free loopback port with a data folder of its
@@ -28,7 +24,7 @@ public final class AzuriteServer implements AutoCloseable {
     private final Path binary;
     private final Path dir;
     private final int port;
-    private Process process;
+    private LoopbackProcess process;
 
     private AzuriteServer(Path binary, Path dir, int port) {
         this.binary = binary;
@@ -39,7 +35,7 @@ public final class AzuriteServer implements AutoCloseable {
     /** Starts Azurite with its data in {@code dir}. */
     public static AzuriteServer start(Path dir) {
         try {
-            AzuriteServer server = new AzuriteServer(find(), Files.createDirectories(dir), freePort());
+            AzuriteServer server = new AzuriteServer(find(), Files.createDirectories(dir), LoopbackProcess.freePort());
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -69,46 +65,17 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        process = new ProcessBuilder(binary.toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
-                "--location", dir.toString(), "--skipApiVersionCheck", "--loose", "--silent")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("azurite.log").toFile()))
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("azurite exited with " + process.exitValue() + ": "
-                        + Files.readString(dir.resolve("azurite.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("azurite did not listen on port " + port + " within 60 s");
+        process = LoopbackProcess.start(List.of(binary.toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
+                "--location", dir.toString(), "--skipApiVersionCheck", "--loose", "--silent"),
+                dir.resolve("azurite.log"), port, Duration.ofSeconds(60));
     }
 
     /** Kills Azurite at once, as a crash would; waits until the process is gone. */
     public void kill() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.kill();
+            process = null;
         }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-            for (ProcessHandle child : children) {
-                child.onExit().get(30, TimeUnit.SECONDS);
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        process = null;
     }
 
     /** Starts Azurite again on the same port and data folder. */
@@ -147,13 +114,5 @@ public final class AzuriteServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
     }
 }

@@ -2,16 +2,12 @@ package dev.heirloom.tck.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An OpenSSH {@code sshd} (Debian {@code openssh-server}) on a free loopback port, with a host key
@@ -29,14 +25,14 @@ public final class OpenSshServer implements AutoCloseable {
     private final Path clientKey;
     private final Path knownHosts;
     private final String hostKeyLine;
-    private Process process;
+    private LoopbackProcess process;
 
     private OpenSshServer(Path dir) throws IOException, InterruptedException {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(INSTALL_HINT);
         }
         this.dir = Files.createDirectories(dir);
-        this.port = freePort();
+        this.port = LoopbackProcess.freePort();
         Path hostKey = dir.resolve("host_ed25519");
         this.clientKey = dir.resolve("client_ed25519");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "heirloom-test-host", "-f", hostKey.toString());
@@ -84,40 +80,16 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sshd.log").toFile()))
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("sshd exited with " + process.exitValue() + ": "
-                        + Files.readString(dir.resolve("sshd.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("sshd did not listen on port " + port + " within 15 s");
+        process = LoopbackProcess.start(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()),
+                dir.resolve("sshd.log"), port, Duration.ofSeconds(15));
     }
 
     /** Kills the server and every session process it forked, as a crash or power cut would. */
     public void kill() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.kill();
+            process = null;
         }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     /** Starts the server again on the same port with the same keys. */
@@ -174,14 +146,6 @@ public final class OpenSshServer implements AutoCloseable {
 
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
