@@ -160,11 +160,16 @@ public final class Repository {
         return tree;
     }
 
-    /** Writes a snapshot file; call only once everything it names is stored. */
+    /**
+     * Writes a snapshot file once everything it names is stored: flushes the target first, so that
+     * the objects and trees are durable before the snapshot that names them, and after.
+     */
     public void putSnapshot(Snapshot snapshot) {
         byte[] bytes = CanonicalJson.write(snapshot);
+        target.flush();
         target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
                 WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        target.flush();
     }
 
     /** All snapshots, oldest first. */

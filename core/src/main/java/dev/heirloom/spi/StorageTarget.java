@@ -49,6 +49,16 @@ public interface StorageTarget extends AutoCloseable {
      */
     ObjectInfo write(String key, ContentSource content, WriteOptions options);
 
+    /**
+     * Makes every write that has returned durable, for backends that batch part of that work (a
+     * local file system flushes folder entries here rather than once per object). Core calls it
+     * before writing a snapshot and after, so a snapshot never survives a power cut that the
+     * objects it names did not. Idempotent; the default does nothing (writes are durable when
+     * they return).
+     */
+    default void flush() {
+    }
+
     /** Removes an object. Idempotent: deleting a missing key succeeds. */
     void delete(String key);
 

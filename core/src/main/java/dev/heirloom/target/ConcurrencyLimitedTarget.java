@@ -47,6 +47,14 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
     }
 
     @Override
+    public void flush() {
+        limited(() -> {
+            delegate.flush();
+            return null;
+        });
+    }
+
+    @Override
     public void delete(String key) {
         limited(() -> {
             delegate.delete(key);

@@ -84,6 +84,14 @@ public final class RetryingTarget implements StorageTarget {
     }
 
     @Override
+    public void flush() {
+        retry("flush", () -> {
+            delegate.flush();
+            return null;
+        });
+    }
+
+    @Override
     public void delete(String key) {
         retry("delete " + key, () -> {
             delegate.delete(key);

@@ -544,6 +544,17 @@ public abstract class StorageTargetContract {
         }
 
         @Test
+        void flushKeepsEverythingAndIsIdempotent() {
+            put("f/a", bytes("a"));
+            target.flush();
+            target.flush();
+            put("f/b", bytes("b"));
+            target.flush();
+            assertThat(get("f/a")).isEqualTo(bytes("a"));
+            assertThat(listAll("f/", 10)).containsExactlyInAnyOrder("f/a", "f/b");
+        }
+
+        @Test
         void closeIsIdempotent() throws Exception {
             StorageTarget other = newTarget();
             other.close();

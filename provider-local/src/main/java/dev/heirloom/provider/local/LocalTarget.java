@@ -44,7 +44,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A repository in a local folder. Writes go to a temporary file in the destination folder, are
  * flushed, verified, then published with {@code link(2)} (create-if-absent: fails if the name
- * exists) or an atomic rename (replace); the folder is flushed afterwards. On file systems
+ * exists) or an atomic rename (replace); the folders that received new names are flushed by
+ * {@link #flush()}, which core calls before and after each snapshot. On file systems
  * without hard links (FAT, exFAT) if-absent falls back to a non-atomic check-then-rename and
  * {@link Capabilities#conditionalCreate()} says so.
  */
@@ -57,6 +58,8 @@ final class LocalTarget implements StorageTarget {
     private final boolean fsync;
     private final Capabilities capabilities;
     private final boolean hardLinks;
+    private final java.util.Set<Path> dirtyFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks) {
         this.root = root;
@@ -163,16 +166,24 @@ final class LocalTarget implements StorageTarget {
         }
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            Files.createDirectories(dir);
-            copyVerified(key, content, options.expected(), tmp);
+            if (!knownFolders.contains(dir)) {
+                createFolders(dir);
+            }
+            try {
+                copyVerified(key, content, options.expected(), tmp);
+            } catch (NoSuchFileException folderRemoved) {
+                createFolders(dir);
+                copyVerified(key, content, options.expected(), tmp);
+            }
             if (options.ifAbsent()) {
                 publishIfAbsent(key, tmp, target);
             } else {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             if (fsync) {
-                forceDirectory(dir);
+                dirtyFolders.add(dir);
             }
+            knownFolders.add(dir);
             return new ObjectInfo(key, content.size(), Optional.of(Files.getLastModifiedTime(target).toInstant()),
                     Checksums.none());
         } catch (IOException e) {
@@ -180,6 +191,17 @@ final class LocalTarget implements StorageTarget {
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /** Creates a folder and marks it and its parents for the next {@link #flush()}. */
+    private void createFolders(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (fsync) {
+            for (Path p = dir; p != null && p.startsWith(root); p = p.getParent()) {
+                dirtyFolders.add(p);
+            }
+        }
+        knownFolders.add(dir);
     }
 
     private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp) throws IOException {
@@ -215,6 +237,24 @@ final class LocalTarget implements StorageTarget {
         } catch (FileAlreadyExistsException e) {
             throw new ObjectExistsException(key, e);
         }
+    }
+
+    /**
+     * Flushes the folders that received objects since the last flush (their new entries), so a
+     * snapshot is written only after the names of everything it references are on disk. File
+     * contents are flushed per object before they are published.
+     */
+    @Override
+    public void flush() {
+        if (!fsync) {
+            return;
+        }
+        List<Path> folders = new ArrayList<>(dirtyFolders);
+        for (Path folder : folders) {
+            dirtyFolders.remove(folder);
+            forceDirectory(folder);
+        }
+        forceDirectory(root);
     }
 
     @Override
