@@ -25,6 +25,10 @@ import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.target.ProviderRegistry;
 import dev.heirloom.target.RetryPolicy;
 import dev.heirloom.target.TargetDecorators;
+import dev.heirloom.verify.VerificationRecord;
+import dev.heirloom.verify.Verifier;
+import dev.heirloom.verify.VerifyLevel;
+import dev.heirloom.verify.VerifyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,16 +187,30 @@ public final class Heirloom implements AutoCloseable {
             try {
                 Repository repo = repository(t.name());
                 Optional<Snapshot> latest = repo.latest(source.label());
-                statuses.add(new TargetStatus(t, latest, Optional.empty()));
+                List<VerificationRecord> verified = new ArrayList<>();
+                for (VerifyLevel level : VerifyLevel.values()) {
+                    repo.readJson("verify/last-" + level.label() + ".json", VerificationRecord.class).ifPresent(verified::add);
+                }
+                statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
                 holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null)));
             } catch (StorageException e) {
-                statuses.add(new TargetStatus(t, Optional.empty(), Optional.of(e.getMessage())));
+                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage())));
                 unavailable.add(t.name());
             }
         }
         ComplianceReport compliance = ComplianceChecker.check(policy, sourcePlacement(), holders, unavailable,
                 targets.stream().map(TargetSpec::placement).toList());
         return new StatusReport(statuses, compliance);
+    }
+
+    /**
+     * Verifies that every object the target's snapshots name is still there ({@link VerifyLevel#PRESENT})
+     * or still intact ({@link VerifyLevel#CONTENT}, optionally a rotating sample of it).
+     *
+     * @param samplePercent share of objects read this run for the content level, 1 to 100
+     */
+    public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
+        return new Verifier(target, repository(target), new Verifier.Options(level, samplePercent, threads, clock)).run();
     }
 
     /** Snapshots on a target, oldest first (all sources). */

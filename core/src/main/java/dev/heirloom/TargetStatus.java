@@ -1,15 +1,23 @@
 package dev.heirloom;
 
 import dev.heirloom.repo.Snapshot;
+import dev.heirloom.verify.VerificationRecord;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The state of one target: its latest snapshot of the source, or why it cannot be read.
+ * The state of one target: its latest snapshot of the source and its last verifications, or why
+ * it cannot be read.
  *
- * @param spec   the target's configuration
- * @param latest its latest snapshot of the source
- * @param error  why it could not be read
+ * @param spec          the target's configuration
+ * @param latest        its latest snapshot of the source
+ * @param verifications the last verification at each level that has run
+ * @param error         why it could not be read
  */
-public record TargetStatus(TargetSpec spec, Optional<Snapshot> latest, Optional<String> error) {
+public record TargetStatus(TargetSpec spec, Optional<Snapshot> latest, List<VerificationRecord> verifications,
+                           Optional<String> error) {
+    public TargetStatus {
+        verifications = List.copyOf(verifications);
+    }
 }

@@ -215,6 +215,24 @@ public final class Repository {
         return matches.get(0);
     }
 
+    /** Reads a small JSON state file (such as {@code verify/…}), empty when absent. */
+    public <T> Optional<T> readJson(String key, Class<T> type) {
+        if (target.stat(key).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(CanonicalJson.read(readAll(key), type, key));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes or atomically replaces a small JSON state file. */
+    public void replaceJson(String key, Object value) {
+        byte[] bytes = CanonicalJson.write(value);
+        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+    }
+
     private byte[] readAll(String key) {
         try (InputStream in = target.read(key, 0, -1)) {
             return in.readAllBytes();

@@ -28,9 +28,10 @@ import java.util.concurrent.Callable;
 @Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
-                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class},
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done, and every file meets the policy", "1:a target or a file failed",
+        exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
+                "1:a target or a file failed (verify: an object is missing or damaged)",
                 "2:bad usage or configuration", "3:done, but the policy is not met"})
 public final class HeirloomCli {
     public static final int OK = 0;
@@ -200,6 +201,60 @@ public final class HeirloomCli {
                     report.failed().forEach(r -> out().println("  FAILED  " + r));
                 }
                 return report.complete() ? OK : FAILED;
+            }
+        }
+    }
+
+    @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present) "
+            + "or still intact (content, read back and re-hashed; --sample P reads a rotating P% per run).")
+    static final class Verify extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "present", description = "present or content (default present)")
+        String level;
+
+        @Option(names = "--sample", paramLabel = "PERCENT", defaultValue = "100",
+                description = "content level: read this share of the objects per run, rotating (default 100)")
+        int sample;
+
+        @Override
+        public Integer call() {
+            dev.heirloom.verify.VerifyLevel parsed = dev.heirloom.verify.VerifyLevel.parse(level);
+            try (Heirloom h = open()) {
+                java.util.List<Object> reports = new java.util.ArrayList<>();
+                int code = OK;
+                boolean any = false;
+                for (var t : h.targets()) {
+                    if (target != null && !t.name().equals(target)) {
+                        continue;
+                    }
+                    any = true;
+                    try {
+                        dev.heirloom.verify.VerifyReport r = h.verify(t.name(), parsed, sample);
+                        reports.add(r);
+                        if (!json) {
+                            Output.verify(out(), r);
+                        }
+                        if (!r.clean()) {
+                            code = FAILED;
+                        }
+                    } catch (StorageException e) {
+                        if (e instanceof InvalidConfigException) {
+                            throw e;
+                        }
+                        spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
+                        reports.add(java.util.Map.of("target", t.name(), "error", e.getMessage()));
+                        code = FAILED;
+                    }
+                }
+                if (!any) {
+                    throw new InvalidConfigException("no target named '" + target + "'");
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                }
+                return code;
             }
         }
     }

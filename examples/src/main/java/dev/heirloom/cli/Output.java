@@ -15,6 +15,9 @@ import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.FileCompliance;
 import dev.heirloom.repo.Snapshot;
 import dev.heirloom.source.SourceProblem;
+import dev.heirloom.verify.BadObject;
+import dev.heirloom.verify.VerificationRecord;
+import dev.heirloom.verify.VerifyReport;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -57,6 +60,7 @@ final class Output {
         m.put("medium", t.spec().medium().label());
         m.put("site", t.spec().site().label());
         m.put("latest", t.latest().orElse(null));
+        m.put("verifications", t.verifications());
         m.put("error", t.error().orElse(null));
         return m;
     }
@@ -90,6 +94,12 @@ final class Output {
                     .orElseGet(() -> t.latest().map(Output::snapshotLine).orElse("no snapshot yet"));
             out.printf(Locale.ROOT, "  %-12s %-13s %-7s %s%n", t.spec().name(), t.spec().medium().label(),
                     t.spec().site().label(), state);
+            for (VerificationRecord v : t.verifications()) {
+                out.printf(Locale.ROOT, "  %-12s verified %-7s %s: %d of %d objects checked%s, %s%n", "",
+                        v.level().label(), v.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), v.objectsChecked(),
+                        v.objects(), v.samplePercent() < 100 ? " (" + v.samplePercent() + "% sample)" : "",
+                        v.bad() == 0 ? "all good" : v.bad() + " BAD");
+            }
         }
         compliance(out, s.compliance());
     }
@@ -97,6 +107,16 @@ final class Output {
     static String snapshotLine(Snapshot s) {
         return String.format(Locale.ROOT, "%s  %s  %d files, %s", s.id(),
                 s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.files(), Sizes.human(s.bytes()));
+    }
+
+    static void verify(PrintWriter out, VerifyReport r) {
+        out.printf(Locale.ROOT, "%s: %s check of %d objects%s (%d snapshots), %s read: %s%n", r.target(), r.level().label(),
+                r.objectsChecked(), r.samplePercent() < 100 ? " (" + r.samplePercent() + "% rotating sample of " + r.objects() + ")" : "",
+                r.snapshots(), Sizes.human(r.bytesRead()), r.clean() ? "all good" : r.badCount() + " BAD");
+        for (BadObject b : r.bad()) {
+            out.printf(Locale.ROOT, "  %s %s: %s%n", b.problem(), b.hash(), b.detail());
+            b.paths().forEach(p -> out.println("      needed by " + p));
+        }
     }
 
     static void compliance(PrintWriter out, ComplianceReport c) {

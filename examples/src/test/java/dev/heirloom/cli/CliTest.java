@@ -97,6 +97,41 @@ class CliTest {
     }
 
     @Test
+    void verifyFindsAFlippedByteAndNamesThePhoto() throws Exception {
+        library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                """);
+        assertThat(run("backup", "-c", cfg.toString()).code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        CliRun clean = run("verify", "-c", cfg.toString(), "--level", "content");
+        assertThat(clean.code()).as(clean.all()).isZero();
+        assertThat(clean.out()).contains("content check of 5 objects", "all good");
+
+        String hash;
+        try (Stream<Path> s = Files.walk(tmp.resolve("usb/heirloom/objects"))) {
+            Path object = s.filter(Files::isRegularFile).filter(p -> {
+                try {
+                    return Files.size(p) == "heic bytes".length();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).findFirst().orElseThrow();
+            Files.writeString(object, "HEIC bytes");
+            hash = object.getFileName().toString();
+        }
+        CliRun present = run("verify", "-c", cfg.toString());
+        assertThat(present.code()).as("same size: presence cannot tell").isZero();
+        CliRun content = run("verify", "-c", cfg.toString(), "--level", "content");
+        assertThat(content.code()).isEqualTo(HeirloomCli.FAILED);
+        assertThat(content.out()).contains("1 BAD", "CORRUPT " + hash, "2021/winter/IMG_2041.heic");
+        CliRun status = run("status", "-c", cfg.toString());
+        assertThat(status.out()).contains("verified content", "1 BAD");
+        CliRun bad = run("verify", "-c", cfg.toString(), "--level", "checksum");
+        assertThat(bad.code()).isEqualTo(HeirloomCli.USAGE);
+    }
+
+    @Test
     void threeOnsiteTargetsAreWarnedBackedUpAndExitThree() throws Exception {
         library();
         Path cfg = config("""

@@ -1,0 +1,271 @@
+package dev.heirloom.verify;
+
+import dev.heirloom.repo.CanonicalJson;
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repo.Tree;
+import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.ChecksumAlgorithm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Verifies one target: gathers every object that any of its snapshots names (walking each tree
+ * once), then checks them at the chosen level. With a sample of P%, a content check reads one of
+ * ceil(100/P) rotating shares of the objects per run, the share chosen by the object's hash and
+ * the rotation kept in the repository ({@code verify/rotation.json}), so every object is read
+ * within ceil(100/P) runs whichever computer runs them. Objects that fail are reported with the
+ * snapshot paths that refer to them. The result is recorded in {@code verify/last-<level>.json}.
+ */
+public final class Verifier {
+    private static final int LISTED = 1000;
+    private static final int PATHS_PER_OBJECT = 20;
+    static final String ROTATION = "verify/rotation.json";
+
+    /**
+     * How to verify.
+     *
+     * @param level         the level
+     * @param samplePercent share of objects to read per run, 1 to 100 (content level)
+     * @param threads       objects read at once
+     * @param clock         time source
+     */
+    public record Options(VerifyLevel level, int samplePercent, int threads, Clock clock) {
+        public Options {
+            if (samplePercent < 1 || samplePercent > 100) {
+                throw new IllegalArgumentException("sample must be from 1 to 100 percent");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+        }
+    }
+
+    /** Rotation state: which of how many shares is next. */
+    record Rotation(int shares, int next) {
+    }
+
+    private final String target;
+    private final Repository repo;
+    private final Options options;
+    private final Map<String, Long> objects = new HashMap<>();
+    private final Map<String, BadObject> bad = new ConcurrentHashMap<>();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong checked = new AtomicLong();
+
+    public Verifier(String target, Repository repo, Options options) {
+        this.target = target;
+        this.repo = repo;
+        this.options = options;
+    }
+
+    /** Runs the verification. */
+    public VerifyReport run() {
+        Instant started = options.clock().instant();
+        List<Snapshot> snapshots = repo.snapshots();
+        Set<String> visited = new HashSet<>();
+        for (Snapshot s : snapshots) {
+            collect(s, s.root(), "", visited);
+        }
+        int percent = options.level() == VerifyLevel.CONTENT ? options.samplePercent() : 100;
+        if (options.level() == VerifyLevel.PRESENT) {
+            checkPresence();
+        } else {
+            checkContent(percent);
+        }
+        List<BadObject> listed = new ArrayList<>(bad.values());
+        if (!listed.isEmpty()) {
+            listed = withPaths(snapshots, listed);
+        }
+        Instant finished = options.clock().instant();
+        VerifyReport report = new VerifyReport(target, options.level(), percent, snapshots.size(), objects.size(),
+                checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
+                finished);
+        repo.replaceJson("verify/last-" + options.level().label() + ".json", new VerificationRecord(finished,
+                options.level(), percent, objects.size(), checked.get(), bad.size()));
+        return report;
+    }
+
+    private void collect(Snapshot snapshot, String treeHash, String path, Set<String> visited) {
+        if (!visited.add(treeHash)) {
+            return;
+        }
+        Tree tree;
+        try {
+            tree = repo.tree(treeHash);
+        } catch (ObjectNotFoundException e) {
+            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Problem.MISSING, "folder listing (tree) missing",
+                    List.of(snapshot.id() + ":" + path + "/")));
+            return;
+        } catch (StorageException e) {
+            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Problem.CORRUPT, e.getMessage(),
+                    List.of(snapshot.id() + ":" + path + "/")));
+            return;
+        }
+        for (TreeEntry e : tree.entries()) {
+            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
+            if (e.isDir()) {
+                collect(snapshot, e.tree(), child, visited);
+            } else if (RepositoryLayout.isHash(e.content())) {
+                objects.putIfAbsent(e.content(), e.size());
+            } else {
+                bad.putIfAbsent(String.valueOf(e.content()), new BadObject(String.valueOf(e.content()),
+                        BadObject.Problem.CORRUPT, "not a SHA-256 reference", List.of(snapshot.id() + ":" + child)));
+            }
+        }
+    }
+
+    private void checkPresence() {
+        Set<String> seen = new HashSet<>();
+        Optional<String> token = Optional.empty();
+        do {
+            ListPage page = repo.target().list(RepositoryLayout.OBJECTS, token, 1000);
+            for (ObjectInfo info : page.objects()) {
+                String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
+                Long size = objects.get(hash);
+                if (size == null) {
+                    continue;
+                }
+                seen.add(hash);
+                checked.incrementAndGet();
+                if (info.size() != size) {
+                    bad.put(hash, new BadObject(hash, BadObject.Problem.WRONG_SIZE,
+                            "size " + info.size() + " instead of " + size, List.of()));
+                }
+            }
+            token = page.nextPageToken();
+        } while (token.isPresent());
+        for (Map.Entry<String, Long> e : objects.entrySet()) {
+            if (!seen.contains(e.getKey())) {
+                checked.incrementAndGet();
+                bad.put(e.getKey(), new BadObject(e.getKey(), BadObject.Problem.MISSING, "not on the target", List.of()));
+            }
+        }
+    }
+
+    private void checkContent(int percent) {
+        int shares = (100 + percent - 1) / percent;
+        int share = 0;
+        if (shares > 1) {
+            Rotation rotation = repo.readJson(ROTATION, Rotation.class).orElse(new Rotation(shares, 0));
+            share = rotation.shares() == shares ? Math.floorMod(rotation.next(), shares) : 0;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "heirloom-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore slots = new Semaphore(options.threads() * 2);
+        try {
+            for (Map.Entry<String, Long> e : objects.entrySet()) {
+                if (shares > 1 && Integer.parseInt(e.getKey().substring(0, 6), 16) % shares != share) {
+                    continue;
+                }
+                slots.acquireUninterruptibly();
+                pool.execute(() -> {
+                    try {
+                        readAndHash(e.getKey(), e.getValue());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+            slots.acquireUninterruptibly(options.threads() * 2);
+        } finally {
+            pool.shutdownNow();
+        }
+        if (shares > 1) {
+            repo.replaceJson(ROTATION, new Rotation(shares, (share + 1) % shares));
+        }
+    }
+
+    private void readAndHash(String hash, long size) {
+        checked.incrementAndGet();
+        MultiDigest digest = MultiDigest.sha256Only();
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = repo.openObject(hash)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+                bytesRead.addAndGet(n);
+            }
+        } catch (ObjectNotFoundException e) {
+            bad.put(hash, new BadObject(hash, BadObject.Problem.MISSING, "not on the target", List.of()));
+            return;
+        } catch (StorageException | IOException e) {
+            bad.put(hash, new BadObject(hash, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
+            return;
+        }
+        String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+        if (digest.length() != size) {
+            bad.put(hash, new BadObject(hash, BadObject.Problem.WRONG_SIZE, "size " + digest.length() + " instead of " + size,
+                    List.of()));
+        } else if (!actual.equals(hash)) {
+            bad.put(hash, new BadObject(hash, BadObject.Problem.CORRUPT, "content hashes to " + actual, List.of()));
+        }
+    }
+
+    /** Second walk, only when something failed: finds the snapshot paths that refer to each bad object. */
+    private List<BadObject> withPaths(List<Snapshot> snapshots, List<BadObject> found) {
+        Map<String, List<String>> paths = new HashMap<>();
+        for (BadObject b : found) {
+            paths.put(b.hash(), new ArrayList<>(b.paths()));
+        }
+        for (Snapshot s : snapshots) {
+            findPaths(s, s.root(), "", paths, new HashSet<>());
+        }
+        List<BadObject> result = new ArrayList<>();
+        for (BadObject b : found) {
+            result.add(new BadObject(b.hash(), b.problem(), b.detail(), paths.get(b.hash())));
+        }
+        result.sort((a, c) -> a.paths().isEmpty() || c.paths().isEmpty() ? 0 : a.paths().get(0).compareTo(c.paths().get(0)));
+        return Collections.unmodifiableList(result);
+    }
+
+    private void findPaths(Snapshot snapshot, String treeHash, String path, Map<String, List<String>> paths,
+                           Set<String> visited) {
+        if (!visited.add(treeHash)) {
+            return;
+        }
+        Tree tree;
+        try {
+            tree = repo.tree(treeHash);
+        } catch (StorageException e) {
+            return;
+        }
+        for (TreeEntry e : tree.entries()) {
+            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
+            if (e.isDir()) {
+                findPaths(snapshot, e.tree(), child, paths, visited);
+            } else {
+                List<String> list = paths.get(e.content());
+                if (list != null && list.size() < PATHS_PER_OBJECT) {
+                    list.add(snapshot.id() + ":" + child);
+                }
+            }
+        }
+    }
+
+}
