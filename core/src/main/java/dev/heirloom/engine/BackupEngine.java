@@ -316,7 +316,8 @@ public final class BackupEngine {
 
     private TreeEntry backupFile(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
         boolean trustRef = ref != null && ref.isFile() && ref.size() == file.size() && ref.mtime().equals(file.mtime())
-                && (ref.fileKey() == null || file.fileKey() == null || ref.fileKey().equals(file.fileKey()));
+                && (ref.fileKey() == null || file.fileKey() == null || ref.fileKey().equals(file.fileKey()))
+                && extraChecksums.stream().allMatch(a -> ref.checksums().get(a).isPresent());
         SourceEntry current = file;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS_PER_FILE; attempt++) {
             String hash;
@@ -325,7 +326,7 @@ public final class BackupEngine {
             try {
                 if (trustRef) {
                     hash = ref.content();
-                    sums = Checksums.sha256(hash);
+                    sums = ref.checksums();
                 } else {
                     Hashed h = hash(current);
                     if (h == null) {
@@ -374,7 +375,7 @@ public final class BackupEngine {
                 unchanged.incrementAndGet();
             }
             listener.fileDone(rel, current.size());
-            return TreeEntry.file(file.name(), current.size(), current.mtime(), hash, media, current.fileKey());
+            return TreeEntry.file(file.name(), current.size(), current.mtime(), sums, media, current.fileKey());
         }
         problem(new SourceProblem(file.path(), "kept changing while being read; skipped this run"));
         return null;

@@ -158,13 +158,19 @@ public final class InMemoryTarget implements StorageTarget {
         return bytesWritten.get();
     }
 
-    /** Replaces an object's bytes without any check, as silent corruption would; for tests. */
+    /**
+     * Replaces an object's bytes without any check, as silent corruption of the medium would; the
+     * checksums this target reports follow the new bytes, as a service that recomputes them
+     * (GCS) would report. For tests.
+     */
     public void corrupt(String key, byte[] bytes) {
         Stored old = objects.get(key);
         if (old == null) {
             throw new ObjectNotFoundException(key);
         }
-        objects.put(key, new Stored(bytes.clone(), old.modified, old.checksums));
+        MultiDigest digest = new MultiDigest(EnumSet.allOf(ChecksumAlgorithm.class));
+        digest.update(bytes, 0, bytes.length);
+        objects.put(key, new Stored(bytes.clone(), old.modified, digest.finish()));
     }
 
     private static ObjectInfo info(String key, Stored s) {

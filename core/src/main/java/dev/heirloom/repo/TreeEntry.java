@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.Checksums;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,11 +21,13 @@ import java.util.Objects;
  * @param tree    hash of the sub-folder's tree (folders only)
  * @param media   media group of a file: photo, video, sidecar or other
  * @param fileKey the file system's identity of the file (inode), if it has one; change detection only
+ * @param md5     MD5 of the content, hex, when a target that keeps MD5s was configured (files only)
+ * @param crc32c  CRC-32C of the content, hex, when a target that keeps CRC-32Cs was configured
  */
-@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey"})
+@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TreeEntry(String name, EntryType type, long size, Instant mtime, String content, String tree,
-                        String media, String fileKey) {
+                        String media, String fileKey, String md5, String crc32c) {
     public TreeEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -36,11 +41,34 @@ public record TreeEntry(String name, EntryType type, long size, Instant mtime, S
     }
 
     public static TreeEntry file(String name, long size, Instant mtime, String content, String media, String fileKey) {
-        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey);
+        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null);
+    }
+
+    /** A file entry that also records the content's MD5 and CRC-32C where they were computed. */
+    public static TreeEntry file(String name, long size, Instant mtime, Checksums checksums, String media, String fileKey) {
+        return new TreeEntry(name, EntryType.FILE, size, mtime, checksums.get(ChecksumAlgorithm.SHA256).orElseThrow(), null,
+                media, fileKey, checksums.get(ChecksumAlgorithm.MD5).orElse(null),
+                checksums.get(ChecksumAlgorithm.CRC32C).orElse(null));
+    }
+
+    /** The checksums this entry records for its content (files only). */
+    @JsonIgnore
+    public Checksums checksums() {
+        java.util.Map<ChecksumAlgorithm, String> m = new java.util.EnumMap<>(ChecksumAlgorithm.class);
+        if (content != null) {
+            m.put(ChecksumAlgorithm.SHA256, content);
+        }
+        if (md5 != null) {
+            m.put(ChecksumAlgorithm.MD5, md5);
+        }
+        if (crc32c != null) {
+            m.put(ChecksumAlgorithm.CRC32C, crc32c);
+        }
+        return new Checksums(m);
     }
 
     public static TreeEntry dir(String name, Instant mtime, String tree) {
-        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null);
+        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null);
     }
 
     @JsonIgnore

@@ -12,6 +12,7 @@ import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.Checksums;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,12 @@ public final class Verifier {
     private final String target;
     private final Repository repo;
     private final Options options;
-    private final Map<String, Long> objects = new HashMap<>();
+    /** What the snapshots say about one object. */
+    private record Facts(long size, Checksums checksums) {
+    }
+
+    private final Map<String, Facts> objects = new HashMap<>();
+    private final List<String> notes = new ArrayList<>();
     private final Map<String, BadObject> bad = new ConcurrentHashMap<>();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong checked = new AtomicLong();
@@ -90,10 +96,10 @@ public final class Verifier {
             collect(s, s.root(), "", visited);
         }
         int percent = options.level() == VerifyLevel.CONTENT ? options.samplePercent() : 100;
-        if (options.level() == VerifyLevel.PRESENT) {
-            checkPresence();
-        } else {
+        if (options.level() == VerifyLevel.CONTENT) {
             checkContent(percent);
+        } else {
+            checkListing(options.level() == VerifyLevel.CHECKSUM);
         }
         List<BadObject> listed = new ArrayList<>(bad.values());
         if (!listed.isEmpty()) {
@@ -102,7 +108,7 @@ public final class Verifier {
         Instant finished = options.clock().instant();
         VerifyReport report = new VerifyReport(target, options.level(), percent, snapshots.size(), objects.size(),
                 checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
-                finished);
+                finished, notes);
         repo.replaceJson("verify/last-" + options.level().label() + ".json", new VerificationRecord(finished,
                 options.level(), percent, objects.size(), checked.get(), bad.size()));
         return report;
@@ -129,7 +135,10 @@ public final class Verifier {
             if (e.isDir()) {
                 collect(snapshot, e.tree(), child, visited);
             } else if (RepositoryLayout.isHash(e.content())) {
-                objects.putIfAbsent(e.content(), e.size());
+                Facts known = objects.get(e.content());
+                if (known == null || known.checksums().values().size() < e.checksums().values().size()) {
+                    objects.put(e.content(), new Facts(e.size(), e.checksums()));
+                }
             } else {
                 bad.putIfAbsent(String.valueOf(e.content()), new BadObject(String.valueOf(e.content()),
                         BadObject.Problem.CORRUPT, "not a SHA-256 reference", List.of(snapshot.id() + ":" + child)));
@@ -137,31 +146,73 @@ public final class Verifier {
         }
     }
 
-    private void checkPresence() {
+    /**
+     * Lists the objects once and compares names and sizes, and with {@code checksums} the checksums
+     * the target reports against those recorded at backup (stat where a listing omits them).
+     */
+    private void checkListing(boolean checksums) {
+        Set<ChecksumAlgorithm> server = repo.target().capabilities().serverChecksums();
+        if (checksums && server.isEmpty()) {
+            notes.add(target + " keeps no server-side checksums; only presence and size were checked "
+                    + "(use --level content to read the objects back)");
+        }
         Set<String> seen = new HashSet<>();
+        AtomicLong unverifiable = new AtomicLong();
         Optional<String> token = Optional.empty();
         do {
             ListPage page = repo.target().list(RepositoryLayout.OBJECTS, token, 1000);
             for (ObjectInfo info : page.objects()) {
                 String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
-                Long size = objects.get(hash);
-                if (size == null) {
+                Facts facts = objects.get(hash);
+                if (facts == null) {
                     continue;
                 }
                 seen.add(hash);
                 checked.incrementAndGet();
-                if (info.size() != size) {
+                if (info.size() != facts.size()) {
                     bad.put(hash, new BadObject(hash, BadObject.Problem.WRONG_SIZE,
-                            "size " + info.size() + " instead of " + size, List.of()));
+                            "size " + info.size() + " instead of " + facts.size(), List.of()));
+                } else if (checksums && !server.isEmpty()) {
+                    compareChecksums(hash, facts, info, server, unverifiable);
                 }
             }
             token = page.nextPageToken();
         } while (token.isPresent());
-        for (Map.Entry<String, Long> e : objects.entrySet()) {
+        for (Map.Entry<String, Facts> e : objects.entrySet()) {
             if (!seen.contains(e.getKey())) {
                 checked.incrementAndGet();
                 bad.put(e.getKey(), new BadObject(e.getKey(), BadObject.Problem.MISSING, "not on the target", List.of()));
             }
+        }
+        if (unverifiable.get() > 0) {
+            notes.add(unverifiable.get() + " object(s) have no checksum recorded at backup that " + target
+                    + " also keeps (backed up before this target was configured); only their size was checked");
+        }
+    }
+
+    private void compareChecksums(String hash, Facts facts, ObjectInfo listed, Set<ChecksumAlgorithm> server,
+                                  AtomicLong unverifiable) {
+        Checksums ours = facts.checksums();
+        Checksums listedSums = listed.checksums();
+        Checksums theirs = server.stream().anyMatch(a -> ours.get(a).isPresent() && listedSums.get(a).isEmpty())
+                ? repo.target().stat(listed.key()).map(ObjectInfo::checksums).orElse(listedSums)
+                : listedSums;
+        boolean compared = false;
+        for (ChecksumAlgorithm a : server) {
+            Optional<String> mine = ours.get(a);
+            Optional<String> reported = theirs.get(a);
+            if (mine.isEmpty() || reported.isEmpty()) {
+                continue;
+            }
+            compared = true;
+            if (!mine.get().equals(reported.get())) {
+                bad.put(hash, new BadObject(hash, BadObject.Problem.CORRUPT, "the target reports " + a + " " + reported.get()
+                        + ", recorded at backup " + mine.get(), List.of()));
+                return;
+            }
+        }
+        if (!compared) {
+            unverifiable.incrementAndGet();
         }
     }
 
@@ -179,14 +230,14 @@ public final class Verifier {
         });
         Semaphore slots = new Semaphore(options.threads() * 2);
         try {
-            for (Map.Entry<String, Long> e : objects.entrySet()) {
+            for (Map.Entry<String, Facts> e : objects.entrySet()) {
                 if (shares > 1 && Integer.parseInt(e.getKey().substring(0, 6), 16) % shares != share) {
                     continue;
                 }
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        readAndHash(e.getKey(), e.getValue());
+                        readAndHash(e.getKey(), e.getValue().size());
                     } finally {
                         slots.release();
                     }

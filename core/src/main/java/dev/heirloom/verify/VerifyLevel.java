@@ -6,6 +6,13 @@ import java.util.Locale;
 public enum VerifyLevel {
     /** Every object named by a snapshot exists with the right size (a listing, no reads). */
     PRESENT,
+    /**
+     * As present, and the checksums the target computed or stored for each object (GCS crc32c/md5,
+     * Azure Content-MD5) equal the ones recorded at backup, without downloading. What it proves
+     * depends on the target: a checksum the service recomputes proves the stored bytes, one it
+     * merely stores (Azure) proves what was uploaded.
+     */
+    CHECKSUM,
     /** Every object is read back in full and its SHA-256 compared with its name. */
     CONTENT;
 
@@ -19,6 +26,6 @@ public enum VerifyLevel {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown verification level '" + value + "'; use present or content");
+        throw new IllegalArgumentException("unknown verification level '" + value + "'; use present, checksum or content");
     }
 }

@@ -17,12 +17,14 @@ import java.util.List;
  * @param badCount        all that failed
  * @param started         start time
  * @param finished        end time
+ * @param notes           what the check could not establish, for people (e.g. a target without server checksums)
  */
 public record VerifyReport(String target, VerifyLevel level, int samplePercent, long snapshots, long objects,
                            long objectsChecked, long bytesRead, List<BadObject> bad, long badCount, Instant started,
-                           Instant finished) {
+                           Instant finished, List<String> notes) {
     public VerifyReport {
         bad = List.copyOf(bad);
+        notes = List.copyOf(notes);
     }
 
     public boolean clean() {

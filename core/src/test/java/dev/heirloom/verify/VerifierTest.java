@@ -75,6 +75,13 @@ class VerifierTest {
             h.backup();
             store.corrupt(RepositoryLayout.objectKey(hashOf("the beach")), "the bEach".getBytes(StandardCharsets.UTF_8));
             assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).clean()).as("same size: presence cannot tell").isTrue();
+            VerifyReport byChecksum = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(byChecksum.bytesRead()).as("no download").isZero();
+            assertThat(byChecksum.bad()).singleElement().satisfies(b -> {
+                assertThat(b.problem()).isEqualTo(BadObject.Problem.CORRUPT);
+                assertThat(b.detail()).contains("recorded at backup");
+                assertThat(b.paths()).isNotEmpty();
+            });
             VerifyReport report = h.verify("cloud", VerifyLevel.CONTENT, 100);
             assertThat(report.badCount()).isEqualTo(1);
             BadObject bad = report.bad().get(0);
@@ -86,6 +93,23 @@ class VerifierTest {
                 assertThat(v.bad()).isEqualTo(1);
             });
         }
+    }
+
+    @Test
+    void theChecksumLevelUsesWhatTheBackupRecorded() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "photo a");
+        try (Heirloom h = heirloom(src, store)) {
+            h.backup();
+            VerifyReport r = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(r.clean()).isTrue();
+            assertThat(r.objectsChecked()).isEqualTo(1);
+            assertThat(r.notes()).isEmpty();
+        }
+        String tree = new String(store.read(store.list("trees/", java.util.Optional.empty(), 10).objects().get(0).key(), 0, -1)
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tree).as("a target keeping MD5 and CRC-32C makes the backup record them")
+                .contains("\"md5\":\"", "\"crc32c\":\"");
     }
 
     @Test

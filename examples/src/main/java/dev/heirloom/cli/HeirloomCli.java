@@ -205,13 +205,14 @@ public final class HeirloomCli {
         }
     }
 
-    @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present) "
-            + "or still intact (content, read back and re-hashed; --sample P reads a rotating P% per run).")
+    @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present), "
+            + "that the target's own checksums match those recorded at backup without downloading (checksum), "
+            + "or that it is still intact (content: read back and re-hashed; --sample P reads a rotating P% per run).")
     static final class Verify extends Common implements Callable<Integer> {
         @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
         String target;
 
-        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "present", description = "present or content (default present)")
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "present", description = "present, checksum or content (default present)")
         String level;
 
         @Option(names = "--sample", paramLabel = "PERCENT", defaultValue = "100",

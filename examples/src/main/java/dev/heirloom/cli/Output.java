@@ -113,6 +113,7 @@ final class Output {
         out.printf(Locale.ROOT, "%s: %s check of %d objects%s (%d snapshots), %s read: %s%n", r.target(), r.level().label(),
                 r.objectsChecked(), r.samplePercent() < 100 ? " (" + r.samplePercent() + "% rotating sample of " + r.objects() + ")" : "",
                 r.snapshots(), Sizes.human(r.bytesRead()), r.clean() ? "all good" : r.badCount() + " BAD");
+        r.notes().forEach(n -> out.println("  note: " + n));
         for (BadObject b : r.bad()) {
             out.printf(Locale.ROOT, "  %s %s: %s%n", b.problem(), b.hash(), b.detail());
             b.paths().forEach(p -> out.println("      needed by " + p));

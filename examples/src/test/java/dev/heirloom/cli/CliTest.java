@@ -127,7 +127,10 @@ class CliTest {
         assertThat(content.out()).contains("1 BAD", "CORRUPT " + hash, "2021/winter/IMG_2041.heic");
         CliRun status = run("status", "-c", cfg.toString());
         assertThat(status.out()).contains("verified content", "1 BAD");
-        CliRun bad = run("verify", "-c", cfg.toString(), "--level", "checksum");
+        CliRun checksum = run("verify", "-c", cfg.toString(), "--level", "checksum");
+        assertThat(checksum.code()).as("a local disk keeps no checksums").isZero();
+        assertThat(checksum.out()).contains("keeps no server-side checksums");
+        CliRun bad = run("verify", "-c", cfg.toString(), "--level", "fast");
         assertThat(bad.code()).isEqualTo(HeirloomCli.USAGE);
     }
 

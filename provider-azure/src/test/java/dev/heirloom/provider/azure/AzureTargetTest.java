@@ -20,6 +20,8 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.verify.VerifyLevel;
+import dev.heirloom.verify.VerifyReport;
 import dev.heirloom.tck.servers.AzuriteServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,6 +229,11 @@ class AzureTargetTest {
                 assertThat(next.targets().get(1).snapshot()).isPresent();
                 Path out = tmp.resolve("out");
                 assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                VerifyReport byMd5 = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+                assertThat(byMd5.clean()).isTrue();
+                assertThat(byMd5.bytesRead()).as("Content-MD5 compared without downloading").isZero();
+                assertThat(byMd5.notes()).as("every object had its MD5 recorded at backup").isEmpty();
+                assertThat(byMd5.objectsChecked()).isEqualTo(40);
                 for (int i = 0; i < 40; i++) {
                     assertThat(Files.readAllBytes(out.resolve("IMG_" + i + ".jpg"))).isEqualTo(Files.readAllBytes(src.resolve("IMG_" + i + ".jpg")));
                 }

@@ -8,6 +8,7 @@ import dev.heirloom.policy.Site;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.target.RetryPolicy;
+import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.tck.servers.OpenSshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +79,9 @@ class SftpBackupCrashTest {
                 Path out = tmp.resolve("restored");
                 assertThat(h.restore("nas", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
                 assertThat(Files.readAllBytes(out.resolve("videos/birthday.mp4"))).isEqualTo(video);
+                assertThat(h.verify("nas", VerifyLevel.CHECKSUM, 100).notes()).singleElement().asString()
+                        .contains("keeps no server-side checksums");
+                assertThat(h.verify("nas", VerifyLevel.CONTENT, 100).clean()).isTrue();
             }
         }
     }
