@@ -25,6 +25,8 @@ import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.target.ProviderRegistry;
 import dev.heirloom.target.RetryPolicy;
 import dev.heirloom.target.TargetDecorators;
+import dev.heirloom.verify.RepairReport;
+import dev.heirloom.verify.Repairer;
 import dev.heirloom.verify.VerificationRecord;
 import dev.heirloom.verify.Verifier;
 import dev.heirloom.verify.VerifyLevel;
@@ -211,6 +213,25 @@ public final class Heirloom implements AutoCloseable {
      */
     public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
         return new Verifier(target, repository(target), new Verifier.Options(level, samplePercent, threads, clock)).run();
+    }
+
+    /**
+     * Verifies a target at the given level and copies every missing or damaged object back from
+     * the source folder or from another target that holds it intact.
+     */
+    public RepairReport repair(String target, VerifyLevel level) {
+        VerifyReport found = verify(target, level, 100);
+        Map<String, Repository> others = new LinkedHashMap<>();
+        for (TargetSpec t : targets) {
+            if (!t.name().equals(target)) {
+                try {
+                    others.put(t.name(), repository(t.name()));
+                } catch (StorageException e) {
+                    LOG.warn("target {} cannot help repair {}: {}", t.name(), target, e.getMessage());
+                }
+            }
+        }
+        return new Repairer(target, repository(target), source.root(), others).repair(found);
     }
 
     /** Snapshots on a target, oldest first (all sources). */

@@ -6,11 +6,20 @@ import java.util.List;
  * An object that failed verification, with the files that need it.
  *
  * @param hash    the object's SHA-256
+ * @param kind    file content or folder listing (tree)
  * @param problem what is wrong
  * @param detail  for people: sizes, hashes or the target's message
  * @param paths   {@code snapshot-id:path} of the files that refer to it (at most 20)
  */
-public record BadObject(String hash, Problem problem, String detail, List<String> paths) {
+public record BadObject(String hash, Kind kind, Problem problem, String detail, List<String> paths) {
+    /** What the object holds. */
+    public enum Kind {
+        /** A file's content ({@code objects/}). */
+        CONTENT,
+        /** A folder listing ({@code trees/}). */
+        TREE
+    }
+
     /** Kinds of failure. */
     public enum Problem {
         /** Not on the target at all. */

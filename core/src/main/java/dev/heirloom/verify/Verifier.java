@@ -122,11 +122,11 @@ public final class Verifier {
         try {
             tree = repo.tree(treeHash);
         } catch (ObjectNotFoundException e) {
-            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Problem.MISSING, "folder listing (tree) missing",
+            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Kind.TREE, BadObject.Problem.MISSING, "folder listing (tree) missing",
                     List.of(snapshot.id() + ":" + path + "/")));
             return;
         } catch (StorageException e) {
-            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Problem.CORRUPT, e.getMessage(),
+            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Kind.TREE, BadObject.Problem.CORRUPT, e.getMessage(),
                     List.of(snapshot.id() + ":" + path + "/")));
             return;
         }
@@ -141,7 +141,7 @@ public final class Verifier {
                 }
             } else {
                 bad.putIfAbsent(String.valueOf(e.content()), new BadObject(String.valueOf(e.content()),
-                        BadObject.Problem.CORRUPT, "not a SHA-256 reference", List.of(snapshot.id() + ":" + child)));
+                        BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "not a SHA-256 reference", List.of(snapshot.id() + ":" + child)));
             }
         }
     }
@@ -170,7 +170,7 @@ public final class Verifier {
                 seen.add(hash);
                 checked.incrementAndGet();
                 if (info.size() != facts.size()) {
-                    bad.put(hash, new BadObject(hash, BadObject.Problem.WRONG_SIZE,
+                    bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
                             "size " + info.size() + " instead of " + facts.size(), List.of()));
                 } else if (checksums && !server.isEmpty()) {
                     compareChecksums(hash, facts, info, server, unverifiable);
@@ -181,7 +181,7 @@ public final class Verifier {
         for (Map.Entry<String, Facts> e : objects.entrySet()) {
             if (!seen.contains(e.getKey())) {
                 checked.incrementAndGet();
-                bad.put(e.getKey(), new BadObject(e.getKey(), BadObject.Problem.MISSING, "not on the target", List.of()));
+                bad.put(e.getKey(), new BadObject(e.getKey(), BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
             }
         }
         if (unverifiable.get() > 0) {
@@ -206,7 +206,7 @@ public final class Verifier {
             }
             compared = true;
             if (!mine.get().equals(reported.get())) {
-                bad.put(hash, new BadObject(hash, BadObject.Problem.CORRUPT, "the target reports " + a + " " + reported.get()
+                bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "the target reports " + a + " " + reported.get()
                         + ", recorded at backup " + mine.get(), List.of()));
                 return;
             }
@@ -263,18 +263,18 @@ public final class Verifier {
                 bytesRead.addAndGet(n);
             }
         } catch (ObjectNotFoundException e) {
-            bad.put(hash, new BadObject(hash, BadObject.Problem.MISSING, "not on the target", List.of()));
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
             return;
         } catch (StorageException | IOException e) {
-            bad.put(hash, new BadObject(hash, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
             return;
         }
         String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
         if (digest.length() != size) {
-            bad.put(hash, new BadObject(hash, BadObject.Problem.WRONG_SIZE, "size " + digest.length() + " instead of " + size,
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE, "size " + digest.length() + " instead of " + size,
                     List.of()));
         } else if (!actual.equals(hash)) {
-            bad.put(hash, new BadObject(hash, BadObject.Problem.CORRUPT, "content hashes to " + actual, List.of()));
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "content hashes to " + actual, List.of()));
         }
     }
 
@@ -289,7 +289,7 @@ public final class Verifier {
         }
         List<BadObject> result = new ArrayList<>();
         for (BadObject b : found) {
-            result.add(new BadObject(b.hash(), b.problem(), b.detail(), paths.get(b.hash())));
+            result.add(new BadObject(b.hash(), b.kind(), b.problem(), b.detail(), paths.get(b.hash())));
         }
         result.sort((a, c) -> a.paths().isEmpty() || c.paths().isEmpty() ? 0 : a.paths().get(0).compareTo(c.paths().get(0)));
         return Collections.unmodifiableList(result);

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
-                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class},
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -219,6 +219,9 @@ public final class HeirloomCli {
                 description = "content level: read this share of the objects per run, rotating (default 100)")
         int sample;
 
+        @Option(names = "--repair", description = "copy every missing or damaged object back from the source or another target")
+        boolean repair;
+
         @Override
         public Integer call() {
             dev.heirloom.verify.VerifyLevel parsed = dev.heirloom.verify.VerifyLevel.parse(level);
@@ -232,6 +235,17 @@ public final class HeirloomCli {
                     }
                     any = true;
                     try {
+                        if (repair) {
+                            dev.heirloom.verify.RepairReport r = h.repair(t.name(), parsed);
+                            reports.add(r);
+                            if (!json) {
+                                Output.repair(out(), r);
+                            }
+                            if (!r.healed()) {
+                                code = FAILED;
+                            }
+                            continue;
+                        }
                         dev.heirloom.verify.VerifyReport r = h.verify(t.name(), parsed, sample);
                         reports.add(r);
                         if (!json) {
@@ -257,6 +271,30 @@ public final class HeirloomCli {
                 }
                 return code;
             }
+        }
+    }
+
+    @Command(name = "repair", description = "Verify targets and copy every missing or damaged object back from the "
+            + "source folder or from another target that holds it intact (same as verify --repair).")
+    static final class Repair extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "content",
+                description = "how to find damage: present, checksum or content (default content)")
+        String level;
+
+        @Override
+        public Integer call() {
+            Verify verify = new Verify();
+            verify.config = config;
+            verify.json = json;
+            verify.spec = spec;
+            verify.target = target;
+            verify.level = level;
+            verify.sample = 100;
+            verify.repair = true;
+            return verify.call();
         }
     }
 

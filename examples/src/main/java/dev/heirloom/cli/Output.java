@@ -16,6 +16,7 @@ import dev.heirloom.policy.FileCompliance;
 import dev.heirloom.repo.Snapshot;
 import dev.heirloom.source.SourceProblem;
 import dev.heirloom.verify.BadObject;
+import dev.heirloom.verify.RepairReport;
 import dev.heirloom.verify.VerificationRecord;
 import dev.heirloom.verify.VerifyReport;
 
@@ -118,6 +119,18 @@ final class Output {
             out.printf(Locale.ROOT, "  %s %s: %s%n", b.problem(), b.hash(), b.detail());
             b.paths().forEach(p -> out.println("      needed by " + p));
         }
+    }
+
+    static void repair(PrintWriter out, RepairReport r) {
+        verify(out, r.verify());
+        for (RepairReport.Repaired fixed : r.repaired()) {
+            out.printf(Locale.ROOT, "  REPAIRED %s from %s%n", fixed.hash(), fixed.from());
+        }
+        for (BadObject b : r.lost()) {
+            out.printf(Locale.ROOT, "  LOST %s: no good copy on the source or any target%n", b.hash());
+            b.paths().forEach(p -> out.println("      needed by " + p));
+        }
+        out.printf(Locale.ROOT, "%s: %s%n", r.target(), r.healed() ? "healed" : r.lost().size() + " object(s) LOST");
     }
 
     static void compliance(PrintWriter out, ComplianceReport c) {

@@ -127,6 +127,10 @@ class CliTest {
         assertThat(content.out()).contains("1 BAD", "CORRUPT " + hash, "2021/winter/IMG_2041.heic");
         CliRun status = run("status", "-c", cfg.toString());
         assertThat(status.out()).contains("verified content", "1 BAD");
+        CliRun repair = run("repair", "-c", cfg.toString());
+        assertThat(repair.code()).as(repair.all()).isZero();
+        assertThat(repair.out()).contains("REPAIRED " + hash + " from source:2021/winter/IMG_2041.heic", "healed");
+        assertThat(run("verify", "-c", cfg.toString(), "--level", "content").code()).isZero();
         CliRun checksum = run("verify", "-c", cfg.toString(), "--level", "checksum");
         assertThat(checksum.code()).as("a local disk keeps no checksums").isZero();
         assertThat(checksum.out()).contains("keeps no server-side checksums");

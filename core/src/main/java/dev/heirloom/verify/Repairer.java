@@ -1,0 +1,133 @@
+package dev.heirloom.verify;
+
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Heals a target from good copies: every object a verification found missing, damaged or
+ * unreadable is copied back from the source folder (when a file there still has that content) or
+ * from another target that holds it intact. The copy is verified as it is written (the target
+ * checks it against the object's SHA-256), an object that verified good is never touched, and
+ * an object with no good copy anywhere is reported as lost with the photos that need it.
+ */
+public final class Repairer {
+    private static final Logger LOG = LoggerFactory.getLogger(Repairer.class);
+
+    private final String targetName;
+    private final Repository target;
+    private final Path sourceRoot;
+    private final Map<String, Repository> others;
+
+    /**
+     * @param others the other targets by name, tried in order
+     */
+    public Repairer(String targetName, Repository target, Path sourceRoot, Map<String, Repository> others) {
+        this.targetName = targetName;
+        this.target = target;
+        this.sourceRoot = sourceRoot;
+        this.others = others;
+    }
+
+    /** Repairs what the given verification found. */
+    public RepairReport repair(VerifyReport verification) {
+        List<RepairReport.Repaired> repaired = new ArrayList<>();
+        List<BadObject> lost = new ArrayList<>();
+        for (BadObject bad : verification.bad()) {
+            if (!RepositoryLayout.isHash(bad.hash())) {
+                lost.add(bad);
+                continue;
+            }
+            boolean tree = bad.kind() == BadObject.Kind.TREE;
+            String key = tree ? RepositoryLayout.treeKey(bad.hash()) : RepositoryLayout.objectKey(bad.hash());
+            Optional<String> from = tree ? Optional.empty() : fromSource(key, bad);
+            if (from.isEmpty()) {
+                from = fromOtherTargets(key, bad);
+            }
+            if (from.isPresent()) {
+                LOG.info("{}: repaired {} from {}", targetName, key, from.get());
+                repaired.add(new RepairReport.Repaired(bad.hash(), from.get()));
+            } else {
+                LOG.error("{}: {} has no good copy anywhere; needed by {}", targetName, key, bad.paths());
+                lost.add(bad);
+            }
+        }
+        return new RepairReport(targetName, verification, repaired, lost);
+    }
+
+    private Optional<String> fromSource(String key, BadObject bad) {
+        for (String ref : bad.paths()) {
+            String rel = ref.substring(ref.indexOf(':') + 1);
+            Path file = sourceRoot.resolve(rel).normalize();
+            if (!file.startsWith(sourceRoot) || !Files.isRegularFile(file)) {
+                continue;
+            }
+            try {
+                if (!bad.hash().equals(sha256(Files.newInputStream(file)))) {
+                    continue;
+                }
+                write(key, bad.hash(), ContentSource.ofFile(file, Files.size(file)));
+                return Optional.of("source:" + rel);
+            } catch (IOException | StorageException e) {
+                LOG.warn("{}: cannot repair {} from {}: {}", targetName, key, file, e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> fromOtherTargets(String key, BadObject bad) {
+        for (Map.Entry<String, Repository> other : others.entrySet()) {
+            try {
+                Optional<ObjectInfo> info = other.getValue().target().stat(key);
+                if (info.isEmpty()) {
+                    continue;
+                }
+                long size = info.get().size();
+                ContentSource copy = new ContentSource() {
+                    @Override
+                    public long size() {
+                        return size;
+                    }
+
+                    @Override
+                    public InputStream open() {
+                        return other.getValue().target().read(key, 0, -1);
+                    }
+                };
+                write(key, bad.hash(), copy);
+                return Optional.of("target:" + other.getKey());
+            } catch (StorageException e) {
+                LOG.warn("{}: {} cannot come from {}: {}", targetName, key, other.getKey(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Replaces the damaged object; the target publishes it only if it hashes to its name. */
+    private void write(String key, String hash, ContentSource content) {
+        target.target().write(key, content, WriteOptions.replace(Checksums.sha256(hash)));
+    }
+
+    private static String sha256(InputStream in) throws IOException {
+        try (in) {
+            return MultiDigest.of(in, java.util.Set.of(), new byte[1 << 20]).get(dev.heirloom.spi.ChecksumAlgorithm.SHA256)
+                    .orElseThrow();
+        }
+    }
+}

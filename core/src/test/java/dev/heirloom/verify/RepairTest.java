@@ -1,0 +1,80 @@
+package dev.heirloom.verify;
+
+import dev.heirloom.Heirloom;
+import dev.heirloom.TestProvider;
+import dev.heirloom.Trees;
+import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.target.ProviderRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RepairTest {
+    @TempDir
+    Path tmp;
+
+    private final InMemoryTarget usb = new InMemoryTarget();
+    private final InMemoryTarget cloud = new InMemoryTarget();
+
+    private Heirloom heirloom(Path source) {
+        return Heirloom.builder().source(source, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> c.uri().getHost().equals("usb") ? usb : cloud)))
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE).build();
+    }
+
+    private static String key(String content) {
+        return RepositoryLayout.objectKey(MultiDigest.sha256Hex(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aDamagedCopyIsHealedFromTheSourceAndAMissingOneFromAnotherTarget() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "2019/beach.jpg", "the beach");
+        Trees.write(src, "2019/deleted-since.jpg", "only in the backups now");
+        Trees.write(src, "2019/keep.jpg", "untouched");
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            Files.delete(src.resolve("2019/deleted-since.jpg"));
+            usb.corrupt(key("the beach"), "the bEach".getBytes(StandardCharsets.UTF_8));
+            usb.delete(key("only in the backups now"));
+            long writesBefore = usb.writeCount();
+
+            RepairReport report = h.repair("usb", VerifyLevel.CONTENT);
+            assertThat(report.verify().badCount()).isEqualTo(2);
+            assertThat(report.healed()).isTrue();
+            assertThat(report.repaired()).extracting(RepairReport.Repaired::from)
+                    .containsExactlyInAnyOrder("source:2019/beach.jpg", "target:cloud");
+            assertThat(usb.writeCount() - writesBefore).as("only the two bad objects were written, plus verify state")
+                    .isLessThanOrEqualTo(2 + 1);
+            assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void anObjectWithNoGoodCopyAnywhereIsReportedLost() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "precious");
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            Files.delete(src.resolve("a.jpg"));
+            usb.delete(key("precious"));
+            cloud.corrupt(key("precious"), "pREcious".getBytes(StandardCharsets.UTF_8));
+            RepairReport report = h.repair("usb", VerifyLevel.PRESENT);
+            assertThat(report.healed()).isFalse();
+            assertThat(report.lost()).singleElement().satisfies(b -> assertThat(b.paths()).singleElement().asString().endsWith(":a.jpg"));
+            assertThat(usb.stat(key("precious"))).as("a corrupt copy was not spread").isEmpty();
+        }
+    }
+}
