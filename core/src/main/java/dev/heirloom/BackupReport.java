@@ -1,5 +1,6 @@
 package dev.heirloom;
 
+import dev.heirloom.engine.BitRotSuspect;
 import dev.heirloom.engine.RunStats;
 import dev.heirloom.engine.TargetResult;
 import dev.heirloom.policy.ComplianceReport;
@@ -19,17 +20,20 @@ import java.util.List;
  * @param problems     files and folders skipped (at most 10,000 listed)
  * @param problemCount all of them
  * @param compliance   the policy checked after the run
+ * @param suspectedBitRot files whose content changed although size and mtime did not; the snapshot
+ *                     keeps their last good version and stores the suspect content beside it
  */
 public record BackupReport(String snapshotId, Instant started, Instant finished, RunStats stats,
                            List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
-                           ComplianceReport compliance) {
+                           ComplianceReport compliance, List<BitRotSuspect> suspectedBitRot) {
     public BackupReport {
         targets = List.copyOf(targets);
         problems = List.copyOf(problems);
+        suspectedBitRot = List.copyOf(suspectedBitRot);
     }
 
-    /** True when every target got its snapshot and no source file was skipped. */
+    /** True when every target got its snapshot, no source file was skipped and none is suspect. */
     public boolean succeeded() {
-        return problemCount == 0 && targets.stream().allMatch(TargetResult::succeeded);
+        return problemCount == 0 && suspectedBitRot.isEmpty() && targets.stream().allMatch(TargetResult::succeeded);
     }
 }

@@ -71,6 +71,7 @@ public final class Heirloom implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final int threads;
     private final long smallFileLimit;
+    private final int rehashPercent;
     private final Clock clock;
     private final String host;
     private final Map<String, Repository> open = new LinkedHashMap<>();
@@ -83,6 +84,7 @@ public final class Heirloom implements AutoCloseable {
         this.retryPolicy = b.retryPolicy;
         this.threads = b.threads;
         this.smallFileLimit = b.smallFileLimit;
+        this.rehashPercent = b.rehashPercent;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
         for (TargetSpec t : targets) {
@@ -128,6 +130,14 @@ public final class Heirloom implements AutoCloseable {
      * snapshot and are named in the report; the others complete.
      */
     public BackupReport backup(ProgressListener listener) {
+        return backup(listener, rehashPercent);
+    }
+
+    /**
+     * Backs up, also reading again this share of the files that look unchanged (100: all) to catch
+     * silent corruption in the source; see {@link BackupReport#suspectedBitRot()}.
+     */
+    public BackupReport backup(ProgressListener listener, int rehashPercent) {
         List<String> unreachable = whyPolicyUnreachable();
         if (!unreachable.isEmpty()) {
             LOG.warn("policy {} cannot be met by the configured targets: {}", policy, unreachable);
@@ -145,11 +155,11 @@ public final class Heirloom implements AutoCloseable {
                 openErrors.put(t.name(), e.getMessage());
             }
         }
-        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(false), listener).run();
+        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(false, rehashPercent), listener).run();
         List<TargetResult> results = mergeResults(result.targets(), openErrors);
         ComplianceReport compliance = compliance();
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
-                result.problems(), result.problemCount(), compliance);
+                result.problems(), result.problemCount(), compliance, result.suspects());
     }
 
     /** Works out what a backup would copy, reading new files to hash them but writing nothing. */
@@ -284,7 +294,11 @@ public final class Heirloom implements AutoCloseable {
     }
 
     private BackupEngine.Options engineOptions(boolean dryRun) {
-        return new BackupEngine.Options(threads, smallFileLimit, dryRun, host, clock);
+        return engineOptions(dryRun, rehashPercent);
+    }
+
+    private BackupEngine.Options engineOptions(boolean dryRun, int rehash) {
+        return new BackupEngine.Options(threads, smallFileLimit, dryRun, host, clock, rehash);
     }
 
     private List<TargetResult> mergeResults(List<TargetResult> ran, Map<String, String> openErrors) {
@@ -316,6 +330,7 @@ public final class Heirloom implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
         private long smallFileLimit = 16L << 20;
+        private int rehashPercent;
         private Clock clock = Clock.systemUTC();
         private String host;
 
@@ -374,6 +389,15 @@ public final class Heirloom implements AutoCloseable {
         /** Files up to this size are read once into memory and fed to every target; default 16 MiB. */
         public Builder smallFileLimit(long bytes) {
             this.smallFileLimit = bytes;
+            return this;
+        }
+
+        /** Share of unchanged-looking files read again on every backup to catch bit rot (0-100, default 0). */
+        public Builder rehashPercent(int percent) {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
+            }
+            this.rehashPercent = percent;
             return this;
         }
 

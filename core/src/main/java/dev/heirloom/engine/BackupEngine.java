@@ -76,11 +76,15 @@ public final class BackupEngine {
      * @param dryRun          compute what would be copied, write nothing
      * @param host            host name recorded in snapshots
      * @param clock           time source for snapshots
+     * @param rehashPercent   share of unchanged files read again to catch silent corruption (bit rot), 0-100
      */
-    public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock) {
+    public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent) {
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1");
+            }
+            if (rehashPercent < 0 || rehashPercent > 100) {
+                throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
             }
             Objects.requireNonNull(clock, "clock");
         }
@@ -105,9 +109,11 @@ public final class BackupEngine {
      * @param targets      per-target outcome, in the order given
      * @param problems     source problems (at most 10,000 listed)
      * @param problemCount all source problems
+     * @param suspects     files whose content changed although size and mtime did not
      */
     public record Result(String snapshotId, Instant started, Instant finished, RunStats stats,
-                         List<TargetResult> targets, List<SourceProblem> problems, long problemCount) {
+                         List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
+                         List<BitRotSuspect> suspects) {
     }
 
     private final SourceSpec source;
@@ -118,6 +124,8 @@ public final class BackupEngine {
     private final SourceLister lister;
     private final Set<ChecksumAlgorithm> extraChecksums;
     private final List<SourceProblem> problems = Collections.synchronizedList(new ArrayList<>());
+    private final List<BitRotSuspect> suspects = Collections.synchronizedList(new ArrayList<>());
+    private final String runSalt = Long.toHexString(new SecureRandom().nextLong());
     private final AtomicLong problemCount = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -204,7 +212,7 @@ public final class BackupEngine {
         }
         RunStats stats = new RunStats(files.get(), bytes.get(), filesRead.get(), bytesRead.get(), unchanged.get());
         return new Result(snapshotId, started, options.clock().instant(), stats, results, List.copyOf(problems),
-                problemCount.get());
+                problemCount.get(), List.copyOf(suspects));
     }
 
     private record DirResult(String hash, long files, long bytes) {
@@ -318,6 +326,17 @@ public final class BackupEngine {
         boolean trustRef = ref != null && ref.isFile() && ref.size() == file.size() && ref.mtime().equals(file.mtime())
                 && (ref.fileKey() == null || file.fileKey() == null || ref.fileKey().equals(file.fileKey()))
                 && extraChecksums.stream().allMatch(a -> ref.checksums().get(a).isPresent());
+        if (trustRef && !options.dryRun() && rehashDue(rel)) {
+            try {
+                TreeEntry checked = rehash(file, rel, ref, laneEntries);
+                if (checked != null) {
+                    listener.fileDone(rel, file.size());
+                    return checked;
+                }
+            } catch (IOException | SecurityException e) {
+                problem(new SourceProblem(file.path(), "cannot read to check it for bit rot: " + describe(e)));
+            }
+        }
         SourceEntry current = file;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS_PER_FILE; attempt++) {
             String hash;
@@ -363,9 +382,16 @@ public final class BackupEngine {
             }
             if (mismatch) {
                 if (trustRef) {
-                    problem(new SourceProblem(file.path(), "content differs from the last backup although size and "
-                            + "modification time did not change (possible bit rot, or an edit that kept the time); "
-                            + "the earlier version stays in older snapshots"));
+                    try {
+                        TreeEntry checked = rehash(current, rel, ref, laneEntries);
+                        if (checked != null) {
+                            listener.fileDone(rel, current.size());
+                            return checked;
+                        }
+                    } catch (IOException | SecurityException e) {
+                        problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
+                        return null;
+                    }
                     trustRef = false;
                 }
                 current = restatQuietly(current);
@@ -373,6 +399,9 @@ public final class BackupEngine {
             }
             if (trustRef) {
                 unchanged.incrementAndGet();
+                listener.fileDone(rel, current.size());
+                return TreeEntry.file(file.name(), current.size(), current.mtime(), sums, media, current.fileKey())
+                        .withSuspect(ref.suspect());
             }
             listener.fileDone(rel, current.size());
             return TreeEntry.file(file.name(), current.size(), current.mtime(), sums, media, current.fileKey());
@@ -459,6 +488,64 @@ public final class BackupEngine {
             throw fan.sourceError();
         }
         return mismatch;
+    }
+
+    private boolean rehashDue(String rel) {
+        int percent = options.rehashPercent();
+        return percent >= 100 || (percent > 0 && Math.floorMod((rel + runSalt).hashCode(), 100) < percent);
+    }
+
+    /**
+     * Reads an unchanged-looking file again. Same content: its entry as recorded. Different content
+     * although size and mtime are the same: suspected bit rot; the entry keeps the last good
+     * version and the suspect content is stored beside it on every target. Null when the file
+     * changed while being read (the normal path then handles it).
+     */
+    private TreeEntry rehash(SourceEntry file, String rel, TreeEntry ref, TreeEntry[] laneEntries) throws IOException {
+        Hashed h = hash(file);
+        if (h == null) {
+            return null;
+        }
+        String actual = h.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+        TreeEntry recorded = TreeEntry.file(file.name(), file.size(), file.mtime(), ref.checksums(), ref.media(),
+                file.fileKey());
+        if (actual.equals(ref.content())) {
+            unchanged.incrementAndGet();
+            return recorded;
+        }
+        LOG.error("suspected bit rot: {} changed (sha256 {} -> {}) although its size and modification time did not; "
+                + "the last good version stays in the snapshot", file.path(), ref.content(), actual);
+        suspects.add(new BitRotSuspect(rel, ref.content(), actual));
+        List<Lane> alive = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            if (!lane.alive()) {
+                continue;
+            }
+            alive.add(lane);
+            TreeEntry held = laneEntries[i];
+            if (held == null || !ref.content().equals(held.content())) {
+                storeEach(copyOf(reference, ref), ref.content(), ref.checksums(), List.of(lane), false);
+            }
+        }
+        ContentSource content = h.data != null ? ContentSource.ofBytes(h.data, h.sums) : ContentSource.ofFile(file.path(), file.size());
+        storeEach(content, actual, h.sums, alive, h.data == null);
+        return recorded.withSuspect(actual);
+    }
+
+    /** The last good version of a file, read from the repository that recorded it. */
+    private static ContentSource copyOf(Lane from, TreeEntry entry) {
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return entry.size();
+            }
+
+            @Override
+            public InputStream open() {
+                return from.repo.openObject(entry.content());
+            }
+        };
     }
 
     private record Hashed(Checksums sums, byte[] data) {

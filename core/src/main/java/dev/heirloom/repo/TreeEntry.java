@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param fileKey the file system's identity of the file (inode), if it has one; change detection only
  * @param md5     MD5 of the content, hex, when a target that keeps MD5s was configured (files only)
  * @param crc32c  CRC-32C of the content, hex, when a target that keeps CRC-32Cs was configured
+ * @param suspect SHA-256 of content found in the source although size and mtime had not changed
+ *                (suspected bit rot); {@code content} stays the last good version, this one is stored
+ *                beside it until the user decides
  */
-@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c"})
+@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c", "suspect"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TreeEntry(String name, EntryType type, long size, Instant mtime, String content, String tree,
-                        String media, String fileKey, String md5, String crc32c) {
+                        String media, String fileKey, String md5, String crc32c, String suspect) {
     public TreeEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -41,14 +44,19 @@ public record TreeEntry(String name, EntryType type, long size, Instant mtime, S
     }
 
     public static TreeEntry file(String name, long size, Instant mtime, String content, String media, String fileKey) {
-        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null);
+        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null, null);
     }
 
     /** A file entry that also records the content's MD5 and CRC-32C where they were computed. */
     public static TreeEntry file(String name, long size, Instant mtime, Checksums checksums, String media, String fileKey) {
         return new TreeEntry(name, EntryType.FILE, size, mtime, checksums.get(ChecksumAlgorithm.SHA256).orElseThrow(), null,
                 media, fileKey, checksums.get(ChecksumAlgorithm.MD5).orElse(null),
-                checksums.get(ChecksumAlgorithm.CRC32C).orElse(null));
+                checksums.get(ChecksumAlgorithm.CRC32C).orElse(null), null);
+    }
+
+    /** The same entry marked with suspect content (or unmarked with null). */
+    public TreeEntry withSuspect(String suspectHash) {
+        return new TreeEntry(name, type, size, mtime, content, tree, media, fileKey, md5, crc32c, suspectHash);
     }
 
     /** The checksums this entry records for its content (files only). */
@@ -68,7 +76,7 @@ public record TreeEntry(String name, EntryType type, long size, Instant mtime, S
     }
 
     public static TreeEntry dir(String name, Instant mtime, String tree) {
-        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null);
+        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null, null);
     }
 
     @JsonIgnore

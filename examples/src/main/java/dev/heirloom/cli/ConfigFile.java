@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  * source: { path: /home/ann/Pictures, medium: internal-disk, site: onsite, include: [photos, videos, sidecars], exclude: ["**&#47;.thumbnails/**"] }
  * policy: 3-2-1            # or { copies: 3, media: 2, offsite: 1 }
  * threads: 4               # optional
+ * rehash: 5                # optional: % of unchanged files re-read per backup to catch bit rot
  * targets:
  *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
  *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads");
+    private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options");
 
@@ -88,6 +89,13 @@ public final class ConfigFile {
         b.policy(policy(root.get("policy")));
         if (root.has("threads")) {
             b.threads(positive(root.get("threads"), "threads"));
+        }
+        if (root.has("rehash")) {
+            JsonNode rehash = root.get("rehash");
+            if (!rehash.canConvertToInt() || rehash.asInt() < 0 || rehash.asInt() > 100) {
+                throw new InvalidConfigException("rehash: a share of unchanged files to re-read per backup, 0 to 100 (percent)");
+            }
+            b.rehashPercent(rehash.asInt());
         }
         JsonNode targets = required(root, "targets", "");
         if (!targets.isArray() || targets.isEmpty()) {

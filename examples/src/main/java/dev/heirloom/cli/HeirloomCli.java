@@ -64,6 +64,9 @@ public final class HeirloomCli {
         @Option(names = "--no-progress", description = "no progress line, even on a terminal")
         boolean noProgress;
 
+        @Option(names = "--rehash", description = "read every unchanged-looking file again to catch bit rot in the source")
+        boolean rehash;
+
         @Override
         public Integer call() {
             try (Heirloom h = open()) {
@@ -76,10 +79,10 @@ public final class HeirloomCli {
                 BackupReport report;
                 if (System.console() != null && !noProgress && !json) {
                     try (ProgressBar bar = new ProgressBar(System.err)) {
-                        report = h.backup(bar);
+                        report = rehash ? h.backup(bar, 100) : h.backup(bar);
                     }
                 } else {
-                    report = h.backup(ProgressListener.NONE);
+                    report = rehash ? h.backup(ProgressListener.NONE, 100) : h.backup(ProgressListener.NONE);
                 }
                 if (json) {
                     Output.json(out(), report);

@@ -85,6 +85,12 @@ final class Output {
                 out.printf(Locale.ROOT, "  %s: %s%n", p.path(), p.reason());
             }
         }
+        if (!r.suspectedBitRot().isEmpty()) {
+            out.printf(Locale.ROOT, "%d file(s) SUSPECTED OF BIT ROT (content changed, size and time did not); "
+                    + "the snapshot keeps the last good version, the suspect content is stored beside it:%n",
+                    r.suspectedBitRot().size());
+            r.suspectedBitRot().forEach(b -> out.printf(Locale.ROOT, "  %s: good %s, now %s%n", b.path(), b.good(), b.suspect()));
+        }
         compliance(out, r.compliance());
     }
 
