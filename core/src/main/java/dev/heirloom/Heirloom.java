@@ -39,7 +39,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +76,8 @@ public final class Heirloom implements AutoCloseable {
     private final int threads;
     private final long smallFileLimit;
     private final int rehashPercent;
+    private final VerifyLevel requiredLevel;
+    private final Duration requiredAge;
     private final Clock clock;
     private final String host;
     private final Map<String, Repository> open = new LinkedHashMap<>();
@@ -85,6 +91,8 @@ public final class Heirloom implements AutoCloseable {
         this.threads = b.threads;
         this.smallFileLimit = b.smallFileLimit;
         this.rehashPercent = b.rehashPercent;
+        this.requiredLevel = b.requiredLevel;
+        this.requiredAge = b.requiredAge;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
         for (TargetSpec t : targets) {
@@ -204,7 +212,10 @@ public final class Heirloom implements AutoCloseable {
                     repo.readJson("verify/last-" + level.label() + ".json", VerificationRecord.class).ifPresent(verified::add);
                 }
                 statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
-                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null)));
+                Set<String> failed = new HashSet<>();
+                verified.forEach(v -> failed.addAll(v.badObjects()));
+                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null),
+                        meetsRequirement(verified), failed));
             } catch (StorageException e) {
                 statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage())));
                 unavailable.add(t.name());
@@ -289,6 +300,15 @@ public final class Heirloom implements AutoCloseable {
         open.clear();
     }
 
+    /** Whether a target's last verifications meet {@link Builder#requireVerified}; always true without one. */
+    private boolean meetsRequirement(List<VerificationRecord> records) {
+        if (requiredLevel == null) {
+            return true;
+        }
+        Instant oldest = clock.instant().minus(requiredAge);
+        return records.stream().anyMatch(r -> r.level().compareTo(requiredLevel) >= 0 && !r.time().isBefore(oldest));
+    }
+
     private Placement sourcePlacement() {
         return new Placement("source", source.medium(), source.site());
     }
@@ -331,6 +351,8 @@ public final class Heirloom implements AutoCloseable {
         private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
         private long smallFileLimit = 16L << 20;
         private int rehashPercent;
+        private VerifyLevel requiredLevel;
+        private Duration requiredAge;
         private Clock clock = Clock.systemUTC();
         private String host;
 
@@ -398,6 +420,17 @@ public final class Heirloom implements AutoCloseable {
                 throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
             }
             this.rehashPercent = percent;
+            return this;
+        }
+
+        /**
+         * Counts a target's copies toward the policy only when the target passed a verification at
+         * this level or above within {@code maxAge}; objects a verification found bad never count.
+         * Without this, a copy counts when the target's latest snapshot holds it.
+         */
+        public Builder requireVerified(VerifyLevel level, Duration maxAge) {
+            this.requiredLevel = Objects.requireNonNull(level, "level");
+            this.requiredAge = Objects.requireNonNull(maxAge, "maxAge");
             return this;
         }
 

@@ -28,8 +28,19 @@ public final class ComplianceChecker {
      * @param placement its name, medium and site
      * @param repository its repository
      * @param latest    its latest snapshot of the source, or null when it has none
+     * @param verified  whether its copies meet the verification requirement (true when there is none)
+     * @param failed    objects its last verification found missing or damaged; they never count
      */
-    public record Holder(Placement placement, Repository repository, Snapshot latest) {
+    public record Holder(Placement placement, Repository repository, Snapshot latest, boolean verified,
+                         Set<String> failed) {
+        public Holder {
+            failed = Set.copyOf(failed);
+        }
+
+        /** A holder whose copies count as they are. */
+        public Holder(Placement placement, Repository repository, Snapshot latest) {
+            this(placement, repository, latest, true, Set.of());
+        }
     }
 
     private final Policy policy;
@@ -97,6 +108,7 @@ public final class ComplianceChecker {
             String childPath = path.isEmpty() ? entry.name() : path + "/" + entry.name();
             String[] sub = new String[holders.size()];
             List<String> heldBy = new ArrayList<>();
+            List<String> notCounted = new ArrayList<>();
             heldBy.add(source.name());
             Set<Medium> media = EnumSet.of(source.medium());
             int offsite = source.site() == Site.OFFSITE ? 1 : 0;
@@ -108,7 +120,16 @@ public final class ComplianceChecker {
                 if (entry.isDir()) {
                     sub[i] = theirs.tree();
                 } else if (entry.content().equals(theirs.content())) {
-                    Placement p = holders.get(i).placement();
+                    Holder h = holders.get(i);
+                    Placement p = h.placement();
+                    if (h.failed().contains(entry.content())) {
+                        notCounted.add(p.name() + " (failed verification)");
+                        continue;
+                    }
+                    if (!h.verified()) {
+                        notCounted.add(p.name() + " (not verified recently enough)");
+                        continue;
+                    }
                     heldBy.add(p.name());
                     media.add(p.medium());
                     offsite += p.site() == Site.OFFSITE ? 1 : 0;
@@ -122,7 +143,7 @@ public final class ComplianceChecker {
             if (policy.isMetBy(heldBy.size(), media.size(), offsite)) {
                 compliant++;
             } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {
-                shortFiles.add(new FileCompliance(childPath, heldBy.size(), media.size(), offsite, heldBy));
+                shortFiles.add(new FileCompliance(childPath, heldBy.size(), media.size(), offsite, heldBy, notCounted));
             }
         }
     }

@@ -14,8 +14,12 @@ import java.time.Instant;
  * @param objects        objects named by the snapshots then
  * @param objectsChecked objects checked
  * @param bad            objects that failed
+ * @param badObjects     their hashes (at most 10,000), so that compliance does not count them
  */
-@JsonPropertyOrder({"time", "level", "samplePercent", "objects", "objectsChecked", "bad"})
+@JsonPropertyOrder({"time", "level", "samplePercent", "objects", "objectsChecked", "bad", "badObjects"})
 public record VerificationRecord(Instant time, VerifyLevel level, int samplePercent, long objects, long objectsChecked,
-                                 long bad) {
+                                 long bad, java.util.List<String> badObjects) {
+    public VerificationRecord {
+        badObjects = badObjects == null ? java.util.List.of() : java.util.List.copyOf(badObjects);
+    }
 }

@@ -110,7 +110,8 @@ public final class Verifier {
                 checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
                 finished, notes);
         repo.replaceJson("verify/last-" + options.level().label() + ".json", new VerificationRecord(finished,
-                options.level(), percent, objects.size(), checked.get(), bad.size()));
+                options.level(), percent, objects.size(), checked.get(), bad.size(),
+                bad.keySet().stream().sorted().limit(10_000).toList()));
         return report;
     }
 

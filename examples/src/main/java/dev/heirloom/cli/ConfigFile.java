@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * policy: 3-2-1            # or { copies: 3, media: 2, offsite: 1 }
  * threads: 4               # optional
  * rehash: 5                # optional: % of unchanged files re-read per backup to catch bit rot
+ * requireVerified: { level: content, maxAgeDays: 90 }   # optional: only recently verified copies count
  * targets:
  *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
  *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
@@ -48,7 +49,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash");
+    private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
+            "requireVerified");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options");
 
@@ -89,6 +91,18 @@ public final class ConfigFile {
         b.policy(policy(root.get("policy")));
         if (root.has("threads")) {
             b.threads(positive(root.get("threads"), "threads"));
+        }
+        if (root.has("requireVerified")) {
+            JsonNode rv = root.get("requireVerified");
+            onlyKnown(rv, Set.of("level", "maxAgeDays"), "requireVerified");
+            dev.heirloom.verify.VerifyLevel level;
+            try {
+                level = dev.heirloom.verify.VerifyLevel.parse(text(required(rv, "level", "requireVerified"), "requireVerified.level"));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("requireVerified.level: " + e.getMessage());
+            }
+            b.requireVerified(level, java.time.Duration.ofDays(positive(required(rv, "maxAgeDays", "requireVerified"),
+                    "requireVerified.maxAgeDays")));
         }
         if (root.has("rehash")) {
             JsonNode rehash = root.get("rehash");

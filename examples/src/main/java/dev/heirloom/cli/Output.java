@@ -153,8 +153,9 @@ final class Output {
         c.unavailable().forEach(t -> out.println("  not counted (unavailable): " + t));
         List<FileCompliance> shown = c.shortFiles().subList(0, Math.min(SHOWN_SHORT_FILES, c.shortFiles().size()));
         for (FileCompliance f : shown) {
-            out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%n", f.path(), f.copies(),
-                    String.join(", ", f.heldBy()), f.media(), f.offsite());
+            out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%s%n", f.path(), f.copies(),
+                    String.join(", ", f.heldBy()), f.media(), f.offsite(),
+                    f.notCounted().isEmpty() ? "" : "; not counted: " + String.join(", ", f.notCounted()));
         }
         if (c.nonCompliantFiles() > shown.size()) {
             out.printf(Locale.ROOT, "  ... and %d more (see --json)%n", c.nonCompliantFiles() - shown.size());

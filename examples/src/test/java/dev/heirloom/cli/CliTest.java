@@ -138,6 +138,53 @@ class CliTest {
         assertThat(bad.code()).isEqualTo(HeirloomCli.USAGE);
     }
 
+    private static Path objectOf(Path repo, String content) throws IOException {
+        String hash = dev.heirloom.spi.MultiDigest.sha256Hex(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return repo.resolve("objects/" + hash.substring(0, 2) + "/" + hash);
+    }
+
+    @Test
+    void aFlippedByteIsRepairedFromAnotherTargetAndALostObjectFailsLoudly() throws Exception {
+        Path src = library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Files.createDirectories(tmp.resolve("cloud"));
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                  - { name: cloud, path: cloud/heirloom, medium: cloud, site: offsite }
+                """);
+        assertThat(run("backup", "-c", cfg.toString()).code()).isZero();
+        Path photo = src.resolve("2019/beach/IMG_0101.jpg");
+        Files.writeString(photo, "edited since the backup");
+        FileTime editedAt = Files.getLastModifiedTime(photo);
+        Path damaged = objectOf(tmp.resolve("usb/heirloom"), "jpeg bytes 1");
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[3] ^= 0x01;
+        Files.write(damaged, bytes);
+
+        assertThat(run("verify", "-c", cfg.toString(), "--target", "usb").code()).as("present passes").isZero();
+        CliRun content = run("verify", "-c", cfg.toString(), "--target", "usb", "--level", "content");
+        assertThat(content.code()).isEqualTo(HeirloomCli.FAILED);
+        assertThat(content.out()).contains("CORRUPT", ":2019/beach/IMG_0101.jpg");
+        CliRun status = run("status", "-c", cfg.toString());
+        assertThat(status.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        assertThat(status.out()).contains("2019/beach/IMG_0101.jpg: 2 copies", "usb (failed verification)");
+
+        CliRun repair = run("repair", "-c", cfg.toString(), "--target", "usb", "--json");
+        assertThat(repair.code()).as(repair.all()).isZero();
+        assertThat(repair.out()).contains("\"from\" : \"target:cloud\"");
+        assertThat(run("verify", "-c", cfg.toString(), "--target", "usb", "--level", "content").code()).isZero();
+        assertThat(run("status", "-c", cfg.toString()).code()).as("compliant again").isZero();
+        assertThat(Files.readString(photo)).as("the source was not touched").isEqualTo("edited since the backup");
+        assertThat(Files.getLastModifiedTime(photo)).isEqualTo(editedAt);
+
+        Files.delete(objectOf(tmp.resolve("usb/heirloom"), "jpeg bytes 2"));
+        Files.delete(objectOf(tmp.resolve("cloud/heirloom"), "jpeg bytes 2"));
+        Files.delete(src.resolve("2019/beach/IMG_0102.jpg"));
+        CliRun lost = run("repair", "-c", cfg.toString());
+        assertThat(lost.code()).isEqualTo(HeirloomCli.FAILED);
+        assertThat(lost.out()).contains("LOST", ":2019/beach/IMG_0102.jpg", "object(s) LOST");
+    }
+
     @Test
     void threeOnsiteTargetsAreWarnedBackedUpAndExitThree() throws Exception {
         library();
