@@ -1,6 +1,5 @@
 package dev.heirloom.verify;
 
-import dev.heirloom.repo.CanonicalJson;
 import dev.heirloom.repo.Repository;
 import dev.heirloom.repo.RepositoryLayout;
 import dev.heirloom.repo.Snapshot;
