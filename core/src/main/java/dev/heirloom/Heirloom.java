@@ -12,6 +12,11 @@ import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
 import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.retention.ForgetReport;
+import dev.heirloom.retention.Retention;
+import dev.heirloom.retention.RetentionDecision;
+import dev.heirloom.retention.RetentionPolicy;
 import dev.heirloom.repo.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.restore.RestoreReport;
@@ -76,6 +81,7 @@ public final class Heirloom implements AutoCloseable {
     private final int threads;
     private final long smallFileLimit;
     private final int rehashPercent;
+    private final Map<String, RetentionPolicy> retention;
     private final VerifyLevel requiredLevel;
     private final Duration requiredAge;
     private final Clock clock;
@@ -91,6 +97,7 @@ public final class Heirloom implements AutoCloseable {
         this.threads = b.threads;
         this.smallFileLimit = b.smallFileLimit;
         this.rehashPercent = b.rehashPercent;
+        this.retention = Map.copyOf(b.retention);
         this.requiredLevel = b.requiredLevel;
         this.requiredAge = b.requiredAge;
         this.clock = b.clock;
@@ -255,6 +262,38 @@ public final class Heirloom implements AutoCloseable {
         return new Repairer(target, repository(target), source.root(), others).repair(found);
     }
 
+    /** Whether a retention policy is configured for the target. */
+    public boolean hasRetention(String target) {
+        return retention.containsKey(target);
+    }
+
+    /**
+     * Applies the target's retention policy to the snapshots of this source: deletes the snapshot
+     * files no rule keeps (the newest is always kept). Objects stay until a prune; nothing else is
+     * touched. With {@code dryRun}, only reports.
+     *
+     * @throws InvalidConfigException when no retention policy is configured for the target
+     */
+    public ForgetReport forget(String target, boolean dryRun) {
+        RetentionPolicy policy = retention.get(target);
+        if (policy == null) {
+            throw new InvalidConfigException("no retention policy configured for target " + target);
+        }
+        Repository repo = repository(target);
+        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(source.label())).toList();
+        List<RetentionDecision> decisions = new Retention(policy, repo, clock.instant()).decide(ours);
+        long forgotten = 0;
+        for (RetentionDecision d : decisions) {
+            if (!d.kept()) {
+                forgotten++;
+                if (!dryRun) {
+                    repo.target().delete(RepositoryLayout.snapshotKey(d.snapshot()));
+                }
+            }
+        }
+        return new ForgetReport(target, dryRun, decisions, forgotten);
+    }
+
     /** Snapshots on a target, oldest first (all sources). */
     public List<Snapshot> snapshots(String target) {
         return repository(target).snapshots();
@@ -351,6 +390,7 @@ public final class Heirloom implements AutoCloseable {
         private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
         private long smallFileLimit = 16L << 20;
         private int rehashPercent;
+        private final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
         private VerifyLevel requiredLevel;
         private Duration requiredAge;
         private Clock clock = Clock.systemUTC();
@@ -434,6 +474,12 @@ public final class Heirloom implements AutoCloseable {
             return this;
         }
 
+        /** The retention policy {@link Heirloom#forget} applies on one target. */
+        public Builder retention(String target, RetentionPolicy policy) {
+            retention.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
@@ -455,6 +501,11 @@ public final class Heirloom implements AutoCloseable {
             }
             if (targets.isEmpty()) {
                 throw new InvalidConfigException("no target configured");
+            }
+            for (String name : retention.keySet()) {
+                if (!targets.containsKey(name)) {
+                    throw new InvalidConfigException("retention for unknown target '" + name + "'");
+                }
             }
             return new Heirloom(this);
         }

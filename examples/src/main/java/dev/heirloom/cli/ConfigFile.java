@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
  * threads: 4               # optional
  * rehash: 5                # optional: % of unchanged files re-read per backup to catch bit rot
  * requireVerified: { level: content, maxAgeDays: 90 }   # optional: only recently verified copies count
+ * retention: { daily: 7, monthly: 12, yearly: 10, deletedDays: 365 }   # optional default; a target may have its own
  * targets:
  *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
  *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
@@ -50,9 +51,11 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "requireVerified");
+            "requireVerified", "retention");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
-    private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options");
+    private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention");
+    private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
+            "deletedDays");
 
     private final Path base;
     private final Function<String, String> env;
@@ -115,8 +118,17 @@ public final class ConfigFile {
         if (!targets.isArray() || targets.isEmpty()) {
             throw new InvalidConfigException("targets: give a list of at least one target");
         }
+        dev.heirloom.retention.RetentionPolicy defaultRetention = root.has("retention")
+                ? retention(root.get("retention"), "retention") : null;
         for (int i = 0; i < targets.size(); i++) {
-            b.target(target(targets.get(i), "targets[" + i + "]"));
+            TargetSpec spec = target(targets.get(i), "targets[" + i + "]");
+            b.target(spec);
+            JsonNode own = targets.get(i).get("retention");
+            if (own != null) {
+                b.retention(spec.name(), retention(own, "targets[" + i + "].retention"));
+            } else if (defaultRetention != null) {
+                b.retention(spec.name(), defaultRetention);
+            }
         }
         return b;
     }
@@ -207,6 +219,23 @@ public final class ConfigFile {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(where + ": " + e.getMessage());
         }
+    }
+
+    private static dev.heirloom.retention.RetentionPolicy retention(JsonNode node, String where) {
+        onlyKnown(node, RETENTION, where);
+        java.util.function.ToIntFunction<String> count = f -> {
+            if (!node.has(f)) {
+                return 0;
+            }
+            JsonNode v = node.get(f);
+            if (!v.canConvertToInt() || v.asInt() < 0) {
+                throw new InvalidConfigException(where + "." + f + " must be a whole number of at least 0");
+            }
+            return v.asInt();
+        };
+        return new dev.heirloom.retention.RetentionPolicy(count.applyAsInt("last"), count.applyAsInt("daily"),
+                count.applyAsInt("weekly"), count.applyAsInt("monthly"), count.applyAsInt("yearly"),
+                java.time.Duration.ofDays(count.applyAsInt("withinDays")), java.time.Duration.ofDays(count.applyAsInt("deletedDays")));
     }
 
     private Path path(String value) {

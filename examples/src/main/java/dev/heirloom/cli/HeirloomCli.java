@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
-                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class},
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -298,6 +298,38 @@ public final class HeirloomCli {
             verify.sample = 100;
             verify.repair = true;
             return verify.call();
+        }
+    }
+
+    @Command(name = "forget", description = "Apply each target's retention policy: list which snapshots each rule keeps "
+            + "and why, and delete the others' snapshot files (photos stay in the kept snapshots; space is freed by prune).")
+    static final class Forget extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all with a policy)")
+        String target;
+
+        @Option(names = "--dry-run", description = "only show what would be forgotten")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.List<dev.heirloom.retention.ForgetReport> reports = new java.util.ArrayList<>();
+                for (var t : h.targets()) {
+                    if (target != null ? t.name().equals(target) : h.hasRetention(t.name())) {
+                        reports.add(h.forget(t.name(), dryRun));
+                    }
+                }
+                if (reports.isEmpty()) {
+                    throw new InvalidConfigException(target != null ? "no target named '" + target + "'"
+                            : "no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                } else {
+                    reports.forEach(r -> Output.forget(out(), r));
+                }
+                return OK;
+            }
         }
     }
 

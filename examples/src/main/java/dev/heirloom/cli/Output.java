@@ -139,6 +139,15 @@ final class Output {
         out.printf(Locale.ROOT, "%s: %s%n", r.target(), r.healed() ? "healed" : r.lost().size() + " object(s) LOST");
     }
 
+    static void forget(PrintWriter out, dev.heirloom.retention.ForgetReport r) {
+        out.printf(Locale.ROOT, "%s: %d snapshot(s), %s %d%n", r.target(), r.decisions().size(),
+                r.dryRun() ? "would forget" : "forgot", r.forgotten());
+        for (dev.heirloom.retention.RetentionDecision d : r.decisions()) {
+            out.printf(Locale.ROOT, "  %s %s  %s%n", d.kept() ? "keep  " : "forget", snapshotLine(d.snapshot()),
+                    d.kept() ? String.join("; ", d.reasons()) : "");
+        }
+    }
+
     static void compliance(PrintWriter out, ComplianceReport c) {
         if (c.snapshotId().isEmpty()) {
             out.printf(Locale.ROOT, "Policy %s: NOT MET - no target holds a snapshot yet%n", c.policy());

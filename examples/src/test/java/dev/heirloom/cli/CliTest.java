@@ -186,6 +186,33 @@ class CliTest {
     }
 
     @Test
+    void forgetAppliesTheConfiguredRetention() throws Exception {
+        library();
+        Files.createDirectories(tmp.resolve("usb"));
+        Path cfg = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite, retention: { last: 2 } }
+                """);
+        for (int i = 0; i < 4; i++) {
+            write(tmp.resolve("Pictures"), "new/IMG_" + i + ".jpg", "photo " + i);
+            run("backup", "-c", cfg.toString());
+        }
+        CliRun dry = run("forget", "-c", cfg.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.all()).isZero();
+        assertThat(dry.out()).contains("4 snapshot(s), would forget 2", "keep", "last 2", "forget");
+        try (Stream<Path> s = Files.list(tmp.resolve("usb/heirloom/snapshots"))) {
+            assertThat(s).hasSize(4);
+        }
+        assertThat(run("forget", "-c", cfg.toString()).code()).isZero();
+        try (Stream<Path> s = Files.list(tmp.resolve("usb/heirloom/snapshots"))) {
+            assertThat(s).hasSize(2);
+        }
+        Path none = config("""
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                """);
+        assertThat(run("forget", "-c", none.toString()).code()).isEqualTo(HeirloomCli.USAGE);
+    }
+
+    @Test
     void threeOnsiteTargetsAreWarnedBackedUpAndExitThree() throws Exception {
         library();
         Path cfg = config("""

@@ -1,0 +1,21 @@
+package dev.heirloom.retention;
+
+import dev.heirloom.repo.Snapshot;
+
+import java.util.List;
+
+/**
+ * Whether one snapshot is kept, and why.
+ *
+ * @param snapshot the snapshot
+ * @param reasons  the rules that keep it; empty when it is forgotten
+ */
+public record RetentionDecision(Snapshot snapshot, List<String> reasons) {
+    public RetentionDecision {
+        reasons = List.copyOf(reasons);
+    }
+
+    public boolean kept() {
+        return !reasons.isEmpty();
+    }
+}

@@ -1,0 +1,2 @@
+/** Which snapshots to keep as years of nightly backups pile up, and forgetting the others. */
+package dev.heirloom.retention;
