@@ -13,6 +13,7 @@ import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
 import dev.heirloom.repo.Repository;
 import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.repo.RepositoryLock;
 import dev.heirloom.retention.ForgetReport;
 import dev.heirloom.retention.Retention;
 import dev.heirloom.retention.RetentionDecision;
@@ -159,10 +160,12 @@ public final class Heirloom implements AutoCloseable {
         }
         List<BackupEngine.Destination> destinations = new ArrayList<>();
         Map<String, String> openErrors = new LinkedHashMap<>();
+        List<RepositoryLock> locks = new ArrayList<>();
         for (TargetSpec t : targets) {
             try {
                 Repository repo = repository(t.name());
                 repo.initialize(clock);
+                locks.add(RepositoryLock.acquire(repo, false, "backup", host, clock));
                 destinations.add(new BackupEngine.Destination(t.name(), repo));
             } catch (StorageException e) {
                 LOG.error("target {} is unavailable: {}", t.name(), e.getMessage());
@@ -170,7 +173,12 @@ public final class Heirloom implements AutoCloseable {
                 openErrors.put(t.name(), e.getMessage());
             }
         }
-        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(false, rehashPercent), listener).run();
+        BackupEngine.Result result;
+        try {
+            result = new BackupEngine(source, destinations, engineOptions(false, rehashPercent), listener).run();
+        } finally {
+            locks.forEach(RepositoryLock::close);
+        }
         List<TargetResult> results = mergeResults(result.targets(), openErrors);
         ComplianceReport compliance = compliance();
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
@@ -240,7 +248,20 @@ public final class Heirloom implements AutoCloseable {
      * @param samplePercent share of objects read this run for the content level, 1 to 100
      */
     public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
-        return new Verifier(target, repository(target), new Verifier.Options(level, samplePercent, threads, clock)).run();
+        Repository repo = repository(target);
+        try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "verify", host, clock)) {
+            return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock)).run();
+        }
+    }
+
+    /**
+     * Removes the locks on a target that are stale (their process is gone, or they were not
+     * refreshed for {@link RepositoryLock#STALE_AFTER}); live locks are left alone.
+     *
+     * @return the locks removed
+     */
+    public List<RepositoryLock.Held> unlock(String target) {
+        return RepositoryLock.breakStale(repository(target), host, clock);
     }
 
     /**
@@ -280,18 +301,20 @@ public final class Heirloom implements AutoCloseable {
             throw new InvalidConfigException("no retention policy configured for target " + target);
         }
         Repository repo = repository(target);
-        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(source.label())).toList();
-        List<RetentionDecision> decisions = new Retention(policy, repo, clock.instant()).decide(ours);
-        long forgotten = 0;
-        for (RetentionDecision d : decisions) {
-            if (!d.kept()) {
-                forgotten++;
-                if (!dryRun) {
-                    repo.target().delete(RepositoryLayout.snapshotKey(d.snapshot()));
+        try (RepositoryLock lock = dryRun ? null : RepositoryLock.acquire(repo, true, "forget", host, clock)) {
+            List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(source.label())).toList();
+            List<RetentionDecision> decisions = new Retention(policy, repo, clock.instant()).decide(ours);
+            long forgotten = 0;
+            for (RetentionDecision d : decisions) {
+                if (!d.kept()) {
+                    forgotten++;
+                    if (!dryRun) {
+                        repo.target().delete(RepositoryLayout.snapshotKey(d.snapshot()));
+                    }
                 }
             }
+            return new ForgetReport(target, dryRun, decisions, forgotten);
         }
-        return new ForgetReport(target, dryRun, decisions, forgotten);
     }
 
     /** Snapshots on a target, oldest first (all sources). */

@@ -95,8 +95,12 @@ class RerunAndFailureTest {
             assertThat(rerun.stats().bytesRead()).isZero();
             assertThat(readDuringRerun.get()).isZero();
             assertThat(rerun.stats().unchanged()).isEqualTo(50_000);
-            assertThat(a.writeCount() - writesA).as("only the snapshot file").isEqualTo(1);
-            assertThat(b.writeCount() - writesB).as("only the snapshot file").isEqualTo(1);
+            for (InMemoryTarget t : List.of(a, b)) {
+                assertThat(t.list("locks/", java.util.Optional.empty(), 10).objects()).as("the run's lock is released").isEmpty();
+            }
+            assertThat(a.writeCount() - writesA).as("the snapshot file, and the transient lock file").isEqualTo(2);
+            assertThat(b.writeCount() - writesB).as("the snapshot file, and the transient lock file").isEqualTo(2);
+            assertThat(rerun.targets()).allSatisfy(t -> assertThat(t.bytesWritten()).isZero());
             assertThat(rerun.targets()).allSatisfy(t -> {
                 assertThat(t.objectsWritten()).isZero();
                 assertThat(t.treesWritten()).isZero();

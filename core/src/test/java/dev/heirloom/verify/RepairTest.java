@@ -56,8 +56,9 @@ class RepairTest {
             assertThat(report.healed()).isTrue();
             assertThat(report.repaired()).extracting(RepairReport.Repaired::from)
                     .containsExactlyInAnyOrder("source:2019/beach.jpg", "target:cloud");
-            assertThat(usb.writeCount() - writesBefore).as("only the two bad objects were written, plus verify state")
-                    .isLessThanOrEqualTo(2 + 1);
+            assertThat(usb.writeCount() - writesBefore).as("the two bad objects, the verify state and the transient lock")
+                    .isEqualTo(2 + 1 + 1);
+            assertThat(usb.list("locks/", java.util.Optional.empty(), 10).objects()).as("the lock is released").isEmpty();
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
         }
     }

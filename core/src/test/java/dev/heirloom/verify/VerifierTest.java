@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +136,7 @@ class VerifierTest {
         try (Heirloom h = heirloom(src, store)) {
             h.backup();
         }
-        Set<String> read = new HashSet<>();
+        Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
         InMemoryTarget watching = spy(store);
         org.mockito.Mockito.doAnswer(inv -> {
             String key = inv.getArgument(0);

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
-                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class},
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
+                HeirloomCli.Unlock.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -327,6 +328,35 @@ public final class HeirloomCli {
                     Output.json(out(), reports);
                 } else {
                     reports.forEach(r -> Output.forget(out(), r));
+                }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "unlock", description = "Remove stale repository locks (left by a crashed or killed run); "
+            + "live locks are never touched.")
+    static final class Unlock extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.Map<String, Object> removed = new java.util.LinkedHashMap<>();
+                for (var t : h.targets()) {
+                    if (target == null || t.name().equals(target)) {
+                        var gone = h.unlock(t.name());
+                        removed.put(t.name(), gone.stream().map(l -> l.info()).toList());
+                        if (!json) {
+                            out().printf(Locale.ROOT, "%s: removed %d stale lock(s)%n", t.name(), gone.size());
+                            gone.forEach(l -> out().println("  " + l.info().operation() + " on " + l.info().host()
+                                    + " (pid " + l.info().pid() + ") since " + l.info().time()));
+                        }
+                    }
+                }
+                if (json) {
+                    Output.json(out(), removed);
                 }
                 return OK;
             }
