@@ -15,6 +15,8 @@ import dev.heirloom.repo.Repository;
 import dev.heirloom.repo.RepositoryLayout;
 import dev.heirloom.repo.RepositoryLock;
 import dev.heirloom.retention.ForgetReport;
+import dev.heirloom.retention.PruneReport;
+import dev.heirloom.retention.Pruner;
 import dev.heirloom.retention.Retention;
 import dev.heirloom.retention.RetentionDecision;
 import dev.heirloom.retention.RetentionPolicy;
@@ -281,6 +283,18 @@ public final class Heirloom implements AutoCloseable {
             }
         }
         return new Repairer(target, repository(target), source.root(), others).repair(found);
+    }
+
+    /**
+     * Frees the space of objects and trees that no snapshot (of any source) needs any more, in two
+     * phases: unreferenced ones are marked, and deleted by a later prune once marked for at
+     * least {@code grace} and still unreferenced. Takes an exclusive lock.
+     */
+    public PruneReport prune(String target, Duration grace, boolean dryRun) {
+        Repository repo = repository(target);
+        try (RepositoryLock lock = RepositoryLock.acquire(repo, true, "prune", host, clock)) {
+            return new Pruner(target, repo, grace, clock.instant()).prune(dryRun);
+        }
     }
 
     /** Whether a retention policy is configured for the target. */

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
-                HeirloomCli.Unlock.class},
+                HeirloomCli.Unlock.class, HeirloomCli.Prune.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -357,6 +357,43 @@ public final class HeirloomCli {
                 }
                 if (json) {
                     Output.json(out(), removed);
+                }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "prune", description = "Free the space of objects no snapshot needs: marks them, and deletes those "
+            + "marked by an earlier prune at least the grace period ago that are still unneeded.")
+    static final class Prune extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--dry-run", description = "only show what would be deleted")
+        boolean dryRun;
+
+        @Option(names = "--grace-hours", paramLabel = "HOURS", defaultValue = "24",
+                description = "how long an object stays marked before it may be deleted (default 24)")
+        long graceHours;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.List<dev.heirloom.retention.PruneReport> reports = new java.util.ArrayList<>();
+                for (var t : h.targets()) {
+                    if (target == null || t.name().equals(target)) {
+                        reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
+                    }
+                }
+                if (reports.isEmpty()) {
+                    throw new InvalidConfigException("no target named '" + target + "'");
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                } else {
+                    reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
+                            + "prune; %d still needed%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
+                            dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced()));
                 }
                 return OK;
             }

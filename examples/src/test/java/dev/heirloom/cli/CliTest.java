@@ -206,6 +206,12 @@ class CliTest {
         try (Stream<Path> s = Files.list(tmp.resolve("usb/heirloom/snapshots"))) {
             assertThat(s).hasSize(2);
         }
+        CliRun mark = run("prune", "-c", cfg.toString(), "--grace-hours", "0");
+        assertThat(mark.code()).as(mark.all()).isZero();
+        assertThat(mark.out()).contains("deleted 0", "marked for a later prune");
+        CliRun sweep = run("prune", "-c", cfg.toString(), "--grace-hours", "0");
+        assertThat(sweep.out()).containsPattern("deleted [1-9]");
+        assertThat(run("verify", "-c", cfg.toString(), "--level", "content").code()).isZero();
         Path none = config("""
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
                 """);

@@ -1,0 +1,14 @@
+package dev.heirloom.retention;
+
+/**
+ * What a prune did on one target.
+ *
+ * @param target       target name
+ * @param dryRun       true when nothing was deleted or marked
+ * @param referenced   objects and trees some snapshot still needs
+ * @param deleted      unreferenced objects and trees deleted (or that would be), past their grace period
+ * @param bytesFreed   their bytes
+ * @param marked       unreferenced objects and trees still in their grace period, deleted by a later prune
+ */
+public record PruneReport(String target, boolean dryRun, long referenced, long deleted, long bytesFreed, long marked) {
+}

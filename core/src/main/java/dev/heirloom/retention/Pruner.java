@@ -1,0 +1,106 @@
+package dev.heirloom.retention;
+
+import dev.heirloom.repo.Repository;
+import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repo.Tree;
+import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Frees the space of objects and trees no snapshot needs, in two phases: a prune marks what is
+ * unreferenced ({@code prune/pending.json}, with when each was first seen so), and deletes only
+ * what was already marked at least the grace period ago and is still unreferenced. An object
+ * uploaded by a backup that has not yet written its snapshot is thus never deleted, even by a
+ * prune that did not see that backup's lock. Run under an exclusive lock.
+ */
+public final class Pruner {
+    private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
+    static final String PENDING = "prune/pending.json";
+
+    /** The marks kept between prunes: key → when first seen unreferenced. */
+    record Pending(Map<String, Instant> keys) {
+    }
+
+    private final String target;
+    private final Repository repo;
+    private final Duration grace;
+    private final Instant now;
+
+    public Pruner(String target, Repository repo, Duration grace, Instant now) {
+        this.target = target;
+        this.repo = repo;
+        this.grace = grace;
+        this.now = now;
+    }
+
+    public PruneReport prune(boolean dryRun) {
+        Set<String> referenced = new HashSet<>();
+        for (Snapshot s : repo.snapshots()) {
+            collect(s.root(), referenced);
+        }
+        Map<String, Long> unreferenced = new HashMap<>();
+        for (String prefix : new String[] {RepositoryLayout.OBJECTS, RepositoryLayout.TREES}) {
+            Optional<String> token = Optional.empty();
+            do {
+                ListPage page = repo.target().list(prefix, token, 1000);
+                for (ObjectInfo info : page.objects()) {
+                    if (!referenced.contains(info.key())) {
+                        unreferenced.put(info.key(), info.size());
+                    }
+                }
+                token = page.nextPageToken();
+            } while (token.isPresent());
+        }
+        Map<String, Instant> before = repo.readJson(PENDING, Pending.class).map(Pending::keys).orElse(Map.of());
+        Map<String, Instant> still = new TreeMap<>();
+        long deleted = 0;
+        long freed = 0;
+        for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
+            Instant since = before.get(e.getKey());
+            if (since != null && !since.plus(grace).isAfter(now)) {
+                deleted++;
+                freed += e.getValue();
+                if (!dryRun) {
+                    repo.target().delete(e.getKey());
+                }
+            } else {
+                still.put(e.getKey(), since != null ? since : now);
+            }
+        }
+        if (!dryRun) {
+            repo.replaceJson(PENDING, new Pending(still));
+        }
+        LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune", target, deleted, freed, still.size());
+        return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size());
+    }
+
+    private void collect(String treeHash, Set<String> referenced) {
+        if (!referenced.add(RepositoryLayout.treeKey(treeHash))) {
+            return;
+        }
+        Tree tree = repo.tree(treeHash);
+        for (TreeEntry e : tree.entries()) {
+            if (e.isDir()) {
+                collect(e.tree(), referenced);
+            } else {
+                referenced.add(RepositoryLayout.objectKey(e.content()));
+                if (e.suspect() != null && RepositoryLayout.isHash(e.suspect())) {
+                    referenced.add(RepositoryLayout.objectKey(e.suspect()));
+                }
+            }
+        }
+    }
+}
