@@ -2,6 +2,7 @@ package dev.heirloom.retention;
 
 import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
+import dev.heirloom.MutableClock;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
 import dev.heirloom.memory.InMemoryTarget;
@@ -19,11 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +35,9 @@ class PruneTest {
     Path tmp;
 
     private final InMemoryTarget store = new InMemoryTarget();
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private Heirloom heirloom(Path src) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         return Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new TestProvider("t", c -> store)))
                 .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
@@ -70,7 +52,7 @@ class PruneTest {
         try (Heirloom h = heirloom(src)) {
             h.backup();
             Files.delete(src.resolve("old.jpg"));
-            now = now.plusSeconds(3600);
+            clock.advance(Duration.ofSeconds(3600));
             h.backup();
             assertThat(h.prune("usb", Duration.ofHours(1), false).deleted()).as("nothing unreferenced yet").isZero();
 
@@ -79,10 +61,10 @@ class PruneTest {
             assertThat(mark.deleted()).as("first phase only marks").isZero();
             assertThat(mark.marked()).as("old.jpg's object and the old root tree").isEqualTo(2);
 
-            now = now.plus(Duration.ofMinutes(30));
+            clock.advance(Duration.ofMinutes(30));
             assertThat(h.prune("usb", Duration.ofHours(1), false).deleted()).as("inside the grace period").isZero();
 
-            now = now.plus(Duration.ofMinutes(31));
+            clock.advance(Duration.ofMinutes(31));
             PruneReport dry = h.prune("usb", Duration.ofHours(1), true);
             assertThat(dry.deleted()).isEqualTo(2);
             PruneReport done = h.prune("usb", Duration.ofHours(1), false);
@@ -122,7 +104,7 @@ class PruneTest {
                 outcomes.add((r.succeeded() ? "backup ok" : "backup refused: " + r.targets().get(0).error().orElse("?"))
                         + " / " + prune.join());
             }
-            now = now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
         }
         assertThat(outcomes).allSatisfy(o -> assertThat(o).doesNotContain("?"));
         try (Heirloom h = heirloom(src)) {

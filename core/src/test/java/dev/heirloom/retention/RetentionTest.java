@@ -1,6 +1,7 @@
 package dev.heirloom.retention;
 
 import dev.heirloom.Heirloom;
+import dev.heirloom.MutableClock;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
 import dev.heirloom.memory.InMemoryTarget;
@@ -17,11 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
@@ -37,25 +36,9 @@ class RetentionTest {
     Path tmp;
 
     private final InMemoryTarget store = new InMemoryTarget();
-    private Instant now;
+    private final MutableClock clock = new MutableClock(Instant.EPOCH);
 
     private Heirloom heirloom(Path src, RetentionPolicy policy) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         Heirloom.Builder b = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new TestProvider("t", c -> store)))
                 .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE).clock(clock);
@@ -76,7 +59,7 @@ class RetentionTest {
         try (Heirloom h = heirloom(src, policy)) {
             for (int d = 0; d < days; d++) {
                 LocalDate day = first.plusDays(d);
-                now = day.atTime(2, 0).toInstant(ZoneOffset.UTC);
+                clock.set(day.atTime(2, 0).toInstant(ZoneOffset.UTC));
                 Trees.write(src, "photos/day-" + d + ".jpg", "photo of " + day);
                 if (day.equals(first.plusDays(3))) {
                     Trees.write(src, "2025/grandma.jpg", "grandma's last birthday");
@@ -126,17 +109,17 @@ class RetentionTest {
     void forgetNeedsAPolicyAndAlwaysKeepsTheLatest() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Trees.write(src, "a.jpg", "a");
-        now = Instant.parse("2026-01-01T00:00:00Z");
+        clock.set(Instant.parse("2026-01-01T00:00:00Z"));
         try (Heirloom h = heirloom(src, null)) {
             h.backup();
             assertThatThrownBy(() -> h.forget("usb", true)).isInstanceOf(InvalidConfigException.class);
         }
         try (Heirloom h = heirloom(src, RetentionPolicy.none())) {
-            now = now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
             h.backup();
             ForgetReport r = h.forget("usb", false);
             assertThat(r.forgotten()).isEqualTo(1);
-            assertThat(h.snapshots("usb")).singleElement().extracting(Snapshot::time).isEqualTo(now);
+            assertThat(h.snapshots("usb")).singleElement().extracting(Snapshot::time).isEqualTo(clock.instant());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.heirloom.verify;
 
 import dev.heirloom.Heirloom;
+import dev.heirloom.MutableClock;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
 import dev.heirloom.memory.InMemoryTarget;
@@ -18,10 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,25 +32,9 @@ class VerifiedComplianceTest {
 
     private final Map<String, InMemoryTarget> stores = Map.of("usb", new InMemoryTarget(), "nas", new InMemoryTarget(),
             "cloud", new InMemoryTarget());
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private Heirloom heirloom(Path src) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         return Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new TestProvider("t", c -> stores.get(c.uri().getHost()))))
                 .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
@@ -93,7 +76,7 @@ class VerifiedComplianceTest {
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
             assertThat(h.compliance().compliant()).isTrue();
 
-            now = now.plus(Duration.ofDays(31));
+            clock.advance(Duration.ofDays(31));
             assertThat(h.compliance().compliant()).as("verifications older than 30 days no longer count").isFalse();
         }
     }
