@@ -3,6 +3,7 @@ package dev.heirloom.cli;
 import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
 import dev.heirloom.StatusReport;
+import dev.heirloom.TargetSpec;
 import dev.heirloom.engine.ProgressListener;
 import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.repo.Snapshot;
@@ -57,6 +58,23 @@ public final class HeirloomCli {
 
         PrintWriter out() {
             return spec.commandLine().getOut();
+        }
+
+        /**
+         * The targets a command works on: the one named by {@code --target}, or all of them.
+         *
+         * @throws InvalidConfigException when the name is not a configured target
+         */
+        static List<TargetSpec> chosen(Heirloom h, String name) {
+            if (name == null) {
+                return h.targets();
+            }
+            List<TargetSpec> one = h.targets().stream().filter(t -> t.name().equals(name)).toList();
+            if (one.isEmpty()) {
+                throw new InvalidConfigException("no target named '" + name + "'; configured: "
+                        + h.targets().stream().map(TargetSpec::name).toList());
+            }
+            return one;
         }
     }
 
@@ -146,19 +164,13 @@ public final class HeirloomCli {
             try (Heirloom h = open()) {
                 java.util.Map<String, List<Snapshot>> all = new java.util.LinkedHashMap<>();
                 int code = OK;
-                for (var t : h.targets()) {
-                    if (target != null && !t.name().equals(target)) {
-                        continue;
-                    }
+                for (TargetSpec t : chosen(h, target)) {
                     try {
                         all.put(t.name(), h.snapshots(t.name()));
                     } catch (StorageException e) {
                         spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
                         code = FAILED;
                     }
-                }
-                if (target != null && all.isEmpty() && code == OK) {
-                    throw new InvalidConfigException("no target named '" + target + "'");
                 }
                 if (json) {
                     Output.json(out(), all);
@@ -232,12 +244,7 @@ public final class HeirloomCli {
             try (Heirloom h = open()) {
                 java.util.List<Object> reports = new java.util.ArrayList<>();
                 int code = OK;
-                boolean any = false;
-                for (var t : h.targets()) {
-                    if (target != null && !t.name().equals(target)) {
-                        continue;
-                    }
-                    any = true;
+                for (TargetSpec t : chosen(h, target)) {
                     try {
                         if (repair) {
                             dev.heirloom.verify.RepairReport r = h.repair(t.name(), parsed);
@@ -266,9 +273,6 @@ public final class HeirloomCli {
                         reports.add(java.util.Map.of("target", t.name(), "error", e.getMessage()));
                         code = FAILED;
                     }
-                }
-                if (!any) {
-                    throw new InvalidConfigException("no target named '" + target + "'");
                 }
                 if (json) {
                     Output.json(out(), reports);
@@ -315,14 +319,13 @@ public final class HeirloomCli {
         public Integer call() {
             try (Heirloom h = open()) {
                 java.util.List<dev.heirloom.retention.ForgetReport> reports = new java.util.ArrayList<>();
-                for (var t : h.targets()) {
-                    if (target != null ? t.name().equals(target) : h.hasRetention(t.name())) {
+                for (TargetSpec t : chosen(h, target)) {
+                    if (target != null || h.hasRetention(t.name())) {
                         reports.add(h.forget(t.name(), dryRun));
                     }
                 }
                 if (reports.isEmpty()) {
-                    throw new InvalidConfigException(target != null ? "no target named '" + target + "'"
-                            : "no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
+                    throw new InvalidConfigException("no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
                 }
                 if (json) {
                     Output.json(out(), reports);
@@ -344,15 +347,13 @@ public final class HeirloomCli {
         public Integer call() {
             try (Heirloom h = open()) {
                 java.util.Map<String, Object> removed = new java.util.LinkedHashMap<>();
-                for (var t : h.targets()) {
-                    if (target == null || t.name().equals(target)) {
-                        var gone = h.unlock(t.name());
-                        removed.put(t.name(), gone.stream().map(l -> l.info()).toList());
-                        if (!json) {
-                            out().printf(Locale.ROOT, "%s: removed %d stale lock(s)%n", t.name(), gone.size());
-                            gone.forEach(l -> out().println("  " + l.info().operation() + " on " + l.info().host()
-                                    + " (pid " + l.info().pid() + ") since " + l.info().time()));
-                        }
+                for (TargetSpec t : chosen(h, target)) {
+                    var gone = h.unlock(t.name());
+                    removed.put(t.name(), gone.stream().map(l -> l.info()).toList());
+                    if (!json) {
+                        out().printf(Locale.ROOT, "%s: removed %d stale lock(s)%n", t.name(), gone.size());
+                        gone.forEach(l -> out().println("  " + l.info().operation() + " on " + l.info().host()
+                                + " (pid " + l.info().pid() + ") since " + l.info().time()));
                     }
                 }
                 if (json) {
@@ -380,13 +381,8 @@ public final class HeirloomCli {
         public Integer call() {
             try (Heirloom h = open()) {
                 java.util.List<dev.heirloom.retention.PruneReport> reports = new java.util.ArrayList<>();
-                for (var t : h.targets()) {
-                    if (target == null || t.name().equals(target)) {
-                        reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
-                    }
-                }
-                if (reports.isEmpty()) {
-                    throw new InvalidConfigException("no target named '" + target + "'");
+                for (TargetSpec t : chosen(h, target)) {
+                    reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
                 }
                 if (json) {
                     Output.json(out(), reports);

@@ -212,6 +212,11 @@ class CliTest {
         CliRun sweep = run("prune", "-c", cfg.toString(), "--grace-hours", "0");
         assertThat(sweep.out()).containsPattern("deleted [1-9]");
         assertThat(run("verify", "-c", cfg.toString(), "--level", "content").code()).isZero();
+        for (String command : List.of("snapshots", "verify", "forget", "prune", "unlock")) {
+            CliRun typo = run(command, "-c", cfg.toString(), "--target", "ubs");
+            assertThat(typo.code()).as(command).isEqualTo(HeirloomCli.USAGE);
+            assertThat(typo.err()).as(command).contains("no target named 'ubs'", "[usb]");
+        }
         Path none = config("""
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
                 """);
