@@ -291,7 +291,8 @@ public final class Verifier {
         for (BadObject b : found) {
             result.add(new BadObject(b.hash(), b.kind(), b.problem(), b.detail(), paths.get(b.hash())));
         }
-        result.sort((a, c) -> a.paths().isEmpty() || c.paths().isEmpty() ? 0 : a.paths().get(0).compareTo(c.paths().get(0)));
+        result.sort(java.util.Comparator.comparing((BadObject b) -> b.paths().isEmpty() ? "\uffff" : b.paths().get(0))
+                .thenComparing(BadObject::hash));
         return Collections.unmodifiableList(result);
     }
 

@@ -112,6 +112,24 @@ class VerifierTest {
     }
 
     @Test
+    void manyBadObjectsAreListedInPathOrder() throws Exception {
+        Path src = tmp.resolve("src");
+        for (int i = 0; i < 40; i++) {
+            Trees.write(src, String.format("p/%02d.jpg", i), "photo " + i);
+        }
+        try (Heirloom h = heirloom(src, store)) {
+            h.backup();
+            for (int i = 0; i < 40; i++) {
+                store.delete(RepositoryLayout.objectKey(hashOf("photo " + i)));
+            }
+            VerifyReport r = h.verify("cloud", VerifyLevel.PRESENT, 100);
+            assertThat(r.bad()).hasSize(40);
+            assertThat(r.bad()).extracting(b -> b.paths().get(0).substring(b.paths().get(0).indexOf(':') + 1))
+                    .isSorted().startsWith("p/00.jpg");
+        }
+    }
+
+    @Test
     void aMissingObjectIsFoundByPresence() throws Exception {
         Path src = tmp.resolve("src");
         Trees.write(src, "a.jpg", "photo a");
