@@ -5,6 +5,8 @@ import dev.heirloom.engine.ProgressListener;
 import dev.heirloom.engine.TargetResult;
 import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.plan.TargetPlan;
+import dev.heirloom.schedule.JobScheduler;
+import dev.heirloom.schedule.ScheduledJob;
 import dev.heirloom.policy.ComplianceChecker;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
@@ -57,6 +59,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A configured backup: one source, its targets and a policy. Opens targets when first needed and
@@ -90,6 +94,7 @@ public final class Heirloom implements AutoCloseable {
     private final Clock clock;
     private final String host;
     private final Map<String, Repository> open = new LinkedHashMap<>();
+    private final AtomicReference<AtomicBoolean> running = new AtomicReference<>();
 
     private Heirloom(Builder b) {
         this.source = b.source;
@@ -176,9 +181,12 @@ public final class Heirloom implements AutoCloseable {
             }
         }
         BackupEngine.Result result;
+        AtomicBoolean cancelled = begin();
         try {
-            result = new BackupEngine(source, destinations, engineOptions(false, rehashPercent), listener).run();
+            result = new BackupEngine(source, destinations, new BackupEngine.Options(threads, smallFileLimit, false, host,
+                    clock, rehashPercent, cancelled::get), listener).run();
         } finally {
+            end(cancelled);
             locks.forEach(RepositoryLock::close);
         }
         List<TargetResult> results = mergeResults(result.targets(), openErrors);
@@ -251,8 +259,11 @@ public final class Heirloom implements AutoCloseable {
      */
     public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
         Repository repo = repository(target);
+        AtomicBoolean cancelled = begin();
         try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "verify", host, clock)) {
-            return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock)).run();
+            return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run();
+        } finally {
+            end(cancelled);
         }
     }
 
@@ -292,9 +303,63 @@ public final class Heirloom implements AutoCloseable {
      */
     public PruneReport prune(String target, Duration grace, boolean dryRun) {
         Repository repo = repository(target);
+        AtomicBoolean cancelled = begin();
         try (RepositoryLock lock = RepositoryLock.acquire(repo, true, "prune", host, clock)) {
-            return new Pruner(target, repo, grace, clock.instant()).prune(dryRun);
+            return new Pruner(target, repo, grace, clock.instant(), cancelled::get).prune(dryRun);
+        } finally {
+            end(cancelled);
         }
+    }
+
+    /**
+     * Asks the backup, verification or prune running on this instance (from another thread) to stop
+     * soon. The operation then throws {@link java.util.concurrent.CancellationException} after
+     * releasing its locks; a cancelled backup writes no snapshot, so the repository stays as it was
+     * apart from objects nothing references yet (a later prune frees them). Has no effect when
+     * nothing runs.
+     *
+     * @return whether an operation was running
+     */
+    public boolean cancel() {
+        AtomicBoolean flag = running.get();
+        if (flag != null) {
+            flag.set(true);
+            LOG.info("cancelling the running operation");
+        }
+        return flag != null;
+    }
+
+    private AtomicBoolean begin() {
+        AtomicBoolean flag = new AtomicBoolean();
+        running.set(flag);
+        return flag;
+    }
+
+    private void end(AtomicBoolean flag) {
+        running.compareAndSet(flag, null);
+    }
+
+    /** A scheduler for this configuration, to configure and {@link JobScheduler#start() start}. */
+    public JobScheduler.Builder scheduler() {
+        return JobScheduler.builder(this);
+    }
+
+    /**
+     * Starts running the jobs on a background thread, keeping their last runs in {@code stateFile}
+     * so that runs missed while the process was down are caught up once at the next start.
+     * Close the returned scheduler before closing this instance.
+     */
+    public JobScheduler schedule(Path stateFile, ScheduledJob... jobs) {
+        JobScheduler.Builder b = scheduler().stateFile(stateFile);
+        for (ScheduledJob j : jobs) {
+            b.job(j);
+        }
+        return b.build().start();
+    }
+
+    /** The clock this instance uses for snapshots, locks and retention. */
+    public Clock clock() {
+        return clock;
     }
 
     /** Whether a retention policy is configured for the target. */

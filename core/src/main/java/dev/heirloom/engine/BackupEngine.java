@@ -39,12 +39,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -77,9 +79,17 @@ public final class BackupEngine {
      * @param host            host name recorded in snapshots
      * @param clock           time source for snapshots
      * @param rehashPercent   share of unchanged files read again to catch silent corruption (bit rot), 0-100
+     * @param cancelled       polled between files; once true the run stops taking files, writes no
+     *                        snapshot and throws {@link CancellationException}
      */
-    public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent) {
+    public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent,
+                          BooleanSupplier cancelled) {
+        public Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent) {
+            this(threads, smallFileLimit, dryRun, host, clock, rehashPercent, () -> false);
+        }
+
         public Options {
+            Objects.requireNonNull(cancelled, "cancelled");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1");
             }
@@ -187,6 +197,7 @@ public final class BackupEngine {
                 throw new StorageException("the source folder " + source.root() + " does not exist or is not a folder");
             }
             root = walk(source.root(), "", refRoot, laneRoots, pool, inFlight, true, Set.of()).join();
+            stopIfCancelled();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } finally {
@@ -229,6 +240,7 @@ public final class BackupEngine {
         }
         List<CompletableFuture<Child>> children = new ArrayList<>();
         for (SourceEntry e : lister.list(dir)) {
+            stopIfCancelled();
             String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
             TreeEntry refEntry = refTree == null ? null : refTree.entry(e.name()).orElse(null);
             TreeEntry[] laneEntries = new TreeEntry[lanes.size()];
@@ -279,6 +291,12 @@ public final class BackupEngine {
         }
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new))
                 .thenApplyAsync(v -> finishDir(children, laneHashes, isRoot), pool);
+    }
+
+    private void stopIfCancelled() {
+        if (options.cancelled().getAsBoolean()) {
+            throw new CancellationException("backup cancelled; no snapshot was written");
+        }
     }
 
     /** A finished child of a folder with the files and bytes under it. */

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Frees the space of objects and trees no snapshot needs, in two phases: a prune marks what is
@@ -38,12 +40,22 @@ public final class Pruner {
     private final Repository repo;
     private final Duration grace;
     private final Instant now;
+    private final BooleanSupplier cancelled;
 
     public Pruner(String target, Repository repo, Duration grace, Instant now) {
+        this(target, repo, grace, now, () -> false);
+    }
+
+    /**
+     * @param cancelled polled between deletions; once true the prune stops deleting, keeps the
+     *                  marks of what it did not delete and throws {@link CancellationException}
+     */
+    public Pruner(String target, Repository repo, Duration grace, Instant now, BooleanSupplier cancelled) {
         this.target = target;
         this.repo = repo;
         this.grace = grace;
         this.now = now;
+        this.cancelled = cancelled;
     }
 
     public PruneReport prune(boolean dryRun) {
@@ -68,9 +80,11 @@ public final class Pruner {
         Map<String, Instant> still = new TreeMap<>();
         long deleted = 0;
         long freed = 0;
+        boolean stopped = false;
         for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
             Instant since = before.get(e.getKey());
-            if (since != null && !since.plus(grace).isAfter(now)) {
+            stopped = stopped || cancelled.getAsBoolean();
+            if (since != null && !since.plus(grace).isAfter(now) && !stopped) {
                 deleted++;
                 freed += e.getValue();
                 if (!dryRun) {
@@ -82,6 +96,10 @@ public final class Pruner {
         }
         if (!dryRun) {
             repo.replaceJson(PENDING, new Pending(still));
+        }
+        if (stopped) {
+            throw new CancellationException("prune cancelled after deleting " + deleted
+                    + " objects/trees; the rest stay marked for the next prune");
         }
         LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune", target, deleted, freed, still.size());
         return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size());

@@ -30,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Verifies one target: gathers every object that any of its snapshots names (walking each tree
@@ -51,8 +53,15 @@ public final class Verifier {
      * @param samplePercent share of objects to read per run, 1 to 100 (content level)
      * @param threads       objects read at once
      * @param clock         time source
+     * @param cancelled     polled between objects; once true the run stops, records nothing and
+     *                      throws {@link CancellationException}
      */
-    public record Options(VerifyLevel level, int samplePercent, int threads, Clock clock) {
+    public record Options(VerifyLevel level, int samplePercent, int threads, Clock clock,
+                          BooleanSupplier cancelled) {
+        public Options(VerifyLevel level, int samplePercent, int threads, Clock clock) {
+            this(level, samplePercent, threads, clock, () -> false);
+        }
+
         public Options {
             if (samplePercent < 1 || samplePercent > 100) {
                 throw new IllegalArgumentException("sample must be from 1 to 100 percent");
@@ -233,6 +242,9 @@ public final class Verifier {
             for (Map.Entry<String, Facts> e : objects.entrySet()) {
                 if (shares > 1 && Integer.parseInt(e.getKey().substring(0, 6), 16) % shares != share) {
                     continue;
+                }
+                if (options.cancelled().getAsBoolean()) {
+                    throw new CancellationException("verification cancelled; nothing recorded");
                 }
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {

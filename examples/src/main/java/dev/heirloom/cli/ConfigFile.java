@@ -8,6 +8,10 @@ import dev.heirloom.TargetSpec;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
+import dev.heirloom.schedule.Durations;
+import dev.heirloom.schedule.Schedule;
+import dev.heirloom.schedule.ScheduledJob;
+import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.source.MediaGroup;
 import dev.heirloom.source.SourceSpec;
@@ -18,12 +22,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -42,6 +48,11 @@ import java.util.regex.Pattern;
  * rehash: 5                # optional: % of unchanged files re-read per backup to catch bit rot
  * requireVerified: { level: content, maxAgeDays: 90 }   # optional: only recently verified copies count
  * retention: { daily: 7, monthly: 12, yearly: 10, deletedDays: 365 }   # optional default; a target may have its own
+ * schedule:                # optional, for heirloom run
+ *   backup: "0 2 * * *"    # cron (minute hour day month weekday) or "every 6h"
+ *   watch: 2m              # also back up 2 minutes after new files stop arriving
+ *   verify: { when: "0 4 * * 0", level: content, sample: 10 }
+ *   prune: { when: "0 5 1 * *", graceHours: 24 }
  * targets:
  *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
  *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
@@ -51,7 +62,8 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "requireVerified", "retention");
+            "requireVerified", "retention", "schedule");
+    private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention");
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
@@ -72,6 +84,36 @@ public final class ConfigFile {
 
     /** Reads a configuration file, resolving {@code ${env:NAME}} with the given lookup. */
     public static Heirloom.Builder load(Path file, Function<String, String> env) {
+        return new ConfigFile(file.toAbsolutePath().getParent(), env).builder(readRoot(file));
+    }
+
+    /**
+     * What {@code heirloom run} runs: the {@code schedule:} section.
+     *
+     * @param jobs      backup, verify and prune jobs, in that order when due together
+     * @param watch     quiet period after changes in the source before a backup, when watching
+     * @param stateFile where the last run of each job is kept
+     */
+    public record RunSchedule(List<ScheduledJob> jobs, Optional<Duration> watch, Path stateFile) {
+    }
+
+    /**
+     * Reads the {@code schedule:} section of a configuration file.
+     *
+     * @throws InvalidConfigException when it is missing or wrong
+     */
+    public static RunSchedule loadSchedule(Path file) {
+        JsonNode root = readRoot(file);
+        JsonNode node = root.get("schedule");
+        if (node == null) {
+            throw new InvalidConfigException("configuration " + file + " has no schedule section; add e.g. "
+                    + "schedule: { backup: \"0 2 * * *\" }");
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        return new ConfigFile(file.toAbsolutePath().getParent(), System::getenv).schedule(node, name + ".schedule.json");
+    }
+
+    private static JsonNode readRoot(Path file) {
         JsonNode root;
         try {
             root = new YAMLMapper().readTree(Files.readString(file));
@@ -83,8 +125,69 @@ public final class ConfigFile {
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException("configuration " + file + " must be a YAML mapping with source, policy and targets");
         }
-        Path base = file.toAbsolutePath().getParent();
-        return new ConfigFile(base, env).builder(root);
+        return root;
+    }
+
+    private RunSchedule schedule(JsonNode node, String defaultState) {
+        if (!node.isObject()) {
+            throw new InvalidConfigException("schedule must be a mapping with backup, verify, prune, watch, stateFile");
+        }
+        onlyKnown(node, SCHEDULE, "schedule");
+        List<ScheduledJob> jobs = new ArrayList<>();
+        if (node.has("backup")) {
+            jobs.add(ScheduledJob.backup(when(node.get("backup"), "schedule.backup", Set.of())));
+        }
+        if (node.has("verify")) {
+            JsonNode v = node.get("verify");
+            Schedule when = when(v, "schedule.verify", Set.of("level", "sample"));
+            VerifyLevel level = VerifyLevel.CHECKSUM;
+            int sample = 100;
+            if (v.isObject() && v.has("level")) {
+                level = parse(v, "level", "schedule.verify", VerifyLevel::parse);
+            }
+            if (v.isObject() && v.has("sample")) {
+                sample = positive(v.get("sample"), "schedule.verify.sample");
+                if (sample > 100) {
+                    throw new InvalidConfigException("schedule.verify.sample: a share of objects per run, 1 to 100 (percent)");
+                }
+            }
+            jobs.add(ScheduledJob.verify(when, level, sample));
+        }
+        if (node.has("prune")) {
+            JsonNode p = node.get("prune");
+            Schedule when = when(p, "schedule.prune", Set.of("graceHours"));
+            int grace = p.isObject() && p.has("graceHours") ? positive(p.get("graceHours"), "schedule.prune.graceHours") : 24;
+            jobs.add(ScheduledJob.prune(when, Duration.ofHours(grace)));
+        }
+        Optional<Duration> watch = Optional.empty();
+        if (node.has("watch")) {
+            if (!node.has("backup")) {
+                throw new InvalidConfigException("schedule.watch starts backups: add schedule.backup too");
+            }
+            watch = Optional.of(parse(node, "watch", "schedule", Durations::parse));
+        }
+        if (jobs.isEmpty()) {
+            throw new InvalidConfigException("schedule: name at least one of backup, verify, prune");
+        }
+        Path state = node.has("stateFile") ? path(text(node.get("stateFile"), "schedule.stateFile")) : base.resolve(defaultState);
+        return new RunSchedule(List.copyOf(jobs), watch, state);
+    }
+
+    /** A job's schedule: a plain value, or a mapping with {@code when} and the job's own fields. */
+    private Schedule when(JsonNode node, String where, Set<String> fields) {
+        JsonNode when = node;
+        if (node.isObject()) {
+            Set<String> known = new java.util.HashSet<>(fields);
+            known.add("when");
+            onlyKnown(node, known, where);
+            when = required(node, "when", where);
+        }
+        String text = text(when, where + (node.isObject() ? ".when" : ""));
+        try {
+            return Schedule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(where + ": " + e.getMessage() + " (or write \"every 6h\")");
+        }
     }
 
     private Heirloom.Builder builder(JsonNode root) {
@@ -117,6 +220,9 @@ public final class ConfigFile {
         JsonNode targets = required(root, "targets", "");
         if (!targets.isArray() || targets.isEmpty()) {
             throw new InvalidConfigException("targets: give a list of at least one target");
+        }
+        if (root.has("schedule")) {
+            schedule(root.get("schedule"), "unused");
         }
         dev.heirloom.retention.RetentionPolicy defaultRetention = root.has("retention")
                 ? retention(root.get("retention"), "retention") : null;

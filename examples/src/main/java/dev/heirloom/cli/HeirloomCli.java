@@ -9,6 +9,9 @@ import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.repo.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.restore.RestoreReport;
+import dev.heirloom.schedule.JobOutcome;
+import dev.heirloom.schedule.JobScheduler;
+import dev.heirloom.schedule.ScheduleListener;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
 import picocli.CommandLine;
@@ -17,10 +20,14 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code heirloom} command. Exit codes: 0 done and the policy is met; 3 done but the policy is
@@ -30,7 +37,7 @@ import java.util.concurrent.Callable;
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
-                HeirloomCli.Unlock.class, HeirloomCli.Prune.class},
+                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -393,6 +400,64 @@ public final class HeirloomCli {
                 }
                 return OK;
             }
+        }
+    }
+
+    @Command(name = "run", description = "Run as a long-lived process: back up, verify and prune on the schedule: section "
+            + "of the configuration (catching up once on runs missed while it was down), and back up when new files "
+            + "appear if schedule.watch is set. Stops cleanly on SIGTERM or Ctrl-C: the running job is cancelled and "
+            + "writes no partial snapshot.")
+    static final class Run extends Common implements Callable<Integer> {
+        @Option(names = "--stop-grace", paramLabel = "SECONDS", defaultValue = "60",
+                description = "on SIGTERM, how long to wait for the running job to wind down (default: ${DEFAULT-VALUE})")
+        int stopGrace;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(config);
+            Heirloom h = open();
+            PrintWriter out = out();
+            JobScheduler.Builder b = h.scheduler().stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
+                    .listener(new ScheduleListener() {
+                        @Override
+                        public void started(String job, String reason, Instant at) {
+                            if (!json) {
+                                out.println(at.truncatedTo(ChronoUnit.SECONDS) + " " + job + " started (" + reason + ")");
+                                out.flush();
+                            }
+                        }
+
+                        @Override
+                        public void finished(JobOutcome o) {
+                            if (json) {
+                                Output.jsonLine(out, o);
+                            } else {
+                                out.println(o.finished().truncatedTo(ChronoUnit.SECONDS) + " " + o.job() + " " + o.status() + ": " + o.summary());
+                            }
+                            out.flush();
+                        }
+                    });
+            plan.jobs().forEach(b::job);
+            plan.watch().ifPresent(q -> b.watch("backup", q));
+            JobScheduler scheduler = b.build();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                if (!json) {
+                    out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " stopping: cancelling the running job, if any");
+                    out.flush();
+                }
+                scheduler.stop();
+                h.close();
+                stopped.countDown();
+            }, "heirloom-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (!json) {
+                out.println("heirloom run: " + scheduler.describe() + "; state in " + plan.stateFile());
+                out.flush();
+            }
+            scheduler.start();
+            stopped.await();
+            return OK;
         }
     }
 

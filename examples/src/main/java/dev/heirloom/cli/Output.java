@@ -47,6 +47,15 @@ final class Output {
         }
     }
 
+    /** One value per line (JSON Lines), for long-running output such as {@code heirloom run --json}. */
+    static void jsonLine(PrintWriter out, Object value) {
+        try {
+            out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Map<String, Object> statusJson(StatusReport status) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("targets", status.targets().stream().map(Output::targetJson).toList());
