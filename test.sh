@@ -21,6 +21,8 @@ need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 # provider-sftp's tests start a real OpenSSH server on loopback
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || apt_install openssh-server
+# provider-gcs proves its GCS test server with a second client, rclone
+[ -x /usr/bin/rclone ] || apt_install rclone
 # provider-azure's tests start Azurite (npm), installed into the project's .tools folder
 AZURITE_VERSION=3.37.0
 if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then

@@ -47,6 +47,23 @@ public final class ObjectKeys {
         return prefix;
     }
 
+    /**
+     * The name under which a backend stores a key (or listing prefix) of a repository kept under
+     * {@code root} ({@code ""} for none): {@code root/key}. Checks the key first.
+     */
+    public static String under(String root, String key) {
+        checkPrefix(key);
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("an empty key");
+        }
+        return root.isEmpty() ? key : root + "/" + key;
+    }
+
+    /** The key of a backend name found under {@code root} by a listing: the inverse of {@link #under}. */
+    public static String relative(String root, String name) {
+        return root.isEmpty() ? name : name.substring(root.length() + 1);
+    }
+
     private static String printable(String key) {
         StringBuilder sb = new StringBuilder();
         key.codePoints().limit(200).forEach(cp -> {

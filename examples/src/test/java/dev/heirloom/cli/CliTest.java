@@ -284,10 +284,15 @@ class CliTest {
         assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(r.err()).contains("targets[0].medium", "unknown medium 'floppy'");
 
-        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite }\n");
+        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"s3://bucket/p\", medium: cloud, site: offsite }\n");
+        CliRun s3 = run("status", "-c", cfg.toString());
+        assertThat(s3.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(s3.err()).contains("no storage provider for scheme 's3'", "available: azure, file, gs, mem, plainfolder, sftp");
+
+        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite, options: { region: eu } }\n");
         CliRun gs = run("status", "-c", cfg.toString());
         assertThat(gs.code()).isEqualTo(HeirloomCli.USAGE);
-        assertThat(gs.err()).contains("dev.heirloom:heirloom-provider-gcs");
+        assertThat(gs.err()).contains("unknown option 'region' for gs targets", "credentialsFile");
 
         CliRun usage = run("backup");
         assertThat(usage.code()).isEqualTo(HeirloomCli.USAGE);

@@ -113,7 +113,7 @@ final class AzureTarget implements StorageTarget {
 
     private String name(String key) {
         ObjectKeys.check(key);
-        return prefix.isEmpty() ? key : prefix + "/" + key;
+        return ObjectKeys.under(prefix, key);
     }
 
     private BlobClient blob(String key) {
@@ -259,7 +259,7 @@ final class AzureTarget implements StorageTarget {
         if (pageSize < 1) {
             throw new IllegalArgumentException("pageSize must be at least 1");
         }
-        String full = prefix.isEmpty() ? listPrefix : prefix + "/" + listPrefix;
+        String full = listPrefix.isEmpty() ? (prefix.isEmpty() ? "" : prefix + "/") : ObjectKeys.under(prefix, listPrefix);
         return call("list " + listPrefix, () -> {
             ListBlobsOptions options = new ListBlobsOptions().setPrefix(full).setMaxResultsPerPage(pageSize);
             Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(options, pageToken.orElse(null), null)
@@ -269,13 +269,12 @@ final class AzureTarget implements StorageTarget {
             }
             PagedResponse<BlobItem> page = pages.next();
             List<ObjectInfo> objects = new ArrayList<>();
-            int strip = prefix.isEmpty() ? 0 : prefix.length() + 1;
             for (BlobItem item : page.getValue()) {
                 if (item.isPrefix() != null && item.isPrefix()) {
                     continue;
                 }
                 var p = item.getProperties();
-                objects.add(new ObjectInfo(item.getName().substring(strip), p.getContentLength(),
+                objects.add(new ObjectInfo(ObjectKeys.relative(prefix, item.getName()), p.getContentLength(),
                         Optional.ofNullable(p.getLastModified()).map(t -> t.toInstant()), md5Of(p.getContentMd5())));
             }
             String next = page.getContinuationToken();

@@ -22,16 +22,15 @@ import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.target.ProviderRegistry;
 import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.verify.VerifyReport;
+import dev.heirloom.tck.CapturedOutput;
 import dev.heirloom.tck.servers.AzuriteServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,23 +146,17 @@ class AzureTargetTest {
         String badCs = azurite.connectionString().replace(azurite.accountKey(), wrongKey);
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("a.jpg"), "photo");
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(captured, true);
-        System.setErr(capture);
-        System.setOut(capture);
-        String everything;
-        try {
+        String[] everything = new String[1];
+        String logs = CapturedOutput.of(() -> {
             assertThatThrownBy(() -> new AzureTargetProvider().open(new TargetConfig(URI.create("azure://creds/p"),
                     Map.of("connectionString", badCs, "maxTries", "1"))))
                     .isInstanceOf(AuthenticationException.class)
-                    .satisfies(e -> assertThat(stackText(e)).doesNotContain(wrongKey));
+                    .satisfies(e -> assertThat(CapturedOutput.stackText(e)).doesNotContain(wrongKey));
             String sas = "sv=2024-01-01&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=c2VjcmV0c2lnbmF0dXJl";
             assertThatThrownBy(() -> new AzureTargetProvider().open(new TargetConfig(URI.create("azure://creds/p"),
                     Map.of("endpoint", azurite.endpoint(), "sasToken", sas, "maxTries", "1"))))
                     .isInstanceOf(StorageException.class)
-                    .satisfies(e -> assertThat(stackText(e)).doesNotContain("c2VjcmV0c2lnbmF0dXJl"));
+                    .satisfies(e -> assertThat(CapturedOutput.stackText(e)).doesNotContain("c2VjcmV0c2lnbmF0dXJl"));
             try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                     .registry(ProviderRegistry.of(new AzureTargetProvider()))
                     .target(new TargetSpec("cloud", URI.create("azure://creds/p"), Medium.CLOUD, Site.OFFSITE,
@@ -171,24 +164,14 @@ class AzureTargetTest {
                     .build()) {
                 BackupReport report = h.backup();
                 StatusReport status = h.status();
-                everything = report + "\n" + status + "\n" + h.targets();
+                everything[0] = report + "\n" + status + "\n" + h.targets();
             }
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
-        String logs = captured.toString();
-        assertThat(everything).contains("refused our credentials");
+        });
+        assertThat(everything[0]).contains("refused our credentials");
         for (String secret : new String[] {wrongKey, azurite.accountKey(), "c2VjcmV0c2lnbmF0dXJl"}) {
-            assertThat(everything).doesNotContain(secret);
+            assertThat(everything[0]).doesNotContain(secret);
             assertThat(logs).doesNotContain(secret);
         }
-    }
-
-    private static String stackText(Throwable e) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(w));
-        return w.toString();
     }
 
     @Test

@@ -1,0 +1,513 @@
+package dev.heirloom.provider.gcs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.api.gax.paging.Page;
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageClass;
+import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectKeys;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetUnavailableException;
+import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.spi.WriteVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A repository under a prefix of a Google Cloud Storage bucket.
+ *
+ * <p>Objects up to one chunk go up in one request; larger ones by a resumable upload in chunks.
+ * Either way the object appears only when complete, create-if-absent sends
+ * {@code ifGenerationMatch=0}, and the MD5 and CRC-32C of the source are declared so the service
+ * refuses bytes that do not match them. Before the last request the provider checks the byte
+ * count and every expected checksum itself, and abandons the upload (never finalizing it) on a
+ * mismatch. A large upload's session URI is saved in {@code resumeDir} (owner-only), keyed by the
+ * object, size and SHA-256, so an upload cut by a dropped connection or a killed process
+ * continues from what the service holds on the next try or run (see {@link ResumableUpload}). The service computes md5Hash and
+ * crc32c from what it stores, so the checksum level of verification needs no download.
+ */
+final class GcsTarget implements StorageTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(GcsTarget.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Storage storage;
+    private final String bucket;
+    private final String prefix;
+    private final StorageClass storageClass;
+    private final int chunkSize;
+    private final Path resumeDir;
+    private final Capabilities capabilities;
+    private final ResumableUpload uploads;
+    private final AtomicLong resumedBytes = new AtomicLong();
+
+    private GcsTarget(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
+                      int concurrency, Path resumeDir, int maxTries) {
+        this.storage = storage;
+        this.uploads = new ResumableUpload(storage.getOptions().getHost(), storage.getOptions().getCredentials(), maxTries);
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.storageClass = storageClass;
+        this.chunkSize = chunkSize;
+        this.resumeDir = resumeDir;
+        this.capabilities = Capabilities.builder().serverChecksums(ChecksumAlgorithm.MD5, ChecksumAlgorithm.CRC32C)
+                .conditionalCreate(true).atomicReplace(true).rangeRead(true).maxConcurrency(concurrency)
+                .retriesInternally(true).build();
+    }
+
+    static GcsTarget open(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
+                          int concurrency, Path resumeDir, int maxTries) {
+        GcsTarget target = new GcsTarget(storage, bucket, prefix, storageClass, chunkSize, concurrency, resumeDir, maxTries);
+        target.call("open bucket " + bucket, () -> {
+            try {
+                storage.list(bucket, Storage.BlobListOption.pageSize(1), Storage.BlobListOption.prefix(prefix.isEmpty() ? "" : prefix + "/"),
+                        Storage.BlobListOption.fields(Storage.BlobField.NAME));
+            } catch (com.google.cloud.storage.StorageException e) {
+                if (e.getCode() == 404) {
+                    throw new InvalidConfigException("the Google Cloud Storage bucket " + bucket + " does not exist; create it first");
+                }
+                throw e;
+            }
+            return null;
+        });
+        return target;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Bytes that resumed uploads did not send again. */
+    long resumedBytes() {
+        return resumedBytes.get();
+    }
+
+    private String name(String key) {
+        ObjectKeys.check(key);
+        return ObjectKeys.under(prefix, key);
+    }
+
+    private BlobId id(String key) {
+        return BlobId.of(bucket, name(key));
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        BlobId id = id(key);
+        return call("stat " + key, () -> Optional.ofNullable(storage.get(id, Storage.BlobGetOption.fields(
+                Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED,
+                Storage.BlobField.GENERATION))).map(b -> info(key, b)));
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        BlobId id = id(key);
+        return call("read " + key, () -> {
+            Blob blob = storage.get(id, Storage.BlobGetOption.fields(Storage.BlobField.SIZE, Storage.BlobField.GENERATION));
+            if (blob == null) {
+                throw new ObjectNotFoundException(key);
+            }
+            long available = Math.max(0, blob.getSize() - offset);
+            long count = length < 0 ? available : Math.min(length, available);
+            if (count == 0) {
+                return InputStream.nullInputStream();
+            }
+            // pin the generation read, so a concurrent replace cannot mix two versions
+            ReadChannel channel = storage.reader(BlobId.of(bucket, id.getName(), blob.getGeneration()));
+            channel.setChunkSize(Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
+            try {
+                channel.seek(offset);
+            } catch (IOException e) {
+                channel.close();
+                throw new TargetUnavailableException("read " + key + ": " + e.getMessage(), null);
+            }
+            channel.limit(offset + count);
+            return Channels.newInputStream(channel);
+        });
+    }
+
+    @Override
+    public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        BlobId id = id(key);
+        return call("write " + key, () -> {
+            try {
+                return content.size() <= chunkSize ? writeSmall(key, id, content, options) : writeResumable(key, id, content, options);
+            } catch (ObjectExistsException e) {
+                if (options.ifAbsent()) {
+                    return sameContentOrExists(key, id, content, options);
+                }
+                throw e;
+            } catch (com.google.cloud.storage.StorageException e) {
+                if (e.getCode() == 412 && options.ifAbsent()) {
+                    return sameContentOrExists(key, id, content, options);
+                }
+                if (e.getCode() == 400 && String.valueOf(e.getMessage()).contains("match")) {
+                    throw new ChecksumMismatchException("write " + key + ": the service refused the upload because its checksum "
+                            + "did not match what was sent (" + e.getMessage() + "); nothing was stored");
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * An if-absent write found the object: when it holds exactly these bytes (a retry of a write
+     * that landed), that is success; otherwise the object exists.
+     */
+    private ObjectInfo sameContentOrExists(String key, BlobId id, ContentSource content, WriteOptions options) {
+        Blob existing = storage.get(id);
+        Checksums wanted = options.expected();
+        if (existing != null && existing.getSize() == content.size()) {
+            Checksums have = info(key, existing).checksums();
+            boolean comparable = wanted.get(ChecksumAlgorithm.MD5).isPresent() || wanted.get(ChecksumAlgorithm.CRC32C).isPresent();
+            if (comparable && wanted.firstMismatch(have).isEmpty()) {
+                return info(key, existing);
+            }
+        }
+        throw new ObjectExistsException(key);
+    }
+
+    private BlobInfo blobInfo(BlobId id, Checksums declared) {
+        BlobInfo.Builder b = BlobInfo.newBuilder(id).setContentType("application/octet-stream");
+        declared.get(ChecksumAlgorithm.MD5).ifPresent(h -> b.setMd5(Base64.getEncoder().encodeToString(HEX.parseHex(h))));
+        declared.get(ChecksumAlgorithm.CRC32C).ifPresent(h -> b.setCrc32c(Base64.getEncoder().encodeToString(HEX.parseHex(h))));
+        if (storageClass != null) {
+            b.setStorageClass(storageClass);
+        }
+        return b.build();
+    }
+
+    private ObjectInfo writeSmall(String key, BlobId id, ContentSource content, WriteOptions options) {
+        byte[] data;
+        try (InputStream in = content.open()) {
+            data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, content.size() + 1));
+        } catch (IOException e) {
+            throw new StorageException("write " + key + ": reading the content to upload failed: " + e.getMessage(), e);
+        }
+        WriteVerifier verifier = new WriteVerifier(key, content, options.expected());
+        verifier.update(data, 0, data.length);
+        Checksums verified = verifier.verify();
+        // declare MD5 and CRC-32C of exactly these bytes: the service refuses the upload if they differ
+        MultiDigest missing = MultiDigest.exactly(missingOf(verified));
+        missing.update(data, 0, data.length);
+        Checksums declared = merge(verified, missing.finish());
+        // create(byte[]) also computes both hashes of the array and sends them for the service to check
+        List<Storage.BlobTargetOption> opts = new ArrayList<>(List.of(Storage.BlobTargetOption.disableGzipContent()));
+        if (options.ifAbsent()) {
+            opts.add(Storage.BlobTargetOption.doesNotExist());
+        }
+        Blob blob = storage.create(blobInfo(id, declared), data, opts.toArray(Storage.BlobTargetOption[]::new));
+        return info(key, blob);
+    }
+
+    private static Set<ChecksumAlgorithm> missingOf(Checksums have) {
+        Set<ChecksumAlgorithm> missing = new java.util.HashSet<>();
+        for (ChecksumAlgorithm a : new ChecksumAlgorithm[] {ChecksumAlgorithm.MD5, ChecksumAlgorithm.CRC32C}) {
+            if (have.get(a).isEmpty()) {
+                missing.add(a);
+            }
+        }
+        return missing;
+    }
+
+    private static Checksums merge(Checksums a, Checksums b) {
+        Map<ChecksumAlgorithm, String> all = new EnumMap<>(ChecksumAlgorithm.class);
+        all.putAll(a.values());
+        all.putAll(b.values());
+        return new Checksums(all);
+    }
+
+    private ObjectInfo writeResumable(String key, BlobId id, ContentSource content, WriteOptions options) {
+        long size = content.size();
+        Checksums declared = merge(content.knownChecksums(), options.expected());
+        Optional<Path> stateFile = resumeFile(id, size, declared);
+        URI session = null;
+        long position = 0;
+        if (stateFile.isPresent() && Files.exists(stateFile.get())) {
+            try {
+                URI saved = URI.create(Files.readString(stateFile.get()).trim());
+                Optional<ResumableUpload.Progress> progress = uploads.status(saved, size);
+                if (progress.isPresent() && progress.get().object().isEmpty()) {
+                    session = saved;
+                    position = progress.get().persisted();
+                    LOG.info("resuming the upload of {} at {} of {} bytes", key, position, size);
+                } else {
+                    // expired, or already finished (then the new upload finds the object if-absent)
+                    deleteQuietly(stateFile.get());
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                deleteQuietly(stateFile.get());
+            }
+        }
+        boolean keepState = false;
+        try {
+            if (session == null) {
+                Checksums vouched = new Checksums(Map.copyOf(declared.values().entrySet().stream()
+                        .filter(e -> e.getKey() != ChecksumAlgorithm.SHA256)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+                session = uploads.start(bucket, id.getName(), size, vouched,
+                        Optional.ofNullable(storageClass).map(StorageClass::name), options.ifAbsent());
+                if (stateFile.isPresent()) {
+                    saveSession(stateFile.get(), session);
+                }
+            }
+            ResumableUpload.Progress done = upload(key, session, content, options, position);
+            keepState = false;
+            JsonNode o = done.object().orElseThrow();
+            Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+            if (o.hasNonNull("md5Hash")) {
+                sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(o.get("md5Hash").asText())));
+            }
+            if (o.hasNonNull("crc32c")) {
+                sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(o.get("crc32c").asText())));
+            }
+            return new ObjectInfo(key, o.path("size").asLong(size),
+                    Optional.ofNullable(o.get("updated")).map(u -> java.time.Instant.parse(u.asText())), new Checksums(sums));
+        } catch (TargetUnavailableException e) {
+            keepState = true;
+            throw new TargetUnavailableException(e.getMessage()
+                    + (stateFile.isPresent() ? "; the upload resumes from what the service holds on the next try" : ""), null);
+        } finally {
+            if (!keepState) {
+                stateFile.ifPresent(GcsTarget::deleteQuietly);
+            }
+        }
+    }
+
+    /** Sends the content from {@code position} (the bytes before it only hashed) and finishes the upload. */
+    private ResumableUpload.Progress upload(String key, URI session, ContentSource content, WriteOptions options, long position) {
+        long size = content.size();
+        WriteVerifier verifier = new WriteVerifier(key, content, options.expected());
+        byte[] buffer = new byte[chunkSize];
+        try (InputStream in = content.open()) {
+            long skipped = 0;
+            while (skipped < position) {
+                int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, position - skipped));
+                if (n == 0) {
+                    throw new ChecksumMismatchException("content for " + key + " is shorter than the part already uploaded");
+                }
+                verifier.update(buffer, 0, n);
+                skipped += n;
+            }
+            resumedBytes.addAndGet(position);
+            long sent = position;
+            while (true) {
+                int n = in.readNBytes(buffer, 0, buffer.length);
+                verifier.update(buffer, 0, n);
+                boolean last = verifier.length() >= size;
+                if (last || n < buffer.length) {
+                    // the last bytes go up with the request that finishes the upload: check everything first
+                    verifier.verify();
+                    last = true;
+                }
+                ResumableUpload.Progress p = uploads.put(session, buffer, 0, n, sent, size, last);
+                if (last) {
+                    if (p.object().isEmpty()) {
+                        throw new StorageException("write " + key + ": the service did not finish the upload");
+                    }
+                    return p;
+                }
+                // the service may keep less than a whole chunk: send the rest of the buffer again
+                while (p.persisted() < sent + n) {
+                    int from = (int) (p.persisted() - sent);
+                    if (from < 0) {
+                        throw new TargetUnavailableException("write " + key + ": the service lost part of the upload", null);
+                    }
+                    p = uploads.put(session, buffer, from, n - from, p.persisted(), size, false);
+                }
+                sent += n;
+            }
+        } catch (IOException e) {
+            throw new StorageException("write " + key + ": reading the content to upload failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void saveSession(Path file, URI session) {
+        try {
+            Path dir = file.getParent();
+            boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(dir)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            Path tmp = posix ? Files.createTempFile(dir, ".upload-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(dir, ".upload-", ".tmp");
+            try {
+                Files.writeString(tmp, session + "\n");
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot save the upload session in {} ({}); an interrupted upload will start again", file, e.getMessage());
+        }
+    }
+
+    /** Where a large upload's session state lives; only for content whose SHA-256 is known, so the state matches the bytes. */
+    private Optional<Path> resumeFile(BlobId id, long size, Checksums declared) {
+        Optional<String> sha = declared.get(ChecksumAlgorithm.SHA256);
+        if (sha.isEmpty()) {
+            return Optional.empty();
+        }
+        MultiDigest d = MultiDigest.sha256Only();
+        byte[] what = (id.getBucket() + "\n" + id.getName() + "\n" + size + "\n" + sha.get()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        d.update(what, 0, what.length);
+        return Optional.of(resumeDir.resolve(d.finish().get(ChecksumAlgorithm.SHA256).orElseThrow() + ".upload"));
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", p, e.getMessage());
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        BlobId id = id(key);
+        call("delete " + key, () -> storage.delete(id));
+    }
+
+    @Override
+    public ListPage list(String listPrefix, Optional<String> pageToken, int pageSize) {
+        ObjectKeys.checkPrefix(listPrefix);
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1");
+        }
+        String full = listPrefix.isEmpty() ? (prefix.isEmpty() ? "" : prefix + "/") : ObjectKeys.under(prefix, listPrefix);
+        return call("list " + listPrefix, () -> {
+            List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(full),
+                    Storage.BlobListOption.pageSize(pageSize), Storage.BlobListOption.fields(Storage.BlobField.NAME,
+                            Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED)));
+            pageToken.ifPresent(t -> opts.add(Storage.BlobListOption.pageToken(t)));
+            Page<Blob> page = storage.list(bucket, opts.toArray(Storage.BlobListOption[]::new));
+            List<ObjectInfo> objects = new ArrayList<>();
+            for (Blob b : page.getValues()) {
+                objects.add(info(ObjectKeys.relative(prefix, b.getName()), b));
+            }
+            String next = page.getNextPageToken();
+            return new ListPage(objects, next == null || next.isEmpty() ? Optional.empty() : Optional.of(next));
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (Exception e) {
+            LOG.debug("closing the storage client: {}", e.getMessage());
+        }
+    }
+
+    private static ObjectInfo info(String key, BlobInfo b) {
+        Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+        if (b.getMd5() != null) {
+            sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(b.getMd5())));
+        }
+        if (b.getCrc32c() != null) {
+            sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(b.getCrc32c())));
+        }
+        return new ObjectInfo(key, b.getSize() == null ? 0 : b.getSize(),
+                Optional.ofNullable(b.getUpdateTimeOffsetDateTime()).map(t -> t.toInstant()), new Checksums(sums));
+    }
+
+    @FunctionalInterface
+    private interface GcsCall<T> {
+        T call();
+    }
+
+    /** Runs a client call, classifying its failures; messages carry no credentials. */
+    private <T> T call(String what, GcsCall<T> call) {
+        try {
+            return call.call();
+        } catch (StorageException e) {
+            throw e;
+        } catch (BaseServiceException e) {
+            int code = e.getCode();
+            String message = what + ": " + scrub(e.getMessage()) + (code > 0 ? " (HTTP " + code + ")" : "");
+            if (code == 404) {
+                throw new ObjectNotFoundException(what);
+            }
+            if (code == 412 || code == 409) {
+                throw new ObjectExistsException(what);
+            }
+            if (code == 401 || code == 403) {
+                throw new AuthenticationException(message + ": Google Cloud Storage refused our credentials", null);
+            }
+            if (code == 0 || code == 408 || code == 429 || code >= 500 || e.isRetryable()) {
+                throw new TargetUnavailableException(message, null);
+            }
+            throw new StorageException(message);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = what + ": " + scrub(root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
+                    + root.getMessage()));
+            if (root instanceof IOException) {
+                throw new TargetUnavailableException(message, null);
+            }
+            throw new StorageException(message);
+        }
+    }
+
+    /** Removes bearer tokens and upload session ids from text that may quote a request. */
+    static String scrub(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replaceAll("ya29\\.[A-Za-z0-9._\\-]+", "[token]")
+                .replaceAll("(?i)(upload_id=)[^&\\s\"']+", "$1[redacted]")
+                .replaceAll("-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]*-----END [A-Z ]*PRIVATE KEY-----", "[private key]");
+    }
+}
