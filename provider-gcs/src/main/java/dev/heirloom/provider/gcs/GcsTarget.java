@@ -53,12 +53,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A repository under a prefix of a Google Cloud Storage bucket.
  *
- * <p>Objects up to one chunk go up in one request; larger ones by a resumable upload in chunks.
- * Either way the object appears only when complete, create-if-absent sends
- * {@code ifGenerationMatch=0}, and the MD5 and CRC-32C of the source are declared so the service
- * refuses bytes that do not match them. Before the last request the provider checks the byte
- * count and every expected checksum itself, and abandons the upload (never finalizing it) on a
- * mismatch. A large upload's session URI is saved in {@code resumeDir} (owner-only), keyed by the
+ * <p>Objects up to one chunk go up in one multipart request; larger ones by a resumable upload
+ * in chunks (see {@link ResumableUpload}). Either way the object appears only when complete,
+ * create-if-absent sends {@code ifGenerationMatch=0}, and the MD5 and CRC-32C of the source are
+ * declared so the service refuses bytes that do not match them; without a declared MD5 the
+ * provider checks every expected checksum itself before the last request, and abandons the
+ * upload (never finalizing it) on a mismatch. A large upload's session URI is saved in {@code resumeDir} (owner-only), keyed by the
  * object, size and SHA-256, so an upload cut by a dropped connection or a killed process
  * continues from what the service holds on the next try or run (see {@link ResumableUpload}). The service computes md5Hash and
  * crc32c from what it stores, so the checksum level of verification needs no download.
@@ -66,6 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class GcsTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(GcsTarget.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** Objects up to this size (of which we want a whole range) are read in one request. */
+    private static final long SMALL_READ = 4L * 1024 * 1024;
 
     private final Storage storage;
     private final String bucket;
@@ -153,7 +155,14 @@ final class GcsTarget implements StorageTarget {
                 return InputStream.nullInputStream();
             }
             // pin the generation read, so a concurrent replace cannot mix two versions
-            ReadChannel channel = storage.reader(BlobId.of(bucket, id.getName(), blob.getGeneration()));
+            BlobId pinned = BlobId.of(bucket, id.getName(), blob.getGeneration());
+            if (count <= SMALL_READ) {
+                // folder listings, snapshots: one request, no read-ahead buffer
+                byte[] bytes = storage.readAllBytes(pinned, Storage.BlobSourceOption.generationMatch(blob.getGeneration()));
+                int from = (int) Math.min(offset, bytes.length);
+                return new java.io.ByteArrayInputStream(bytes, from, (int) Math.min(count, bytes.length - from));
+            }
+            ReadChannel channel = storage.reader(pinned);
             channel.setChunkSize(Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
             try {
                 channel.seek(offset);
@@ -231,13 +240,8 @@ final class GcsTarget implements StorageTarget {
         MultiDigest missing = MultiDigest.exactly(missingOf(verified));
         missing.update(data, 0, data.length);
         Checksums declared = merge(verified, missing.finish());
-        // create(byte[]) also computes both hashes of the array and sends them for the service to check
-        List<Storage.BlobTargetOption> opts = new ArrayList<>(List.of(Storage.BlobTargetOption.disableGzipContent()));
-        if (options.ifAbsent()) {
-            opts.add(Storage.BlobTargetOption.doesNotExist());
-        }
-        Blob blob = storage.create(blobInfo(id, declared), data, opts.toArray(Storage.BlobTargetOption[]::new));
-        return info(key, blob);
+        return objectInfo(key, uploads.single(bucket, id.getName(), data, data.length, declared,
+                Optional.ofNullable(storageClass).map(StorageClass::name), options.ifAbsent()), data.length);
     }
 
     private static Set<ChecksumAlgorithm> missingOf(Checksums have) {
@@ -293,16 +297,7 @@ final class GcsTarget implements StorageTarget {
             }
             ResumableUpload.Progress done = upload(key, session, content, options, position);
             keepState = false;
-            JsonNode o = done.object().orElseThrow();
-            Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
-            if (o.hasNonNull("md5Hash")) {
-                sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(o.get("md5Hash").asText())));
-            }
-            if (o.hasNonNull("crc32c")) {
-                sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(o.get("crc32c").asText())));
-            }
-            return new ObjectInfo(key, o.path("size").asLong(size),
-                    Optional.ofNullable(o.get("updated")).map(u -> java.time.Instant.parse(u.asText())), new Checksums(sums));
+            return objectInfo(key, done.object().orElseThrow(), size);
         } catch (TargetUnavailableException e) {
             keepState = true;
             throw new TargetUnavailableException(e.getMessage()
@@ -317,7 +312,13 @@ final class GcsTarget implements StorageTarget {
     /** Sends the content from {@code position} (the bytes before it only hashed) and finishes the upload. */
     private ResumableUpload.Progress upload(String key, URI session, ContentSource content, WriteOptions options, long position) {
         long size = content.size();
-        WriteVerifier verifier = new WriteVerifier(key, content, options.expected());
+        // The service refuses to finish an upload whose bytes miss the MD5/CRC-32C declared at its
+        // start (the caller's expected ones): hashing them here again would only cost CPU. Bytes
+        // with the expected MD5 are the expected bytes, so the SHA-256 is implied too. Without a
+        // declared checksum, every expected one is checked here.
+        Checksums expected = options.expected();
+        boolean serviceChecks = expected.get(ChecksumAlgorithm.MD5).isPresent();
+        WriteVerifier verifier = new WriteVerifier(key, content, serviceChecks ? Checksums.none() : expected);
         byte[] buffer = new byte[chunkSize];
         try (InputStream in = content.open()) {
             long skipped = 0;
@@ -360,6 +361,19 @@ final class GcsTarget implements StorageTarget {
         } catch (IOException e) {
             throw new StorageException("write " + key + ": reading the content to upload failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Our view of the object metadata the service returned. */
+    private static ObjectInfo objectInfo(String key, JsonNode o, long size) {
+        Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
+        if (o.hasNonNull("md5Hash")) {
+            sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(o.get("md5Hash").asText())));
+        }
+        if (o.hasNonNull("crc32c")) {
+            sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(o.get("crc32c").asText())));
+        }
+        return new ObjectInfo(key, o.path("size").asLong(size),
+                Optional.ofNullable(o.get("updated")).map(u -> java.time.Instant.parse(u.asText())), new Checksums(sums));
     }
 
     private static void saveSession(Path file, URI session) {

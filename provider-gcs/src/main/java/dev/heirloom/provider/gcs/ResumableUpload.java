@@ -30,7 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JSON API's resumable upload protocol, spoken directly for large objects: start a session
+ * The JSON API's uploads, spoken directly: small objects in one multipart request, large ones by
+ * the resumable protocol: start a session
  * (declaring the MD5 and CRC-32C the service must find, and {@code ifGenerationMatch=0} for
  * create-if-absent), send chunks with {@code Content-Range: bytes a-b/*}, ask the service how much
  * it holds with {@code bytes *}{@code /N}, and send the last chunk with the total. The session URI
@@ -61,14 +62,47 @@ final class ResumableUpload {
     record Progress(long persisted, Optional<JsonNode> object) {
     }
 
-    /** Starts a session and returns its URI. */
-    URI start(String bucket, String name, long size, Checksums declared, Optional<String> storageClass, boolean ifAbsent) {
+    private static ObjectNode metadata(String name, Checksums declared, Optional<String> storageClass) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", name);
         meta.put("contentType", "application/octet-stream");
         declared.get(ChecksumAlgorithm.MD5).ifPresent(h -> meta.put("md5Hash", b64(h)));
         declared.get(ChecksumAlgorithm.CRC32C).ifPresent(h -> meta.put("crc32c", b64(h)));
         storageClass.ifPresent(c -> meta.put("storageClass", c));
+        return meta;
+    }
+
+    /**
+     * Uploads a small object in one multipart request (metadata with the declared checksums, then
+     * the bytes); the service refuses it when they differ. Safe to repeat with {@code ifAbsent}
+     * (a repeat after a landed try answers 412, which the caller resolves).
+     *
+     * @return the object's metadata as the service reports it
+     */
+    JsonNode single(String bucket, String name, byte[] data, int length, Checksums declared, Optional<String> storageClass,
+                    boolean ifAbsent) {
+        String boundary = "heirloom-" + java.util.UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
+                + metadata(name, declared, storageClass) + "\r\n--" + boundary
+                + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        URI uri = URI.create(host + "/upload/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8)
+                + "/o?uploadType=multipart" + (ifAbsent ? "&ifGenerationMatch=0" : ""));
+        String what = "upload " + name;
+        HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri))
+                .header("Content-Type", "multipart/related; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofByteArray(data, 0, length), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .build());
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw failure(what, r);
+        }
+        return json(r);
+    }
+
+    /** Starts a session and returns its URI. */
+    URI start(String bucket, String name, long size, Checksums declared, Optional<String> storageClass, boolean ifAbsent) {
+        ObjectNode meta = metadata(name, declared, storageClass);
         URI uri = URI.create(host + "/upload/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8)
                 + "/o?uploadType=resumable" + (ifAbsent ? "&ifGenerationMatch=0" : ""));
         byte[] body = meta.toString().getBytes(StandardCharsets.UTF_8);

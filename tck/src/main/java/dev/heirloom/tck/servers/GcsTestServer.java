@@ -62,13 +62,25 @@ import java.util.zip.CRC32C;
  * {@link #restart()} keep the data; {@link #corrupt} flips a stored byte as bit rot would.
  */
 public final class GcsTestServer implements AutoCloseable {
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY a keep-alive
+        // client waits for the delayed ACK (about 40 ms) on every small answer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
-    /** A stored object version. */
+    /** A stored object version, with the hashes the server computed from its bytes. */
     private record Obj(String bucket, String name, byte[] data, long generation, long metageneration,
-                       String contentType, Instant created, Map<String, String> metadata) {
+                       String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c) {
+        Obj(String bucket, String name, byte[] data, long generation, long metageneration, String contentType,
+            Instant created, Map<String, String> metadata) {
+            this(bucket, name, data, generation, metageneration, contentType, created, metadata, GcsTestServer.md5(data), GcsTestServer.crc32c(data));
+        }
     }
 
     /** A resumable upload session. */
@@ -124,6 +136,27 @@ public final class GcsTestServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Runs a server until the process is stopped, for benchmarks and manual tries:
+     * {@code GcsTestServer [--port N] [--bucket NAME]...}; prints the endpoint.
+     */
+    public static void main(String[] args) throws Exception {
+        int port = 0;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--bucket" -> names.add(args[++i]);
+                default -> throw new IllegalArgumentException("usage: GcsTestServer [--port N] [--bucket NAME]...");
+            }
+        }
+        GcsTestServer s = new GcsTestServer(port);
+        s.listen(port);
+        names.forEach(s::createBucket);
+        System.out.println(s.endpoint());
+        Thread.currentThread().join();
+    }
+
     private synchronized void listen(int onPort) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 64);
         executor = Executors.newFixedThreadPool(16, r -> {
@@ -176,7 +209,8 @@ public final class GcsTestServer implements AutoCloseable {
 
     /**
      * Flips one bit of a stored object without any request, as decay on a disk would; the
-     * server's md5Hash and crc32c then describe the damaged bytes.
+     * server's md5Hash and crc32c then describe the damaged bytes (as a service that re-hashes
+     * what it stores reports them).
      */
     public void corrupt(String bucket, String name, long offset) {
         NavigableMap<String, Obj> b = buckets.get(bucket);
@@ -388,7 +422,7 @@ public final class GcsTestServer implements AutoCloseable {
         h.set("X-Goog-Metageneration", Long.toString(o.metageneration));
         h.set("X-Goog-Stored-Content-Length", Long.toString(total));
         h.set("X-Goog-Stored-Content-Encoding", "identity");
-        h.set("X-Goog-Hash", "crc32c=" + crc32c(o.data) + ",md5=" + md5(o.data));
+        h.set("X-Goog-Hash", "crc32c=" + o.crc32c + ",md5=" + o.md5);
         h.set("ETag", etag(o));
         h.set("Accept-Ranges", "bytes");
         int length = (int) Math.max(0, to - from + 1);
@@ -618,16 +652,18 @@ public final class GcsTestServer implements AutoCloseable {
     }
 
     private static List<byte[]> splitMultipart(byte[] body, String boundary) {
-        byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String delimText = "--" + boundary;
+        byte[] delim = delimText.getBytes(StandardCharsets.ISO_8859_1);
         List<byte[]> parts = new ArrayList<>();
-        int i = indexOf(body, delim, 0);
+        int i = text.indexOf(delimText);
         while (i >= 0) {
             int start = i + delim.length;
             if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
                 break;
             }
             start = skipLineEnd(body, start);
-            int next = indexOf(body, delim, start);
+            int next = text.indexOf(delimText, start);
             if (next < 0) {
                 break;
             }
@@ -674,19 +710,6 @@ public final class GcsTestServer implements AutoCloseable {
             i++;
         }
         return i;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** Checks the declared checksums and the preconditions, then publishes a new generation. */
@@ -736,7 +759,7 @@ public final class GcsTestServer implements AutoCloseable {
             }
             String type = meta.hasNonNull("contentType") ? meta.get("contentType").asText() : "application/octet-stream";
             Obj o = new Obj(bucket, name, data, generations.incrementAndGet(), 1, type,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom));
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc);
             objects.put(name, o);
             return o;
         }
@@ -799,8 +822,8 @@ public final class GcsTestServer implements AutoCloseable {
         n.put("contentType", o.contentType);
         n.put("storageClass", "STANDARD");
         n.put("size", Long.toString(o.data.length));
-        n.put("md5Hash", md5(o.data));
-        n.put("crc32c", crc32c(o.data));
+        n.put("md5Hash", o.md5);
+        n.put("crc32c", o.crc32c);
         n.put("etag", etag(o));
         n.put("timeCreated", o.created.toString());
         n.put("updated", o.created.toString());
