@@ -275,6 +275,12 @@ public final class BackupEngine {
                 files.incrementAndGet();
                 bytes.addAndGet(e.size());
                 listener.fileFound(childRel, e.size());
+                TreeEntry same = unchangedEverywhere(e, childRel, media.get(), refEntry, laneEntries);
+                if (same != null) {
+                    // the nightly case: nothing to read or store, so no hand-off to the pool
+                    children.add(CompletableFuture.completedFuture(new Child(same, 1, same.size())));
+                    continue;
+                }
                 inFlight.acquireUninterruptibly();
                 CompletableFuture<Child> f;
                 try {
@@ -340,10 +346,36 @@ public final class BackupEngine {
         return new DirResult(hash, fileCount, byteCount);
     }
 
-    private TreeEntry backupFile(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
-        boolean trustRef = ref != null && ref.isFile() && ref.size() == file.size() && ref.mtime().equals(file.mtime())
+    /** Whether the reference entry still describes the file: same size, mtime and file key, every checksum a target needs. */
+    private boolean trusts(TreeEntry ref, SourceEntry file) {
+        return ref != null && ref.isFile() && ref.size() == file.size() && ref.mtime().equals(file.mtime())
                 && (ref.fileKey() == null || file.fileKey() == null || ref.fileKey().equals(file.fileKey()))
-                && extraChecksums.stream().allMatch(a -> ref.checksums().get(a).isPresent());
+                && (!extraChecksums.contains(ChecksumAlgorithm.MD5) || ref.md5() != null)
+                && (!extraChecksums.contains(ChecksumAlgorithm.CRC32C) || ref.crc32c() != null);
+    }
+
+    /**
+     * The entry of a file that looks unchanged and that every live target's latest snapshot holds
+     * with the same content at this path (and is not due for a bit-rot re-read); null otherwise.
+     */
+    private TreeEntry unchangedEverywhere(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
+        if (!trusts(ref, file) || (!options.dryRun() && rehashDue(rel))) {
+            return null;
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            TreeEntry held = laneEntries[i];
+            if (lanes.get(i).alive() && (held == null || !held.isFile() || !ref.content().equals(held.content()))) {
+                return null;
+            }
+        }
+        unchanged.incrementAndGet();
+        listener.fileDone(rel, file.size());
+        return TreeEntry.file(file.name(), file.size(), file.mtime(), ref.checksums(), media, file.fileKey())
+                .withSuspect(ref.suspect());
+    }
+
+    private TreeEntry backupFile(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
+        boolean trustRef = trusts(ref, file);
         if (trustRef && !options.dryRun() && rehashDue(rel)) {
             try {
                 TreeEntry checked = rehash(file, rel, ref, laneEntries);

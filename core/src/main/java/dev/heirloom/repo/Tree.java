@@ -21,20 +21,24 @@ public record Tree(int version, List<TreeEntry> entries) {
     public static final int VERSION = 1;
 
     /** Orders names by Unicode code points, which is also the order of their UTF-8 bytes. */
-    public static final Comparator<String> NAME_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
+    public static final Comparator<String> NAME_ORDER = Tree::compareNames;
+
+    private static int compareNames(String a, String b) {
+        // UTF-16 order equals code point order except where a surrogate meets U+E000..U+FFFF:
+        // compare chars, and code points only at a first difference involving a surrogate
+        int n = Math.min(a.length(), b.length());
+        for (int k = 0; k < n; k++) {
+            char x = a.charAt(k);
+            char y = b.charAt(k);
+            if (x != y) {
+                if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
+                    return Integer.compare(a.codePointAt(k), b.codePointAt(k));
+                }
+                return Character.compare(x, y);
             }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
         }
-        return Integer.compare(a.length() - i, b.length() - j);
-    };
+        return Integer.compare(a.length(), b.length());
+    }
 
     public Tree {
         List<TreeEntry> sorted = new ArrayList<>(entries);

@@ -17,6 +17,29 @@ class TreeFormatTest {
     private static final String H = "ab".repeat(32);
 
     @Test
+    void nameOrderIsTheOrderOfUtf8BytesEvenWhereUtf16OrderDiffers() {
+        java.util.Random random = new java.util.Random(11);
+        String[] pieces = {"a", "B", "é", "\uFF01", "\uE000", "\uD83D\uDCF7", "\uD83C\uDF04", "IMG_", "0", "~"};
+        for (int round = 0; round < 20_000; round++) {
+            String x = randomName(random, pieces);
+            String y = randomName(random, pieces);
+            int bytes = java.util.Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+            assertThat(Integer.signum(Tree.NAME_ORDER.compare(x, y))).as("%s vs %s", x, y).isEqualTo(Integer.signum(bytes));
+        }
+        assertThat(Tree.NAME_ORDER.compare("\uFF01", "\uD83D\uDCF7")).as("U+FF01 sorts before U+1F4F7").isNegative();
+        assertThat("\uFF01".compareTo("\uD83D\uDCF7")).as("though String.compareTo says otherwise").isPositive();
+    }
+
+    private static String randomName(java.util.Random random, String[] pieces) {
+        StringBuilder sb = new StringBuilder();
+        int n = 1 + random.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            sb.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return sb.toString();
+    }
+
+    @Test
     void canonicalFormIsIndependentOfInputOrderAndExact() {
         TreeEntry a = TreeEntry.file("b.jpg", 3, Instant.parse("2020-05-01T10:00:00.123456789Z"), H, "photo", null);
         TreeEntry b = TreeEntry.dir("a", Instant.parse("2020-05-01T10:00:00Z"), H);

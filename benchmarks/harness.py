@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""Whole-run benchmarks: Heirloom against rsync, rclone, restic and borg on the same corpora.
+
+Run through benchmarks/run.sh (it installs the peers and builds Heirloom). Each scenario runs
+every tool once per round, alternating which goes first, with a fresh destination prepared
+(untimed) before each timed run. Times are whole processes (JVM start included for Heirloom),
+page cache warm for everyone. Results: median per tool, Heirloom/peer ratios, the goal of the
+scenario; printed and written to docs/benchmarks.md (--no-doc to skip).
+"""
+import argparse, datetime, json, os, platform, shutil, socket, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEIRLOOM = os.path.join(ROOT, "bin", "heirloom")
+CORPUS_TOOL = os.path.join(os.path.dirname(ROOT), "shared", "bench", "make-corpus.py")
+PASSWORD = "heirloom-bench"  # restic/borg repositories of the benchmark only
+
+SIZES = {
+    "full": {"A": ["--photos", "600", "--videos", "3"], "B": ["--photos", "200", "--videos", "0", "--small", "50000"],
+             "C": ["--photos", "0", "--videos", "0", "--small", "1000000"]},
+    "quick": {"A": ["--photos", "60", "--videos", "1", "--video-mb", "100"],
+              "B": ["--photos", "20", "--videos", "0", "--small", "5000"],
+              "C": ["--photos", "0", "--videos", "0", "--small", "100000"]},
+}
+
+# What profiling found behind a missed goal (JFR and jstack on this machine; see the issue notes).
+WHY = {
+    "local-full": "Heirloom must know a file's SHA-256 before it can name the object, so a file above 16 MiB is "
+                  "read twice (hash, then copy) and every object and folder is fsynced on its own, where rsync "
+                  "and rclone copy once and the harness syncs the whole file system once at the end. About 0.7 s "
+                  "of each run is JVM start and JIT warm-up.",
+    "rerun": "JVM start, class loading and JIT take 0.6-0.9 s of a run that rsync finishes in a fraction of a "
+             "second; the scan itself is within 1.3x of find (SourceScanBenchmark). The class-data archive of "
+             "bin/heirloom and the in-line path for unchanged files cut about 1 s; what is left is reading the "
+             "last snapshot's folder listings (JSON) and checking compliance after the run.",
+    "three-targets": "Each target gets its own write of every object (and an SFTP upload is CPU-bound on this "
+                     "2-core machine: SSH encryption in Java and in sshd), so one run saves the source reads but "
+                     "not the writes.",
+    "sftp": "Both cores are saturated: AES-GCM in the JVM, sshd's own encryption, SHA-256 of each object, and a "
+            "second read of large files; rsync moves the same bytes with one read and no hashing.",
+    "azure": "Azurite (a single Node.js process) is the bottleneck for both tools.",
+    "verify": "Heirloom reads and re-hashes every object with SHA-256 in parallel; restic does the same work plus "
+              "decryption, so this one is usually met.",
+    "restore": "Every restored file is written to a temporary name, hashed, fsynced and renamed.",
+    "memory": "",
+}
+
+# scenario -> (what, the peer the goal is measured against, the ratio to stay under)
+GOALS = {
+    "local-full": ("full backup of corpus A to one local target, fsync included", "fastest", 0.6),
+    "rerun": ("no-change rerun over corpus B, whole process", "rsync", 1.5),
+    "three-targets": ("one run to three targets (two local folders + SFTP)", "rsync x3 (sum)", 0.6),
+    "sftp": ("full backup over SFTP to OpenSSH on loopback", "rsync -e ssh", 0.6),
+    "azure": ("full backup to Azurite", "rclone azureblob", 1.0),
+    "verify": ("content verify of corpus A on a local target", "restic check --read-data", 0.8),
+    "restore": ("full restore of corpus A from a local target", "restic restore", 1.0),
+    "memory": ("peak memory backing up corpus C (small files; RSS)", "restic", None),
+}
+
+SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "verify", "restore", "memory"]
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, env=None, cwd=None, check=True):
+    """Runs a command; returns (seconds, peak RSS in KiB, output)."""
+    full = ["/usr/bin/time", "-f", "%e %M", "-o", "/tmp/heirloom-bench-time"] + cmd
+    e = dict(os.environ)
+    e.update(env or {})
+    t0 = time.monotonic()
+    p = subprocess.run(full, env=e, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wall = time.monotonic() - t0
+    out = p.stdout.decode(errors="replace")
+    if check and p.returncode not in (0, 3):  # heirloom exits 3 when the policy is not met
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{out[-3000:]}")
+    with open("/tmp/heirloom-bench-time") as f:
+        line = f.read().strip().splitlines()[-1].split()
+    return wall, int(line[1]), out
+
+
+def sync_fs(path):
+    subprocess.run(["sync", "-f", path], check=False)
+
+
+def fresh(path):
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = args.work
+        os.makedirs(self.work, exist_ok=True)
+        self.sizes = SIZES["quick" if args.quick else "full"]
+        self.results = {}  # scenario -> tool -> [seconds]
+        self.rss = {}
+        self.notes = {}
+        self.sshd = None
+        self.azurite = None
+        self.warm()
+
+    def warm(self):
+        """One untimed backup, so bin/heirloom's class-data archive exists and holds the classes a backup loads."""
+        src = fresh(os.path.join(self.work, "warm-src"))
+        with open(os.path.join(src, "IMG_1.jpg"), "wb") as f:
+            f.write(os.urandom(100_000))
+        shutil.rmtree(os.path.join(self.work, "warm-dst"), ignore_errors=True)
+        cfg = self.heirloom_config("warm", src, [f"{{ name: usb, path: {self.work}/warm-dst, medium: external-disk, site: onsite }}"])
+        for _ in range(2):
+            self.heirloom("backup", "-c", cfg, "--no-progress")
+            self.heirloom("verify", "-c", cfg, "--level", "content")
+
+    # --- corpora and servers ---
+
+    def corpus(self, name):
+        spec = self.sizes[name]
+        path = os.path.join(self.work, "corpus" + name + ("-quick" if self.args.quick else ""))
+        stamp = path + ".args"
+        if os.path.isdir(path) and os.path.exists(stamp) and open(stamp).read() == " ".join(spec):
+            return path
+        log(f"making corpus {name}: make-corpus.py {' '.join(spec)}")
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run([sys.executable, CORPUS_TOOL, path] + spec, check=True)
+        with open(stamp, "w") as f:
+            f.write(" ".join(spec))
+        return path
+
+    def heirloom_config(self, name, source, targets, extra=""):
+        cfg = os.path.join(self.work, name + ".yaml")
+        lines = [f"source: {{ path: {source} }}", "policy: { copies: 2, media: 2, offsite: 0 }", extra, "targets:"]
+        for t in targets:
+            lines.append("  - " + t)
+        with open(cfg, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return cfg
+
+    def start_sshd(self):
+        if self.sshd:
+            return self.sshd
+        d = fresh(os.path.join(self.work, "sshd"))
+        os.makedirs("/run/sshd", exist_ok=True)
+        for k in ("host", "client"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(d, k)], check=True)
+        shutil.copy(os.path.join(d, "client.pub"), os.path.join(d, "authorized_keys"))
+        port = free_port()
+        with open(os.path.join(d, "sshd_config"), "w") as f:
+            f.write(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {d}/host
+PidFile {d}/sshd.pid
+AuthorizedKeysFile {d}/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+Subsystem sftp internal-sftp
+""")
+        proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", os.path.join(d, "sshd_config")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port)
+        hostkey = open(os.path.join(d, "host.pub")).read().split()
+        with open(os.path.join(d, "known_hosts"), "w") as f:
+            f.write(f"[127.0.0.1]:{port} {hostkey[0]} {hostkey[1]}\n")
+        user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+        self.sshd = {"proc": proc, "port": port, "key": os.path.join(d, "client"),
+                     "known": os.path.join(d, "known_hosts"), "user": user,
+                     "ssh": f"ssh -p {port} -i {d}/client -o UserKnownHostsFile={d}/known_hosts -o BatchMode=yes"}
+        return self.sshd
+
+    def start_azurite(self):
+        if self.azurite:
+            return self.azurite
+        d = fresh(os.path.join(self.work, "azurite"))
+        port = free_port()
+        exe = os.path.join(ROOT, ".tools", "node_modules", ".bin", "azurite-blob")
+        proc = subprocess.Popen([exe, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", d,
+                                 "--skipApiVersionCheck", "--loose", "--silent"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port)
+        key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+        self.azurite = {"proc": proc, "port": port, "dir": d,
+                        "cs": f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};"
+                              f"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
+                        "key": key}
+        return self.azurite
+
+    def stop(self):
+        for s in (self.sshd, self.azurite):
+            if s:
+                s["proc"].terminate()
+                try:
+                    s["proc"].wait(30)
+                except subprocess.TimeoutExpired:
+                    s["proc"].kill()
+
+    # --- running ---
+
+    def record(self, scenario, tool, seconds, rss=None):
+        self.results.setdefault(scenario, {}).setdefault(tool, []).append(seconds)
+        if rss is not None:
+            self.rss.setdefault(scenario, {}).setdefault(tool, []).append(rss)
+        log(f"  {scenario:14s} {tool:22s} {seconds:8.2f} s" + (f"  {rss / 1024:7.0f} MiB" if rss else ""))
+
+    def rounds(self, scenario, runners, count=None):
+        """runners: list of (tool, prepare(), run() -> (seconds, rss))."""
+        for r in range(count or self.args.rounds):
+            order = runners if r % 2 == 0 else list(reversed(runners))
+            for tool, prepare, run in order:
+                prepare()
+                secs, rss = run()
+                self.record(scenario, tool, secs, rss)
+
+    def heirloom(self, *args):
+        s, rss, out = sh([HEIRLOOM] + list(args))
+        return s, rss
+
+    # --- scenarios ---
+
+    def local_full(self):
+        a = self.corpus("A")
+        dst = os.path.join(self.work, "dst")
+        cfg = self.heirloom_config("local-full", a, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
+        env = {"RESTIC_PASSWORD": PASSWORD, "BORG_PASSPHRASE": PASSWORD, "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK": "yes"}
+
+        def timed(cmd, path, e=None):
+            def run():
+                s, rss, _ = sh(["bash", "-c", cmd + f" && sync -f {path}"], env=e)
+                return s, rss
+            return run
+
+        self.rounds("local-full", [
+            ("heirloom", lambda: fresh(dst + "/heirloom") and shutil.rmtree(dst + "/heirloom"), lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("rsync", lambda: fresh(dst + "/rsync"), timed(f"rsync -a {a}/ {dst}/rsync/", dst)),
+            ("rclone copy", lambda: fresh(dst + "/rclone"), timed(f"rclone copy --config /dev/null {a} {dst}/rclone", dst)),
+            ("restic", lambda: (shutil.rmtree(dst + "/restic", ignore_errors=True), sh(["restic", "-r", dst + "/restic", "init"], env=env)),
+             timed(f"restic -r {dst}/restic backup -q {a}", dst, env)),
+            ("borg", lambda: (shutil.rmtree(dst + "/borg", ignore_errors=True), sh(["borg", "init", "-e", "none", dst + "/borg"], env=env)),
+             timed(f"borg create {dst}/borg::a {a}", dst, env)),
+        ])
+
+    def rerun(self):
+        b = self.corpus("B")
+        dst = os.path.join(self.work, "dst-rerun")
+        env = {"RESTIC_PASSWORD": PASSWORD}
+        cfg = self.heirloom_config("rerun", b, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
+        fresh(dst)
+        # first runs, untimed
+        self.heirloom("backup", "-c", cfg, "--no-progress")
+        sh(["rsync", "-a", b + "/", dst + "/rsync/"])
+        sh(["rclone", "copy", "--config", "/dev/null", b, dst + "/rclone"])
+        sh(["restic", "-r", dst + "/restic", "init"], env=env)
+        sh(["restic", "-r", dst + "/restic", "backup", "-q", b], env=env)
+        noop = lambda: None
+        self.rounds("rerun", [
+            ("heirloom", noop, lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("rsync", noop, lambda: sh(["rsync", "-a", b + "/", dst + "/rsync/"])[:2]),
+            ("rclone copy", noop, lambda: sh(["rclone", "copy", "--config", "/dev/null", b, dst + "/rclone"])[:2]),
+            ("restic", noop, lambda: sh(["restic", "-r", dst + "/restic", "backup", "-q", b], env=env)[:2]),
+        ])
+        # the scan alone: find vs the in-process scan (JMH SourceScanBenchmark reports the latter)
+        for _ in range(3):
+            s, rss, _ = sh(["bash", "-c", f"find {b} -printf '%s %T@\\n' > /dev/null"])
+            self.record("scan", "find -printf", s, rss)
+
+    def three_targets(self):
+        a = self.corpus("A")
+        ssh = self.start_sshd()
+        dst = os.path.join(self.work, "dst3")
+        remote = os.path.join(self.work, "remote3")
+        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
+        cfg = self.heirloom_config("three", a, [
+            f"{{ name: usb, path: {dst}/usb, medium: external-disk, site: onsite }}",
+            f"{{ name: nas, path: {dst}/nas, medium: nas, site: onsite }}",
+            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+
+        def prep():
+            fresh(dst)
+            fresh(remote)
+
+        def rsync_three():
+            total = 0.0
+            for cmd in ([f"rsync -a {a}/ {dst}/r1/ && sync -f {dst}"], [f"rsync -a {a}/ {dst}/r2/ && sync -f {dst}"],
+                        [f"rsync -a -e '{ssh['ssh']}' {a}/ {ssh['user']}@127.0.0.1:{remote}/r3/"]):
+                total += sh(["bash", "-c", cmd[0]])[0]
+            return total, None
+
+        self.rounds("three-targets", [
+            ("heirloom (one run)", prep, lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("rsync x3 (sum)", prep, rsync_three),
+        ])
+
+    def sftp(self):
+        a = self.corpus("A")
+        ssh = self.start_sshd()
+        remote = os.path.join(self.work, "remote-sftp")
+        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
+        cfg = self.heirloom_config("sftp", a, [
+            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+        renv = {"RCLONE_CONFIG_BOX_TYPE": "sftp", "RCLONE_CONFIG_BOX_HOST": "127.0.0.1",
+                "RCLONE_CONFIG_BOX_PORT": str(ssh["port"]), "RCLONE_CONFIG_BOX_USER": ssh["user"],
+                "RCLONE_CONFIG_BOX_KEY_FILE": ssh["key"], "RCLONE_CONFIG_BOX_KNOWN_HOSTS_FILE": ssh["known"]}
+        env = {"RESTIC_PASSWORD": PASSWORD}
+        restic_repo = f"sftp:{ssh['user']}@127.0.0.1:{remote}/restic"
+        ropt = ["-o", f"sftp.command={ssh['ssh']} {ssh['user']}@127.0.0.1 -s sftp"]
+        self.rounds("sftp", [
+            ("heirloom", lambda: fresh(remote), lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("rsync -e ssh", lambda: fresh(remote),
+             lambda: sh(["rsync", "-a", "-e", ssh["ssh"], a + "/", f"{ssh['user']}@127.0.0.1:{remote}/rsync/"])[:2]),
+            ("rclone sftp", lambda: fresh(remote),
+             lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"box:{remote}/rclone"], env=renv)[:2]),
+            ("restic sftp", lambda: (fresh(remote), sh(["restic", "-r", restic_repo] + ropt + ["init"], env=env)),
+             lambda: sh(["restic", "-r", restic_repo] + ropt + ["backup", "-q", a], env=env)[:2]),
+        ])
+
+    def azure(self):
+        a = self.corpus("A")
+        az = self.start_azurite()
+        counter = [0]
+        cfgs = {}
+
+        def prep_h():
+            counter[0] += 1
+            cfgs["h"] = self.heirloom_config("azure", a, [
+                f"{{ name: cloud, uri: \"azure://h{counter[0]}/heirloom\", medium: cloud, site: offsite, "
+                f"options: {{ connectionString: \"{az['cs']}\", createContainer: \"true\" }} }}"])
+
+        renv = {"RCLONE_CONFIG_AZ_TYPE": "azureblob", "RCLONE_CONFIG_AZ_ACCOUNT": "devstoreaccount1",
+                "RCLONE_CONFIG_AZ_KEY": az["key"], "RCLONE_CONFIG_AZ_USE_EMULATOR": "true",
+                "RCLONE_CONFIG_AZ_ENDPOINT": f"http://127.0.0.1:{az['port']}/devstoreaccount1"}
+        self.rounds("azure", [
+            ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
+            ("rclone azureblob", lambda: counter.__setitem__(0, counter[0] + 1),
+             lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"az:r{counter[0]}/rclone"], env=renv)[:2]),
+        ])
+
+    def verify_and_restore(self, which):
+        a = self.corpus("A")
+        dst = os.path.join(self.work, "dst-vr")
+        env = {"RESTIC_PASSWORD": PASSWORD}
+        cfg = self.heirloom_config("vr", a, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
+        if not os.path.isdir(dst + "/heirloom") or not os.path.isdir(dst + "/restic"):
+            fresh(dst)
+            self.heirloom("backup", "-c", cfg, "--no-progress")
+            sh(["restic", "-r", dst + "/restic", "init"], env=env)
+            sh(["restic", "-r", dst + "/restic", "backup", "-q", a], env=env)
+            sh(["rsync", "-a", a + "/", dst + "/rsync/"])
+        noop = lambda: None
+        out = os.path.join(self.work, "restored")
+        if which == "verify":
+            self.rounds("verify", [
+                ("heirloom", noop, lambda: self.heirloom("verify", "-c", cfg, "--level", "content")),
+                ("restic check --read-data", noop,
+                 lambda: sh(["restic", "-r", dst + "/restic", "check", "--read-data"], env=env)[:2]),
+                ("sha256sum", noop, lambda: sh(["bash", "-c", f"find {dst}/heirloom/objects -type f -print0 | xargs -0 -P2 -n 64 sha256sum > /dev/null"])[:2]),
+            ])
+        else:
+            self.rounds("restore", [
+                ("heirloom", lambda: shutil.rmtree(out, ignore_errors=True),
+                 lambda: self.heirloom("restore", "-c", cfg, "--target", "usb", "--to", out)),
+                ("restic restore", lambda: shutil.rmtree(out, ignore_errors=True),
+                 lambda: sh(["restic", "-r", dst + "/restic", "restore", "latest", "--target", out], env=env)[:2]),
+                ("rsync back", lambda: shutil.rmtree(out, ignore_errors=True),
+                 lambda: sh(["rsync", "-a", dst + "/rsync/", out + "/"])[:2]),
+            ])
+
+    def memory(self):
+        c = self.corpus("C")
+        dst = os.path.join(self.work, "dst-mem")
+        env = {"RESTIC_PASSWORD": PASSWORD}
+        cfg = self.heirloom_config("mem", c, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite, options: {{ fsync: \"false\" }} }}"])
+
+        def restic_prep():
+            shutil.rmtree(dst + "/restic", ignore_errors=True)
+            sh(["restic", "-r", dst + "/restic", "init"], env=env)
+
+        self.rounds("memory", [
+            ("heirloom", lambda: shutil.rmtree(dst + "/heirloom", ignore_errors=True),
+             lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("restic", restic_prep, lambda: sh(["restic", "-r", dst + "/restic", "backup", "-q", c], env=env)[:2]),
+        ], count=1 if not self.args.quick else None)
+
+    # --- goals and report ---
+
+    def table(self):
+        rows = []
+        for scenario, (text, peer, limit) in GOALS.items():
+            res = self.results.get(scenario, {})
+            if "heirloom" not in "".join(res.keys()):
+                continue
+            h = [v for k, v in res.items() if k.startswith("heirloom")][0]
+            hmed = statistics.median(h)
+            peers = {k: statistics.median(v) for k, v in res.items() if not k.startswith("heirloom")}
+            if scenario == "memory":
+                rss = self.rss.get("memory", {})
+                hm = statistics.median([v for k, v in rss.items() if k.startswith("heirloom")][0]) / 1024
+                rm = statistics.median(rss.get("restic", [0])) / 1024
+                ok = hm <= 512 and hm <= rm
+                rows.append((scenario, text, f"heirloom {hm:.0f} MiB; restic {rm:.0f} MiB (times {hmed:.1f} s / {peers.get('restic', 0):.1f} s)",
+                             "≤ 512 MiB and ≤ restic", "met" if ok else "MISSED"))
+                continue
+            ref = min(peers.values()) if peer == "fastest" else peers.get(peer)
+            ratios = ", ".join(f"{k} {hmed / v:.2f}" for k, v in peers.items() if v > 0)
+            ok = ref and hmed / ref <= limit
+            times = f"heirloom {hmed:.2f} s; " + ", ".join(f"{k} {v:.2f} s" for k, v in peers.items())
+            rows.append((scenario, text, times + f" → ratio {ratios}",
+                         f"≤ {limit} × {'the fastest peer' if peer == 'fastest' else peer}", "met" if ok else "MISSED"))
+        return rows
+
+    def report(self):
+        rows = self.table()
+        lines = ["| scenario | medians and Heirloom/peer ratios | goal | |", "|---|---|---|---|"]
+        for r in rows:
+            lines.append("| " + " | ".join(r[1:]) + " |")
+        scan = self.results.get("scan", {}).get("find -printf")
+        extra = []
+        for scenario, _, _, _, verdict in rows:
+            if verdict == "MISSED" and WHY.get(scenario):
+                extra.append(f"Missed, {scenario}: {WHY[scenario]}")
+        if scan:
+            extra.append(f"`find -printf '%s %T@'` over corpus B: median {statistics.median(scan):.2f} s "
+                         "(compare with `SourceScanBenchmark` from `benchmarks/run.sh jmh`).")
+        return "\n".join(lines), extra
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30):
+    t = time.time()
+    while time.time() - t < timeout:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, {java}"
+
+
+def versions():
+    v = []
+    for cmd in (["rsync", "--version"], ["rclone", "version"], ["restic", "version"], ["borg", "--version"]):
+        try:
+            v.append(subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0].strip())
+        except (OSError, IndexError):
+            pass
+    return "; ".join(v)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true", help="small corpora and 2 rounds")
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--only", help="comma-separated: " + ",".join(SCENARIOS))
+    p.add_argument("--work", default=os.environ.get("HEIRLOOM_BENCH_DIR", "/tmp/heirloom-bench"))
+    p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    p.add_argument("--report", action="store_true", help="only print and write the report of the last run's results.json")
+    args = p.parse_args()
+    if args.rounds is None:
+        args.rounds = 2 if args.quick else 3
+    chosen = args.only.split(",") if args.only else SCENARIOS
+    if args.report:
+        b = Bench.__new__(Bench)
+        b.args = args
+        saved = json.load(open(os.path.join(args.work, "results.json")))
+        b.results, b.rss = saved["results"], saved["rss"]
+        mtime = os.path.getmtime(os.path.join(args.work, "results.json"))
+        started = (datetime.datetime.fromisoformat(saved["started"]) if "started" in saved
+                   else datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc))
+        args.rounds = saved.get("rounds", args.rounds)
+        args.quick = saved.get("quick", args.quick)
+        args.only = saved.get("only", args.only)
+        table, extra = b.report()
+        print(table)
+        for e in extra:
+            print(e)
+        if not args.no_doc:
+            write_doc(args, chosen, table, extra, started)
+        return
+    b = Bench(args)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        for s in chosen:
+            log(f"== {s}")
+            {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
+             "azure": b.azure, "verify": lambda: b.verify_and_restore("verify"),
+             "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
+    finally:
+        b.stop()
+    table, extra = b.report()
+    print(table)
+    for e in extra:
+        print(e)
+    with open(os.path.join(args.work, "results.json"), "w") as f:
+        json.dump({"results": b.results, "rss": b.rss, "started": started.isoformat(), "rounds": args.rounds,
+                   "quick": args.quick, "only": args.only}, f, indent=1)
+    if not args.no_doc:
+        write_doc(args, chosen, table, extra, started)
+
+
+def write_doc(args, chosen, table, extra, started):
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    sizes = SIZES["quick" if args.quick else "full"]
+    text = f"""# Benchmarks
+
+Written by `benchmarks/run.sh{' --quick' if args.quick else ''}{' --only ' + args.only if args.only else ''}` on {started:%Y-%m-%d %H:%M} UTC; do not edit by hand.
+
+- Machine: {machine()}
+- Peers: {versions()}
+- Corpora (`shared/bench/make-corpus.py`): A `{' '.join(sizes['A'])}`, B `{' '.join(sizes['B'])}`, C `{' '.join(sizes['C'])}`
+- {args.rounds} rounds per scenario, tools alternating which goes first; medians; ratio = Heirloom time / peer time.
+  Whole processes (Heirloom's JVM start included, `bin/heirloom` with its class-data archive), page cache warm
+  for everyone, a fresh destination before each timed run, `sync -f` after local copies so every tool pays for
+  durability as Heirloom does (it fsyncs each object and folder).
+
+{table}
+
+{chr(10).join('- ' + e for e in extra)}
+
+Kernels (JMH, `benchmarks/run.sh jmh`): `DigestBenchmark` (MultiDigest against bare JDK digests),
+`SourceScanBenchmark` (scan of 50,000 files), `ManifestBenchmark` (folder listing of 1,000,000 entries,
+write and read). See the closing notes of the benchmark issue for their figures and for why rows missed
+their goals.
+"""
+    with open(path, "w") as f:
+        f.write(text)
+    log(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Heirloom against rsync, rclone, restic and borg on the same corpora, in the same run.
+#
+#   benchmarks/run.sh                 # every scenario at the sizes of the issue, 3 rounds; writes docs/benchmarks.md
+#   benchmarks/run.sh --quick         # small corpora, 2 rounds: a few minutes, to try the harness
+#   benchmarks/run.sh --only local-full,rerun --rounds 5
+#   benchmarks/run.sh jmh             # the JMH kernel benchmarks only
+#
+# Installs the peers (Debian rsync, rclone, restic, borgbackup, openssh-server) and Azurite
+# (npm, into .tools) when missing, builds Heirloom, makes the corpora with
+# shared/bench/make-corpus.py (cached in $HEIRLOOM_BENCH_DIR, default /tmp/heirloom-bench),
+# runs each scenario for Heirloom and the peers alternately, and prints medians and ratios.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+need java || apt_install openjdk-17-jdk-headless
+need mvn || apt_install maven
+missing=()
+need rsync || missing+=(rsync)
+[ -x /usr/bin/rclone ] || missing+=(rclone)
+need restic || missing+=(restic)
+need borg || missing+=(borgbackup)
+{ [ -x /usr/sbin/sshd ] && need ssh-keygen; } || missing+=(openssh-server)
+need python3 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then
+  need npm || apt_install nodejs npm
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+
+if [ ! -f examples/target/lib/heirloom-core-0.1.0-SNAPSHOT.jar ] || [ ! -f benchmarks/target/classpath.txt ]; then
+  mvn -q -B -ntp install -DskipTests
+fi
+
+if [ "${1:-}" = jmh ]; then
+  shift
+  exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main "$@"
+fi
+exec python3 benchmarks/harness.py "$@"
