@@ -324,7 +324,7 @@ Subsystem sftp internal-sftp
         def prep_h():
             counter[0] += 1
             cfgs["h"] = self.heirloom_config("azure", a, [
-                f"{{ name: cloud, uri: \"azure://h{counter[0]}/heirloom\", medium: cloud, site: offsite, "
+                f"{{ name: cloud, uri: \"azure://heirloom-{counter[0]}/heirloom\", medium: cloud, site: offsite, "
                 f"options: {{ connectionString: \"{az['cs']}\", createContainer: \"true\" }} }}"])
 
         renv = {"RCLONE_CONFIG_AZ_TYPE": "azureblob", "RCLONE_CONFIG_AZ_ACCOUNT": "devstoreaccount1",
@@ -333,7 +333,7 @@ Subsystem sftp internal-sftp
         self.rounds("azure", [
             ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
             ("rclone azureblob", lambda: counter.__setitem__(0, counter[0] + 1),
-             lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"az:r{counter[0]}/rclone"], env=renv)[:2]),
+             lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"az:rclone-{counter[0]}/rclone"], env=renv)[:2]),
         ])
 
     def verify_and_restore(self, which):
@@ -473,6 +473,7 @@ def main():
     p.add_argument("--only", help="comma-separated: " + ",".join(SCENARIOS))
     p.add_argument("--work", default=os.environ.get("HEIRLOOM_BENCH_DIR", "/tmp/heirloom-bench"))
     p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    p.add_argument("--merge", action="store_true", help="keep the other scenarios of the last results.json")
     p.add_argument("--report", action="store_true", help="only print and write the report of the last run's results.json")
     args = p.parse_args()
     if args.rounds is None:
@@ -498,23 +499,41 @@ def main():
         return
     b = Bench(args)
     started = datetime.datetime.now(datetime.timezone.utc)
+    saved_path = os.path.join(args.work, "results.json")
+    if args.merge and os.path.exists(saved_path):
+        saved = json.load(open(saved_path))
+        keep = lambda d: {k: v for k, v in d.items() if k not in chosen and not (k == "scan" and "rerun" in chosen)}
+        b.results, b.rss = keep(saved["results"]), keep(saved["rss"])
+    failed = []
     try:
         for s in chosen:
             log(f"== {s}")
-            {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
-             "azure": b.azure, "verify": lambda: b.verify_and_restore("verify"),
-             "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
+            try:
+                {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
+                 "azure": b.azure, "verify": lambda: b.verify_and_restore("verify"),
+                 "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                log(f"scenario {s} failed: {e}")
+                failed.append(s)
+            save(b, args, started, saved_path)
     finally:
         b.stop()
     table, extra = b.report()
     print(table)
     for e in extra:
         print(e)
-    with open(os.path.join(args.work, "results.json"), "w") as f:
-        json.dump({"results": b.results, "rss": b.rss, "started": started.isoformat(), "rounds": args.rounds,
-                   "quick": args.quick, "only": args.only}, f, indent=1)
+    for s in failed:
+        print(f"scenario {s} FAILED to run; see the log above")
     if not args.no_doc:
         write_doc(args, chosen, table, extra, started)
+    if failed:
+        sys.exit(1)
+
+
+def save(b, args, started, path):
+    with open(path, "w") as f:
+        json.dump({"results": b.results, "rss": b.rss, "started": started.isoformat(), "rounds": args.rounds,
+                   "quick": args.quick, "only": args.only}, f, indent=1)
 
 
 def write_doc(args, chosen, table, extra, started):
