@@ -28,10 +28,11 @@ WHY = {
                   "read twice (hash, then copy) and every object and folder is fsynced on its own, where rsync "
                   "and rclone copy once and the harness syncs the whole file system once at the end. About 0.7 s "
                   "of each run is JVM start and JIT warm-up.",
-    "rerun": "JVM start, class loading and JIT take 0.6-0.9 s of a run that rsync finishes in a fraction of a "
-             "second; the scan itself is within 1.3x of find (SourceScanBenchmark). The class-data archive of "
-             "bin/heirloom and the in-line path for unchanged files cut about 1 s; what is left is reading the "
-             "last snapshot's folder listings (JSON) and checking compliance after the run.",
+    "rerun": "JVM start, class loading and JIT take 0.6-0.9 s of a run that rsync finishes in half a second; "
+             "the scan itself is within 1.3x of find (SourceScanBenchmark). What is left after that: parsing the "
+             "last snapshot's folder listings (JSON, 50,000 entries) and encoding and hashing every folder again "
+             "to see that it did not change. The class-data archive of bin/heirloom, the in-line path for "
+             "unchanged files and compliance without re-reading listings are in; a binary listing cache is next.",
     "three-targets": "Each target gets its own write of every object (and an SFTP upload is CPU-bound on this "
                      "2-core machine: SSH encryption in Java and in sshd), so one run saves the source reads but "
                      "not the writes.",
@@ -368,7 +369,7 @@ Subsystem sftp internal-sftp
 
     def memory(self):
         c = self.corpus("C")
-        dst = os.path.join(self.work, "dst-mem")
+        dst = fresh(os.path.join(self.work, "dst-mem"))
         env = {"RESTIC_PASSWORD": PASSWORD}
         cfg = self.heirloom_config("mem", c, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite, options: {{ fsync: \"false\" }} }}"])
 
@@ -536,12 +537,26 @@ def save(b, args, started, path):
                    "quick": args.quick, "only": args.only}, f, indent=1)
 
 
+def jmh_table(work):
+    path = os.path.join(work, "jmh.json")
+    if not os.path.exists(path):
+        return "(not run: `benchmarks/run.sh jmh`)"
+    lines = ["| benchmark | score | unit |", "|---|---|---|"]
+    for r in json.load(open(path)):
+        name = r["benchmark"].replace("dev.heirloom.bench.", "")
+        params = ", ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items())
+        m = r["primaryMetric"]
+        lines.append(f"| {name}{' (' + params + ')' if params else ''} | {m['score']:.1f} ± {m['scoreError']:.1f} | {m['scoreUnit']} |")
+    return "\n".join(lines)
+
+
 def write_doc(args, chosen, table, extra, started):
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     sizes = SIZES["quick" if args.quick else "full"]
     text = f"""# Benchmarks
 
-Written by `benchmarks/run.sh{' --quick' if args.quick else ''}{' --only ' + args.only if args.only else ''}` on {started:%Y-%m-%d %H:%M} UTC; do not edit by hand.
+Written by `benchmarks/run.sh{' --quick' if args.quick else ''}` from the results of its runs up to {started:%Y-%m-%d %H:%M} UTC
+(`--merge` keeps earlier scenarios when some are run again); do not edit by hand.
 
 - Machine: {machine()}
 - Peers: {versions()}
@@ -555,10 +570,9 @@ Written by `benchmarks/run.sh{' --quick' if args.quick else ''}{' --only ' + arg
 
 {chr(10).join('- ' + e for e in extra)}
 
-Kernels (JMH, `benchmarks/run.sh jmh`): `DigestBenchmark` (MultiDigest against bare JDK digests),
-`SourceScanBenchmark` (scan of 50,000 files), `ManifestBenchmark` (folder listing of 1,000,000 entries,
-write and read). See the closing notes of the benchmark issue for their figures and for why rows missed
-their goals.
+Kernels (JMH, `benchmarks/run.sh jmh`, results kept in `{args.work}/jmh.json`):
+
+{jmh_table(args.work)}
 """
     with open(path, "w") as f:
         f.write(text)

@@ -41,6 +41,9 @@ fi
 
 if [ "${1:-}" = jmh ]; then
   shift
-  exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main "$@"
+  out="${HEIRLOOM_BENCH_DIR:-/tmp/heirloom-bench}"
+  mkdir -p "$out"
+  exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main \
+    -rf json -rff "$out/jmh.json" "$@"
 fi
 exec python3 benchmarks/harness.py "$@"

@@ -164,6 +164,11 @@ public final class BackupEngine {
     public Result run() {
         Instant started = options.clock().instant();
         String snapshotId = String.format("%016x", new SecureRandom().nextLong());
+        if (lanes.isEmpty() && !options.dryRun()) {
+            // no target could be opened: reading and hashing the library would store nothing
+            return new Result(snapshotId, started, options.clock().instant(), new RunStats(0, 0, 0, 0, 0), List.of(),
+                    List.of(), 0, List.of());
+        }
         for (Lane lane : lanes) {
             try {
                 lane.parent = lane.repo.latest(source.label()).orElse(null);

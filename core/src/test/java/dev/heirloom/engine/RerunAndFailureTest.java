@@ -194,6 +194,18 @@ class RerunAndFailureTest {
     }
 
     @Test
+    void whenNoTargetCanBeOpenedNothingIsReadForNothing() {
+        Path source = tmp.resolve("src");
+        Trees.write(source, "p.jpg", "p");
+        try (Heirloom h = builder(source).target("nameless", URI.create("mem:///"), Medium.CLOUD, Site.OFFSITE).build()) {
+            BackupReport report = h.backup();
+            assertThat(report.succeeded()).isFalse();
+            assertThat(report.targets()).singleElement().satisfies(t -> assertThat(t.error()).isPresent());
+            assertThat(report.stats().bytesRead()).as("the library is not read when nothing can store it").isZero();
+        }
+    }
+
+    @Test
     void aFileEditedBetweenHashingAndCopyingIsStoredAsItsNewContent() throws Exception {
         Path source = tmp.resolve("src");
         Path video = Trees.write(source, "big.mp4", new byte[300_000]);

@@ -509,7 +509,8 @@ final class GcsTarget implements StorageTarget {
             String message = what + ": " + scrub(root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": "
                     + root.getMessage()));
             if (root instanceof IOException) {
-                throw new TargetUnavailableException(message, null);
+                throw new TargetUnavailableException(what + ": the connection to the service failed ("
+                        + scrub(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()) + ")", null);
             }
             throw new StorageException(message);
         }

@@ -201,7 +201,8 @@ final class ResumableUpload {
                 }
             } catch (IOException e) {
                 if (n >= maxTries) {
-                    throw new TargetUnavailableException(what + ": " + GcsTarget.scrub(String.valueOf(e.getMessage())), null);
+                    throw new TargetUnavailableException(what + ": the connection to the service failed ("
+                            + GcsTarget.scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
