@@ -23,6 +23,14 @@ public record ObjectInfo(String key, long size, Optional<Instant> lastModified, 
         }
     }
 
+    /**
+     * Whether this object is, as far as its size and the checksums both sides know can tell, the
+     * content described: how a retried create-if-absent recognises its own earlier try.
+     */
+    public boolean matches(long expectedSize, Checksums expected) {
+        return size == expectedSize && expected.firstMismatch(checksums).isEmpty();
+    }
+
     public static ObjectInfo of(String key, long size) {
         return new ObjectInfo(key, size, Optional.empty(), Checksums.none());
     }

@@ -72,8 +72,7 @@ public final class RetryingTarget implements StorageTarget {
             } catch (ObjectExistsException e) {
                 if (attempt[0] > 1 && options.ifAbsent()) {
                     Optional<ObjectInfo> there = delegate.stat(key);
-                    if (there.isPresent() && there.get().size() == content.size()
-                            && options.expected().firstMismatch(there.get().checksums()).isEmpty()) {
+                    if (there.isPresent() && there.get().matches(content.size(), options.expected())) {
                         LOG.debug("{}: retried write of {} found the earlier try's object", label, key);
                         return there.get();
                     }

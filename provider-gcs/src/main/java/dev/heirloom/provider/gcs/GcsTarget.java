@@ -54,13 +54,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * A repository under a prefix of a Google Cloud Storage bucket.
  *
  * <p>Objects up to one chunk go up in one multipart request; larger ones by a resumable upload
- * in chunks (see {@link ResumableUpload}). Either way the object appears only when complete,
+ * in chunks (see {@link JsonApiUploads}). Either way the object appears only when complete,
  * create-if-absent sends {@code ifGenerationMatch=0}, and the MD5 and CRC-32C of the source are
  * declared so the service refuses bytes that do not match them; without a declared MD5 the
  * provider checks every expected checksum itself before the last request, and abandons the
  * upload (never finalizing it) on a mismatch. A large upload's session URI is saved in {@code resumeDir} (owner-only), keyed by the
  * object, size and SHA-256, so an upload cut by a dropped connection or a killed process
- * continues from what the service holds on the next try or run (see {@link ResumableUpload}). The service computes md5Hash and
+ * continues from what the service holds on the next try or run (see {@link JsonApiUploads}). The service computes md5Hash and
  * crc32c from what it stores, so the checksum level of verification needs no download.
  */
 final class GcsTarget implements StorageTarget {
@@ -76,13 +76,13 @@ final class GcsTarget implements StorageTarget {
     private final int chunkSize;
     private final Path resumeDir;
     private final Capabilities capabilities;
-    private final ResumableUpload uploads;
+    private final JsonApiUploads uploads;
     private final AtomicLong resumedBytes = new AtomicLong();
 
     private GcsTarget(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
                       int concurrency, Path resumeDir, int maxTries) {
         this.storage = storage;
-        this.uploads = new ResumableUpload(storage.getOptions().getHost(), storage.getOptions().getCredentials(), maxTries);
+        this.uploads = new JsonApiUploads(storage.getOptions().getHost(), storage.getOptions().getCredentials(), maxTries);
         this.bucket = bucket;
         this.prefix = prefix;
         this.storageClass = storageClass;
@@ -182,17 +182,9 @@ final class GcsTarget implements StorageTarget {
             try {
                 return content.size() <= chunkSize ? writeSmall(key, id, content, options) : writeResumable(key, id, content, options);
             } catch (ObjectExistsException e) {
+                // uploads go through JsonApiUploads, which retries: a 412 may be our own landed try
                 if (options.ifAbsent()) {
-                    return sameContentOrExists(key, id, content, options);
-                }
-                throw e;
-            } catch (com.google.cloud.storage.StorageException e) {
-                if (e.getCode() == 412 && options.ifAbsent()) {
-                    return sameContentOrExists(key, id, content, options);
-                }
-                if (e.getCode() == 400 && String.valueOf(e.getMessage()).contains("match")) {
-                    throw new ChecksumMismatchException("write " + key + ": the service refused the upload because its checksum "
-                            + "did not match what was sent (" + e.getMessage() + "); nothing was stored");
+                    return sameContentOrExists(key, content, options);
                 }
                 throw e;
             }
@@ -203,15 +195,13 @@ final class GcsTarget implements StorageTarget {
      * An if-absent write found the object: when it holds exactly these bytes (a retry of a write
      * that landed), that is success; otherwise the object exists.
      */
-    private ObjectInfo sameContentOrExists(String key, BlobId id, ContentSource content, WriteOptions options) {
-        Blob existing = storage.get(id);
+    private ObjectInfo sameContentOrExists(String key, ContentSource content, WriteOptions options) {
         Checksums wanted = options.expected();
-        if (existing != null && existing.getSize() == content.size()) {
-            Checksums have = info(key, existing).checksums();
-            boolean comparable = wanted.get(ChecksumAlgorithm.MD5).isPresent() || wanted.get(ChecksumAlgorithm.CRC32C).isPresent();
-            if (comparable && wanted.firstMismatch(have).isEmpty()) {
-                return info(key, existing);
-            }
+        // only a checksum the service computed can tell our bytes from another writer's of the same size
+        boolean comparable = wanted.get(ChecksumAlgorithm.MD5).isPresent() || wanted.get(ChecksumAlgorithm.CRC32C).isPresent();
+        Optional<ObjectInfo> there = comparable ? stat(key) : Optional.empty();
+        if (there.isPresent() && there.get().matches(content.size(), wanted)) {
+            return there.get();
         }
         throw new ObjectExistsException(key);
     }
@@ -270,7 +260,7 @@ final class GcsTarget implements StorageTarget {
         if (stateFile.isPresent() && Files.exists(stateFile.get())) {
             try {
                 URI saved = URI.create(Files.readString(stateFile.get()).trim());
-                Optional<ResumableUpload.Progress> progress = uploads.status(saved, size);
+                Optional<JsonApiUploads.Progress> progress = uploads.status(saved, size);
                 if (progress.isPresent() && progress.get().object().isEmpty()) {
                     session = saved;
                     position = progress.get().persisted();
@@ -295,7 +285,7 @@ final class GcsTarget implements StorageTarget {
                     saveSession(stateFile.get(), session);
                 }
             }
-            ResumableUpload.Progress done = upload(key, session, content, options, position);
+            JsonApiUploads.Progress done = upload(key, session, content, options, position);
             keepState = false;
             return objectInfo(key, done.object().orElseThrow(), size);
         } catch (TargetUnavailableException e) {
@@ -310,7 +300,7 @@ final class GcsTarget implements StorageTarget {
     }
 
     /** Sends the content from {@code position} (the bytes before it only hashed) and finishes the upload. */
-    private ResumableUpload.Progress upload(String key, URI session, ContentSource content, WriteOptions options, long position) {
+    private JsonApiUploads.Progress upload(String key, URI session, ContentSource content, WriteOptions options, long position) {
         long size = content.size();
         // The service refuses to finish an upload whose bytes miss the MD5/CRC-32C declared at its
         // start (the caller's expected ones): hashing them here again would only cost CPU. Bytes
@@ -341,7 +331,7 @@ final class GcsTarget implements StorageTarget {
                     verifier.verify();
                     last = true;
                 }
-                ResumableUpload.Progress p = uploads.put(session, buffer, 0, n, sent, size, last);
+                JsonApiUploads.Progress p = uploads.put(session, buffer, 0, n, sent, size, last);
                 if (last) {
                     if (p.object().isEmpty()) {
                         throw new StorageException("write " + key + ": the service did not finish the upload");

@@ -117,8 +117,6 @@ public final class GcsTestServer implements AutoCloseable {
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
     private final AtomicLong bytesUploaded = new AtomicLong();
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong bytesServed = new AtomicLong();
     private final List<String> downloads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int port;
     private volatile boolean requireAuth;
@@ -225,19 +223,9 @@ public final class GcsTestServer implements AutoCloseable {
         return bytesUploaded.get();
     }
 
-    /** Object bytes sent by media downloads so far (to see that a check downloaded nothing). */
-    public long bytesServed() {
-        return bytesServed.get();
-    }
-
     /** The names of the objects whose bytes were downloaded so far, in order. */
     public List<String> downloads() {
         return List.copyOf(downloads);
-    }
-
-    /** Requests answered so far. */
-    public long requests() {
-        return requests.get();
     }
 
     /** Stops listening (clients see connection refused); the data stays for {@link #restart()}. */
@@ -263,7 +251,6 @@ public final class GcsTestServer implements AutoCloseable {
     // --- HTTP ---
 
     private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
         try (ex) {
             try {
                 route(ex);
@@ -433,7 +420,6 @@ public final class GcsTestServer implements AutoCloseable {
         if (length > 0) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(o.data, (int) from, length);
-                bytesServed.addAndGet(length);
                 downloads.add(o.name);
             }
         }

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * fails to save at all when MD5/CRC-32C are declared, and would serialize the client options with
  * their credentials. Everything else goes through the client.
  */
-final class ResumableUpload {
+final class JsonApiUploads {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RANGE = Pattern.compile("bytes=0-(\\d+)");
     private static final HexFormat HEX = HexFormat.of();
@@ -52,7 +52,7 @@ final class ResumableUpload {
     private final Credentials credentials;
     private final int maxTries;
 
-    ResumableUpload(String host, Credentials credentials, int maxTries) {
+    JsonApiUploads(String host, Credentials credentials, int maxTries) {
         this.host = host.replaceAll("/+$", "");
         this.credentials = credentials;
         this.maxTries = maxTries;
