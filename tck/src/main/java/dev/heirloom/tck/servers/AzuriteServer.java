@@ -72,23 +72,12 @@ public final class AzuriteServer implements AutoCloseable {
 
     /** Kills Azurite at once, as a crash would; waits until the process is gone. */
     public void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
+        process.kill();
     }
 
     /** Starts Azurite again on the same port and data folder. */
     public void restart() {
-        kill();
-        try {
-            startProcess();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        process.restart();
     }
 
     public int port() {

@@ -86,23 +86,12 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** Kills the server and every session process it forked, as a crash or power cut would. */
     public void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
+        process.kill();
     }
 
     /** Starts the server again on the same port with the same keys. */
     public void restart() {
-        kill();
-        try {
-            startProcess();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        process.restart();
     }
 
     public int port() {
