@@ -83,10 +83,6 @@ def sh(cmd, env=None, cwd=None, check=True):
     return wall, int(line[1]), out
 
 
-def sync_fs(path):
-    subprocess.run(["sync", "-f", path], check=False)
-
-
 def fresh(path):
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path, exist_ok=True)
