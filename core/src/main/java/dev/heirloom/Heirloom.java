@@ -79,6 +79,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Heirloom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heirloom.class);
+    private static final long MAX_SMALL_FILE_LIMIT = 1L << 30;
 
     private final SourceSpec source;
     private final List<TargetSpec> targets;
@@ -550,8 +551,11 @@ public final class Heirloom implements AutoCloseable {
             return this;
         }
 
-        /** Files up to this size are read once into memory and fed to every target; default 16 MiB. */
+        /** Files up to this size are read once into memory and fed to every target; 0 to 1 GiB, default 16 MiB. */
         public Builder smallFileLimit(long bytes) {
+            if (bytes < 0 || bytes > MAX_SMALL_FILE_LIMIT) {
+                throw new IllegalArgumentException("the small-file limit must be from 0 to 1 GiB");
+            }
             this.smallFileLimit = bytes;
             return this;
         }

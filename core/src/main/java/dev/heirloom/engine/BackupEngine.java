@@ -16,12 +16,15 @@ import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -96,6 +99,9 @@ public final class BackupEngine {
             if (rehashPercent < 0 || rehashPercent > 100) {
                 throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
             }
+            if (smallFileLimit < 0 || smallFileLimit > 1 << 30) {
+                throw new IllegalArgumentException("the small-file limit must be from 0 to 1 GiB");
+            }
             Objects.requireNonNull(clock, "clock");
         }
     }
@@ -144,6 +150,7 @@ public final class BackupEngine {
     private final AtomicLong unchanged = new AtomicLong();
     private Lane reference;
     private ExecutorService fanOutPool;
+    private final BufferPool buffers;
 
     public BackupEngine(SourceSpec source, List<Destination> destinations, Options options, ProgressListener listener) {
         this.source = source;
@@ -152,6 +159,7 @@ public final class BackupEngine {
         this.filter = source.filter().compile();
         this.lister = new SourceLister(source.followLinks(), this::problem);
         this.lanes = destinations.stream().map(Lane::new).toList();
+        this.buffers = new BufferPool(options.threads());
         Set<ChecksumAlgorithm> extra = EnumSet.noneOf(ChecksumAlgorithm.class);
         for (Lane lane : lanes) {
             extra.addAll(lane.repo.target().capabilities().serverChecksums());
@@ -396,20 +404,29 @@ public final class BackupEngine {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS_PER_FILE; attempt++) {
             String hash;
             Checksums sums;
-            byte[] data = null;
+            Hashed hashed = null;
+            Staging staging = null;
             try {
+                List<Lane> stagers = trustRef ? List.of() : stagers(current, laneEntries);
                 if (trustRef) {
                     hash = ref.content();
                     sums = ref.checksums();
-                } else {
-                    Hashed h = hash(current);
-                    if (h == null) {
+                } else if (!stagers.isEmpty()) {
+                    staging = stage(current, rel, stagers);
+                    if (staging == null) {
                         current = restat(current);
                         continue;
                     }
-                    hash = h.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
-                    sums = h.sums;
-                    data = h.data;
+                    hash = staging.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+                    sums = staging.sums;
+                } else {
+                    hashed = hash(current);
+                    if (hashed == null) {
+                        current = restat(current);
+                        continue;
+                    }
+                    hash = hashed.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+                    sums = hashed.sums;
                 }
             } catch (NoSuchFileException e) {
                 problem(new SourceProblem(file.path(), "vanished while backing up"));
@@ -427,13 +444,25 @@ public final class BackupEngine {
             }
             boolean mismatch;
             try {
-                mismatch = data == null && needing.size() > 1
+                if (staging != null) {
+                    needing = staging.publish(hash, needing);
+                }
+                boolean inMemory = hashed != null && hashed.inMemory();
+                mismatch = needing.isEmpty() ? false
+                        : !inMemory && needing.size() > 1
                         ? storeFannedOut(current, hash, sums, needing)
-                        : storeEach(data != null ? ContentSource.ofBytes(data, sums) : ContentSource.ofFile(current.path(), current.size()),
-                                hash, sums, needing, data == null);
+                        : storeEach(inMemory ? hashed.content() : ContentSource.ofFile(current.path(), current.size()),
+                                hash, sums, needing, !inMemory);
             } catch (IOException e) {
                 problem(new SourceProblem(file.path(), "cannot read: " + describe(e)));
                 return null;
+            } finally {
+                if (staging != null) {
+                    staging.close();
+                }
+                if (hashed != null) {
+                    hashed.close();
+                }
             }
             if (mismatch) {
                 if (trustRef) {
@@ -505,7 +534,7 @@ public final class BackupEngine {
      * @throws IOException when the source file could not be read
      */
     private boolean storeFannedOut(SourceEntry file, String hash, Checksums sums, List<Lane> needing) throws IOException {
-        FileFanOut fan = new FileFanOut(file.path(), file.size(), needing.size());
+        FileFanOut fan = new FileFanOut(file.path(), file.size(), needing.size(), false);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int k = 0; k < needing.size(); k++) {
             int slot = k;
@@ -519,7 +548,7 @@ public final class BackupEngine {
             }, fanOutPool));
         }
         try {
-            fan.pump(this::count);
+            fan.pump(chunk -> count(chunk.length));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -545,6 +574,155 @@ public final class BackupEngine {
         return mismatch;
     }
 
+    /**
+     * The targets on which a new large file is best copied while it is hashed (staged, then named
+     * by its hash), so that it is read once: those that can stage and hold no file of the same size
+     * at this path. A file of unchanged size whose modification time moved is probably the same
+     * content (a copied or touched library); it is hashed first, so nothing is sent for it.
+     */
+    private List<Lane> stagers(SourceEntry file, TreeEntry[] laneEntries) {
+        if (options.dryRun() || file.size() <= options.smallFileLimit()) {
+            return List.of();
+        }
+        List<Lane> stagers = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            TreeEntry held = laneEntries[i];
+            if (lane.alive() && lane.repo.target().capabilities().staging()
+                    && (held == null || !held.isFile() || held.size() != file.size())) {
+                stagers.add(lane);
+            }
+        }
+        return stagers;
+    }
+
+    /**
+     * Reads a file once, hashing it while the given targets stage it.
+     *
+     * @return the checksums and what each target staged; null when the file changed while being
+     *         read (nothing staged is kept)
+     */
+    private Staging stage(SourceEntry file, String rel, List<Lane> stagers) throws IOException {
+        filesRead.incrementAndGet();
+        String name = MultiDigest.sha256Hex((source.label() + "\n" + rel + "\n" + file.size() + "\n" + file.mtime())
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+        MultiDigest digest = new MultiDigest(extraChecksums);
+        Staging staging = new Staging(file.size());
+        if (stagers.size() == 1) {
+            Lane lane = stagers.get(0);
+            try {
+                staging.staged.put(lane, lane.repo.target().stage(name, new HashingFileSource(file.path(), file.size(),
+                        digest, this::count)));
+            } catch (StorageException e) {
+                LOG.debug("{}: staging {} failed, it is written the usual way: {}", lane.name, rel, e.getMessage());
+            }
+        } else {
+            FileFanOut fan = new FileFanOut(file.path(), file.size(), stagers.size(), true);
+            List<CompletableFuture<Void>> stages = new ArrayList<>();
+            for (int k = 0; k < stagers.size(); k++) {
+                int slot = k;
+                Lane lane = stagers.get(k);
+                stages.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        StagedObject staged = lane.repo.target().stage(name, fan.source(slot));
+                        synchronized (staging) {
+                            staging.staged.put(lane, staged);
+                        }
+                    } catch (StorageException e) {
+                        LOG.debug("{}: staging {} failed, it is written the usual way: {}", lane.name, rel, e.getMessage());
+                    } finally {
+                        fan.writerDone(slot);
+                    }
+                }, fanOutPool));
+            }
+            try {
+                fan.pump(chunk -> {
+                    digest.update(chunk, 0, chunk.length);
+                    count(chunk.length);
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } finally {
+                stages.forEach(CompletableFuture::join);
+            }
+            if (fan.sourceError() != null) {
+                staging.close();
+                throw fan.sourceError();
+            }
+        }
+        if (staging.staged.isEmpty()) {
+            // no target took it (each falls back to the usual write): hash it on its own
+            Hashed h = hash(file);
+            if (h == null) {
+                return null;
+            }
+            staging.sums = h.sums;
+            return staging;
+        }
+        SourceEntry after;
+        try {
+            after = restat(file);
+        } catch (IOException e) {
+            staging.close();
+            throw e;
+        }
+        if (digest.length() != file.size() || after.size() != file.size() || !after.mtime().equals(file.mtime())) {
+            staging.close();
+            return null;
+        }
+        staging.sums = digest.finish();
+        return staging;
+    }
+
+    /** What a single read of a large file left staged on each target. */
+    private final class Staging implements AutoCloseable {
+        final long size;
+        final java.util.Map<Lane, StagedObject> staged = new java.util.HashMap<>();
+        Checksums sums;
+
+        Staging(long size) {
+            this.size = size;
+        }
+
+        /**
+         * Names the staged content on each target that needs it.
+         *
+         * @return the targets that need it but have nothing staged: they get the usual write
+         */
+        List<Lane> publish(String hash, List<Lane> needing) {
+            List<Lane> rest = new ArrayList<>();
+            for (Lane lane : needing) {
+                StagedObject staged = this.staged.get(lane);
+                if (staged == null) {
+                    rest.add(lane);
+                    continue;
+                }
+                try {
+                    if (lane.repo.publishObject(hash, staged, sums)) {
+                        lane.objectsWritten.incrementAndGet();
+                        lane.bytesWritten.addAndGet(size);
+                        listener.bytesStored(lane.name, size);
+                    } else {
+                        lane.objectsPresent.incrementAndGet();
+                    }
+                } catch (ChecksumMismatchException e) {
+                    LOG.warn("{}: the staged copy of {} differs from what was read; writing it again: {}",
+                            lane.name, hash, e.getMessage());
+                    rest.add(lane);
+                } catch (StorageException e) {
+                    lane.fail(e);
+                }
+            }
+            return rest;
+        }
+
+        @Override
+        public void close() {
+            staged.values().forEach(StagedObject::close);
+        }
+    }
+
     private boolean rehashDue(String rel) {
         int percent = options.rehashPercent();
         return percent >= 100 || (percent > 0 && Math.floorMod((rel + runSalt).hashCode(), 100) < percent);
@@ -557,10 +735,12 @@ public final class BackupEngine {
      * changed while being read (the normal path then handles it).
      */
     private TreeEntry rehash(SourceEntry file, String rel, TreeEntry ref, TreeEntry[] laneEntries) throws IOException {
-        Hashed h = hash(file);
-        if (h == null) {
-            return null;
+        try (Hashed h = hash(file)) {
+            return h == null ? null : rehashed(file, rel, ref, laneEntries, h);
         }
+    }
+
+    private TreeEntry rehashed(SourceEntry file, String rel, TreeEntry ref, TreeEntry[] laneEntries, Hashed h) {
         String actual = h.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
         TreeEntry recorded = TreeEntry.file(file.name(), file.size(), file.mtime(), ref.checksums(), ref.media(),
                 file.fileKey());
@@ -583,8 +763,8 @@ public final class BackupEngine {
                 storeEach(copyOf(reference, ref), ref.content(), ref.checksums(), List.of(lane), false);
             }
         }
-        ContentSource content = h.data != null ? ContentSource.ofBytes(h.data, h.sums) : ContentSource.ofFile(file.path(), file.size());
-        storeEach(content, actual, h.sums, alive, h.data == null);
+        ContentSource content = h.inMemory() ? h.content() : ContentSource.ofFile(file.path(), file.size());
+        storeEach(content, actual, h.sums, alive, !h.inMemory());
         return recorded.withSuspect(actual);
     }
 
@@ -603,7 +783,50 @@ public final class BackupEngine {
         };
     }
 
-    private record Hashed(Checksums sums, byte[] data) {
+    /** A file's checksums and, for a small file, its bytes in a pooled array until closed. */
+    private final class Hashed implements AutoCloseable {
+        final Checksums sums;
+        private final int length;
+        private byte[] buffer;
+
+        Hashed(Checksums sums, byte[] buffer, int length) {
+            this.sums = sums;
+            this.buffer = buffer;
+            this.length = length;
+        }
+
+        boolean inMemory() {
+            return buffer != null;
+        }
+
+        /** The bytes read, vouched for by their checksums; valid until {@link #close()}. */
+        ContentSource content() {
+            byte[] bytes = buffer;
+            return new ContentSource() {
+                @Override
+                public long size() {
+                    return length;
+                }
+
+                @Override
+                public InputStream open() {
+                    return new ByteArrayInputStream(bytes, 0, length);
+                }
+
+                @Override
+                public Checksums knownChecksums() {
+                    return sums;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (buffer != null) {
+                buffers.giveBack(buffer);
+                buffer = null;
+            }
+        }
     }
 
     /** Reads and hashes a file; null when it changed while being read. */
@@ -612,13 +835,22 @@ public final class BackupEngine {
         byte[] data = null;
         Checksums sums;
         if (file.size() <= options.smallFileLimit()) {
-            data = Files.readAllBytes(file.path());
-            count(data.length);
-            if (data.length != file.size()) {
+            int size = (int) file.size();
+            data = buffers.take(size + 1);
+            int n;
+            try (InputStream in = Files.newInputStream(file.path())) {
+                n = in.readNBytes(data, 0, size + 1);
+            } catch (IOException | RuntimeException e) {
+                buffers.giveBack(data);
+                throw e;
+            }
+            count(n);
+            if (n != size) {
+                buffers.giveBack(data);
                 return null;
             }
             MultiDigest digest = new MultiDigest(extraChecksums);
-            digest.update(data, 0, data.length);
+            digest.update(data, 0, n);
             sums = digest.finish();
         } else {
             MultiDigest digest = new MultiDigest(extraChecksums);
@@ -635,11 +867,19 @@ public final class BackupEngine {
             }
             sums = digest.finish();
         }
-        SourceEntry after = restat(file);
+        Hashed hashed = new Hashed(sums, data, (int) Math.min(file.size(), Integer.MAX_VALUE));
+        SourceEntry after;
+        try {
+            after = restat(file);
+        } catch (IOException | RuntimeException e) {
+            hashed.close();
+            throw e;
+        }
         if (after.size() != file.size() || !after.mtime().equals(file.mtime())) {
+            hashed.close();
             return null;
         }
-        return new Hashed(sums, data);
+        return hashed;
     }
 
     private void count(long n) {

@@ -13,13 +13,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * Reads one file once and feeds the same bytes to several writers at the pace of the slowest,
  * with a few chunks of memory per writer. Each writer gets a {@link ContentSource}: its first
- * {@code open()} is served from the shared read, any later one (a retry) reads the file itself. A
- * writer that never opens its source, or closes it early, stops being fed and holds no one up.
+ * {@code open()} is served from the shared read; a later one (a retry) reads the file itself, or,
+ * when the fan-out reads once (every byte must pass the caller's digest), fails. A writer that
+ * never opens its source, or closes it early, stops being fed and holds no one up.
  */
 final class FileFanOut {
     private static final int CHUNK = 1 << 20;
@@ -28,16 +29,18 @@ final class FileFanOut {
 
     private final Path file;
     private final long size;
-    private final List<Consumer> consumers = new ArrayList<>();
+    private final boolean readOnce;
+    private final List<Writer> consumers = new ArrayList<>();
     private final CountDownLatch decided;
     private volatile IOException sourceError;
 
-    FileFanOut(Path file, long size, int writers) {
+    FileFanOut(Path file, long size, int writers, boolean readOnce) {
         this.file = file;
         this.size = size;
+        this.readOnce = readOnce;
         this.decided = new CountDownLatch(writers);
         for (int i = 0; i < writers; i++) {
-            consumers.add(new Consumer());
+            consumers.add(new Writer());
         }
     }
 
@@ -57,10 +60,10 @@ final class FileFanOut {
     }
 
     /**
-     * Reads the file and hands every chunk to each writer that opened its source; returns when
-     * all of them got the end of the file or stopped reading.
+     * Reads the file and hands every chunk to {@code sink} and to each writer that opened its
+     * source; returns when all of them got the end of the file or stopped reading.
      */
-    void pump(LongConsumer bytesRead) throws InterruptedException {
+    void pump(Consumer<byte[]> sink) throws InterruptedException {
         decided.await();
         if (consumers.stream().noneMatch(c -> c.streaming)) {
             return;
@@ -71,14 +74,14 @@ final class FileFanOut {
                 if (chunk.length == 0) {
                     break;
                 }
-                bytesRead.accept(chunk.length);
+                sink.accept(chunk);
                 if (!deliver(chunk)) {
                     return;
                 }
             }
         } catch (IOException e) {
             sourceError = e;
-            for (Consumer c : consumers) {
+            for (Writer c : consumers) {
                 c.error = e;
             }
         }
@@ -87,7 +90,7 @@ final class FileFanOut {
 
     private boolean deliver(byte[] chunk) throws InterruptedException {
         boolean anyone = false;
-        for (Consumer c : consumers) {
+        for (Writer c : consumers) {
             if (!c.streaming || c.closed.get()) {
                 continue;
             }
@@ -99,7 +102,7 @@ final class FileFanOut {
         return anyone;
     }
 
-    private final class Consumer implements ContentSource {
+    private final class Writer implements ContentSource {
         final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
         final AtomicBoolean opened = new AtomicBoolean();
         final AtomicBoolean closed = new AtomicBoolean();
@@ -115,6 +118,9 @@ final class FileFanOut {
         @Override
         public InputStream open() throws IOException {
             if (!opened.compareAndSet(false, true)) {
+                if (readOnce) {
+                    throw new IOException("this content is read once and cannot be read again");
+                }
                 return Files.newInputStream(file);
             }
             streaming = true;

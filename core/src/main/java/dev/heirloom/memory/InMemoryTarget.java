@@ -11,6 +11,7 @@ import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -38,6 +39,7 @@ public final class InMemoryTarget implements StorageTarget {
 
     private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
     private final Clock clock;
+    private final boolean staging;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
 
@@ -46,14 +48,27 @@ public final class InMemoryTarget implements StorageTarget {
     }
 
     public InMemoryTarget(Clock clock) {
+        this(clock, true);
+    }
+
+    private InMemoryTarget(Clock clock, boolean staging) {
         this.clock = clock;
+        this.staging = staging;
+    }
+
+    /**
+     * A memory target that does not {@linkplain StorageTarget#stage stage} content, as many
+     * providers do not: tests use it for the path core takes with those.
+     */
+    public static InMemoryTarget withoutStaging() {
+        return new InMemoryTarget(Clock.systemUTC(), false);
     }
 
     @Override
     public Capabilities capabilities() {
         return Capabilities.builder()
                 .serverChecksums(ChecksumAlgorithm.SHA256, ChecksumAlgorithm.MD5, ChecksumAlgorithm.CRC32C)
-                .conditionalCreate(true).atomicReplace(true).rangeRead(true).maxConcurrency(16).build();
+                .conditionalCreate(true).atomicReplace(true).rangeRead(true).maxConcurrency(16).staging(staging).build();
     }
 
     @Override
@@ -81,16 +96,57 @@ public final class InMemoryTarget implements StorageTarget {
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         ObjectKeys.check(key);
+        return store(key, readAll(key, content), options);
+    }
+
+    /** Holds the content in memory until published; like a backend, checks every checksum on publishing. */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        if (!staging) {
+            return StorageTarget.super.stage(stageName, content);
+        }
+        byte[] bytes = readAll(stageName, content);
+        return new StagedObject() {
+            private boolean published;
+
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                ObjectKeys.check(key);
+                if (published) {
+                    throw new IllegalStateException("already published");
+                }
+                ObjectInfo info = store(key, bytes, options);
+                published = true;
+                return info;
+            }
+
+            @Override
+            public void close() {
+                // the bytes go with this object
+            }
+        };
+    }
+
+    private static byte[] readAll(String what, ContentSource content) {
         byte[] bytes;
         try (InputStream in = content.open()) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
-            throw new StorageException("cannot read the content for " + key + ": " + e.getMessage(), e);
+            throw new StorageException("cannot read the content for " + what + ": " + e.getMessage(), e);
         }
         if (bytes.length != content.size()) {
-            throw new ChecksumMismatchException("content for " + key + " has " + bytes.length
+            throw new ChecksumMismatchException("content for " + what + " has " + bytes.length
                     + " bytes, expected " + content.size());
         }
+        return bytes;
+    }
+
+    private ObjectInfo store(String key, byte[] bytes, WriteOptions options) {
         MultiDigest digest = new MultiDigest(EnumSet.allOf(ChecksumAlgorithm.class));
         digest.update(bytes, 0, bytes.length);
         Checksums actual = digest.finish();

@@ -9,6 +9,7 @@ import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -104,13 +105,35 @@ public final class Repository {
                     ChecksumAlgorithm.SHA256, sha256)));
             return true;
         } catch (ObjectExistsException e) {
-            ObjectInfo info = target.stat(key).orElseThrow(() -> e);
-            if (info.size() != content.size()) {
-                throw new StorageException("object " + key + " exists with size " + info.size()
-                        + " instead of " + content.size() + "; the repository may be damaged", e);
-            }
-            return false;
+            return alreadyThere(key, content.size(), e);
         }
+    }
+
+    /**
+     * Names staged content as the content object it is, unless that object is present (the
+     * same rule as {@link #putObject}). The caller computed {@code sha256} and {@code expected} from
+     * the very bytes it staged.
+     *
+     * @return true when this call published it; false when the object was there (the staged
+     *         bytes are then the caller's to discard)
+     */
+    public boolean publishObject(String sha256, StagedObject staged, Checksums expected) {
+        String key = RepositoryLayout.objectKey(sha256);
+        try {
+            staged.publish(key, WriteOptions.createIfAbsent(expected.with(ChecksumAlgorithm.SHA256, sha256)));
+            return true;
+        } catch (ObjectExistsException e) {
+            return alreadyThere(key, staged.size(), e);
+        }
+    }
+
+    private boolean alreadyThere(String key, long size, ObjectExistsException e) {
+        ObjectInfo info = target.stat(key).orElseThrow(() -> e);
+        if (info.size() != size) {
+            throw new StorageException("object " + key + " exists with size " + info.size()
+                    + " instead of " + size + "; the repository may be damaged", e);
+        }
+        return false;
     }
 
     /** Opens a content object for reading. */

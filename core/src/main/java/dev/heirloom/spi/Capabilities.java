@@ -16,13 +16,15 @@ import java.util.Set;
  * @param maxConcurrency     how many calls core may have in flight on this target at once (≥ 1)
  * @param retriesInternally  whether the provider's client already retries transient errors, so
  *                           that core must not add its own retries on top
+ * @param staging            whether {@link StorageTarget#stage} is supported
  */
 public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
                            boolean conditionalCreate,
                            boolean atomicReplace,
                            boolean rangeRead,
                            int maxConcurrency,
-                           boolean retriesInternally) {
+                           boolean retriesInternally,
+                           boolean staging) {
     public Capabilities {
         serverChecksums = Set.copyOf(Objects.requireNonNull(serverChecksums, "serverChecksums"));
         if (maxConcurrency < 1) {
@@ -30,11 +32,17 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
         }
     }
 
+    /** Capabilities of a target that does not stage content. */
+    public Capabilities(Set<ChecksumAlgorithm> serverChecksums, boolean conditionalCreate, boolean atomicReplace,
+                        boolean rangeRead, int maxConcurrency, boolean retriesInternally) {
+        this(serverChecksums, conditionalCreate, atomicReplace, rangeRead, maxConcurrency, retriesInternally, false);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries. */
+    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries, no staging. */
     public static final class Builder {
         private final Set<ChecksumAlgorithm> serverChecksums = EnumSet.noneOf(ChecksumAlgorithm.class);
         private boolean conditionalCreate;
@@ -42,6 +50,7 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
         private boolean rangeRead;
         private int maxConcurrency = 4;
         private boolean retriesInternally;
+        private boolean staging;
 
         public Builder serverChecksums(ChecksumAlgorithm... algorithms) {
             serverChecksums.addAll(Set.of(algorithms));
@@ -73,9 +82,14 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
             return this;
         }
 
+        public Builder staging(boolean value) {
+            staging = value;
+            return this;
+        }
+
         public Capabilities build() {
             return new Capabilities(serverChecksums, conditionalCreate, atomicReplace, rangeRead,
-                    maxConcurrency, retriesInternally);
+                    maxConcurrency, retriesInternally, staging);
         }
     }
 }

@@ -50,6 +50,26 @@ public interface StorageTarget extends AutoCloseable {
     ObjectInfo write(String key, ContentSource content, WriteOptions options);
 
     /**
+     * Stores content whose key is not known yet, under a temporary name, for {@link StagedObject#publish}
+     * once the caller knows it: the caller hashes the bytes as the provider reads them, so a file is
+     * read once instead of once to name it and once to copy it. Only when
+     * {@link Capabilities#staging()}. The provider opens the content exactly once (a second
+     * {@link ContentSource#open()} may fail), checks that exactly {@link ContentSource#size()} bytes
+     * came, and leaves nothing visible to {@link #list}, {@link #stat} or {@link #read} until
+     * published. Staged bytes never published are removed by {@link StagedObject#close()}, or,
+     * after a crash, by the provider's own clean-up of its temporary names.
+     *
+     * @param stageName names this content the same way each time it is staged (for instance a hash
+     *                  of the source file's path, size and modification time), 1 to 64 characters
+     *                  of {@code [0-9a-z-]}; a provider that can resume an interrupted upload uses
+     *                  it to find the bytes it already has, others may ignore it
+     * @throws UnsupportedOperationException when the target does not stage
+     */
+    default StagedObject stage(String stageName, ContentSource content) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not stage content");
+    }
+
+    /**
      * Makes every write that has returned durable, for backends that batch part of that work (a
      * local file system flushes folder entries here rather than once per object). Core calls it
      * before writing a snapshot and after, so a snapshot never survives a power cut that the

@@ -4,6 +4,7 @@ import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -44,6 +45,33 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         return limited(() -> delegate.write(key, content, options));
+    }
+
+    /** Holds a permit while staging and again while publishing or discarding. */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        StagedObject staged = limited(() -> delegate.stage(stageName, content));
+        return new StagedObject() {
+            @Override
+            public long size() {
+                return staged.size();
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                return limited(() -> staged.publish(key, options));
+            }
+
+            @Override
+            public void close() {
+                permits.acquireUninterruptibly();
+                try {
+                    staged.close();
+                } finally {
+                    permits.release();
+                }
+            }
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -70,16 +71,54 @@ public final class RetryingTarget implements StorageTarget {
             try {
                 return delegate.write(key, content, options);
             } catch (ObjectExistsException e) {
-                if (attempt[0] > 1 && options.ifAbsent()) {
-                    Optional<ObjectInfo> there = delegate.stat(key);
-                    if (there.isPresent() && there.get().matches(content.size(), options.expected())) {
-                        LOG.debug("{}: retried write of {} found the earlier try's object", label, key);
-                        return there.get();
-                    }
-                }
-                throw e;
+                return earlierTry(key, content.size(), options, attempt[0], e);
             }
         });
+    }
+
+    /** A retried if-absent write that finds the object its earlier try stored succeeded. */
+    private ObjectInfo earlierTry(String key, long size, WriteOptions options, int attempt, ObjectExistsException e) {
+        if (attempt > 1 && options.ifAbsent()) {
+            Optional<ObjectInfo> there = delegate.stat(key);
+            if (there.isPresent() && there.get().matches(size, options.expected())) {
+                LOG.debug("{}: retried write of {} found the earlier try's object", label, key);
+                return there.get();
+            }
+        }
+        throw e;
+    }
+
+    /**
+     * Stages without retrying (the content is read once and cannot be read again here); a failed
+     * stage is the caller's to fall back from. Publishing is retried like a write.
+     */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        StagedObject staged = delegate.stage(stageName, content);
+        return new StagedObject() {
+            @Override
+            public long size() {
+                return staged.size();
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                int[] attempt = {0};
+                return retry("publish " + key, () -> {
+                    attempt[0]++;
+                    try {
+                        return staged.publish(key, options);
+                    } catch (ObjectExistsException e) {
+                        return earlierTry(key, staged.size(), options, attempt[0], e);
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                staged.close();
+            }
+        };
     }
 
     @Override

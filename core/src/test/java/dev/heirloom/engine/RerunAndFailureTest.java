@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,7 +210,7 @@ class RerunAndFailureTest {
     void aFileEditedBetweenHashingAndCopyingIsStoredAsItsNewContent() throws Exception {
         Path source = tmp.resolve("src");
         Path video = Trees.write(source, "big.mp4", new byte[300_000]);
-        InMemoryTarget delegate = new InMemoryTarget();
+        InMemoryTarget delegate = InMemoryTarget.withoutStaging();
         StorageTargetProvider editing = new TestProvider("editing", config -> {
             InMemoryTarget t = spy(delegate);
             org.mockito.Mockito.doAnswer(inv -> {
@@ -232,6 +233,49 @@ class RerunAndFailureTest {
             Path out = tmp.resolve("out");
             h.restore("e", java.util.Optional.empty(), dev.heirloom.restore.RestoreOptions.into(out));
             assertThat(Files.readAllBytes(out.resolve("big.mp4"))).isEqualTo(Files.readAllBytes(video));
+            assertThat(Files.readAllBytes(out.resolve("big.mp4"))[0]).isEqualTo((byte) 1);
+            assertThat(delegate.list("objects/", java.util.Optional.empty(), 10).objects())
+                    .extracting(ObjectInfo::size).containsExactly(300_000L);
+        }
+    }
+
+    @Test
+    void aFileEditedWhileStagedIsStagedAgainAndStoredAsItsNewContent() throws Exception {
+        Path source = tmp.resolve("src");
+        Path video = Trees.write(source, "big.mp4", new byte[300_000]);
+        InMemoryTarget delegate = new InMemoryTarget();
+        java.util.concurrent.atomic.AtomicInteger stages = new java.util.concurrent.atomic.AtomicInteger();
+        StorageTargetProvider editing = new TestProvider("editing", config -> {
+            InMemoryTarget t = spy(delegate);
+            org.mockito.Mockito.doAnswer(inv -> {
+                ContentSource content = inv.getArgument(1);
+                if (stages.incrementAndGet() > 1) {
+                    return inv.callRealMethod();
+                }
+                // the first read sees the old bytes, then the file is saved again under the reader
+                try (InputStream in = content.open()) {
+                    in.readNBytes(100_000);
+                    byte[] changed = new byte[300_000];
+                    changed[0] = 1;
+                    Files.write(video, changed);
+                    Files.setLastModifiedTime(video, java.nio.file.attribute.FileTime.from(
+                            java.time.Instant.now().plusSeconds(5)));
+                    in.readAllBytes();
+                }
+                return new InMemoryTarget().stage(inv.getArgument(0), ContentSource.ofBytes(new byte[300_000]));
+            }).when(t).stage(any(String.class), any(ContentSource.class));
+            return t;
+        });
+        try (Heirloom h = builder(source)
+                .smallFileLimit(1000)
+                .registry(ProviderRegistry.of(editing))
+                .target("e", URI.create("editing://x"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .build()) {
+            BackupReport report = h.backup();
+            assertThat(report.succeeded()).isTrue();
+            assertThat(stages.get()).as("staged again after the change").isEqualTo(2);
+            Path out = tmp.resolve("out");
+            h.restore("e", java.util.Optional.empty(), dev.heirloom.restore.RestoreOptions.into(out));
             assertThat(Files.readAllBytes(out.resolve("big.mp4"))[0]).isEqualTo((byte) 1);
             assertThat(delegate.list("objects/", java.util.Optional.empty(), 10).objects())
                     .extracting(ObjectInfo::size).containsExactly(300_000L);

@@ -1,5 +1,6 @@
 package dev.heirloom.tck;
 
+import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
@@ -9,6 +10,7 @@ import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -143,6 +145,122 @@ public abstract class StorageTargetContract {
     }
 
     // ---- suites ---------------------------------------------------------------------------
+
+    /**
+     * {@link StorageTarget#stage}: for a target that declares {@link Capabilities#staging()}, the
+     * staged bytes are invisible until published and gone when discarded; for one that does not,
+     * staging is refused.
+     */
+    @Nested
+    class Stage {
+        private StagedObject stage(String name, ContentSource content) {
+            return target.stage(name, content);
+        }
+
+        /** Whether the target stages; when it does not, checks that it refuses to, leaving nothing. */
+        private boolean stagingDeclared() {
+            if (target.capabilities().staging()) {
+                return true;
+            }
+            assertThatThrownBy(() -> stage("tck-undeclared", ContentSource.ofBytes(bytes("x"))))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThat(listAll("", 1000)).isEmpty();
+            return false;
+        }
+
+        @Test
+        void stagedBytesAreInvisibleUntilPublishedThenWhole() {
+            if (!stagingDeclared()) {
+                return;
+            }
+            byte[] content = random(300_000, 21);
+            int[] opens = {0};
+            ContentSource counted = new ContentSource() {
+                @Override
+                public long size() {
+                    return content.length;
+                }
+
+                @Override
+                public InputStream open() {
+                    opens[0]++;
+                    return new java.io.ByteArrayInputStream(content);
+                }
+            };
+            try (StagedObject staged = stage("tck-publish", counted)) {
+                assertThat(opens[0]).as("the content is read once").isEqualTo(1);
+                assertThat(listAll("", 1000)).as("nothing listed while staged").isEmpty();
+                assertThat(target.stat("objects/ab/staged")).isEmpty();
+                ObjectInfo info = staged.publish("objects/ab/staged", WriteOptions.createIfAbsent(checksumsOf(content)));
+                assertThat(info.size()).isEqualTo(content.length);
+            }
+            assertThat(get("objects/ab/staged")).isEqualTo(content);
+            assertThat(listAll("", 1000)).containsExactly("objects/ab/staged");
+        }
+
+        @Test
+        void discardedBytesLeaveNothing() {
+            if (!stagingDeclared()) {
+                return;
+            }
+            try (StagedObject staged = stage("tck-discard", ContentSource.ofBytes(random(100_000, 22)))) {
+                assertThat(staged.size()).isEqualTo(100_000);
+            }
+            assertThat(listAll("", 1000)).isEmpty();
+        }
+
+        @Test
+        void publishingIfAbsentOverAnObjectFailsAndKeepsIt() {
+            if (!stagingDeclared()) {
+                return;
+            }
+            byte[] old = bytes("the first one");
+            put("objects/cd/taken", old);
+            byte[] content = random(50_000, 23);
+            try (StagedObject staged = stage("tck-taken", ContentSource.ofBytes(content))) {
+                assertThatThrownBy(() -> staged.publish("objects/cd/taken", WriteOptions.createIfAbsent(checksumsOf(content))))
+                        .isInstanceOf(ObjectExistsException.class);
+            }
+            assertThat(get("objects/cd/taken")).isEqualTo(old);
+            assertThat(listAll("", 1000)).containsExactly("objects/cd/taken");
+        }
+
+        @Test
+        void aReplacingPublishSwapsTheWholeContent() {
+            if (!stagingDeclared()) {
+                return;
+            }
+            put("index/current", bytes("old"));
+            byte[] content = random(70_000, 24);
+            try (StagedObject staged = stage("tck-replace", ContentSource.ofBytes(content))) {
+                staged.publish("index/current", WriteOptions.replace(checksumsOf(content)));
+            }
+            assertThat(get("index/current")).isEqualTo(content);
+        }
+
+        @Test
+        void contentOfTheWrongLengthIsNotStaged() {
+            if (!stagingDeclared()) {
+                return;
+            }
+            byte[] content = bytes("twelve bytes");
+            ContentSource liar = new ContentSource() {
+                @Override
+                public long size() {
+                    return content.length + 5;
+                }
+
+                @Override
+                public InputStream open() {
+                    return new java.io.ByteArrayInputStream(content);
+                }
+            };
+            assertThatThrownBy(() -> stage("tck-short", liar)).isInstanceOf(StorageException.class);
+            assertThatThrownBy(() -> stage("tck-broken", failingAfter(random(200_000, 25), 100_000)))
+                    .isInstanceOf(StorageException.class);
+            assertThat(listAll("", 1000)).isEmpty();
+        }
+    }
 
     @Nested
     class Write {

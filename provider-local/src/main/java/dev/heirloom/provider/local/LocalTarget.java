@@ -11,6 +11,7 @@ import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
@@ -35,6 +36,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +55,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class LocalTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
     static final String TEMP_PREFIX = ".heirloom-tmp-";
+    private static final String STAGE_PREFIX = TEMP_PREFIX + "stage-";
     private static final int BUFFER = 1 << 20;
 
     private final Path root;
@@ -66,7 +70,7 @@ final class LocalTarget implements StorageTarget {
         this.fsync = fsync;
         this.hardLinks = hardLinks;
         this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
-                .maxConcurrency(concurrency).build();
+                .maxConcurrency(concurrency).staging(true).build();
     }
 
     static LocalTarget open(Path folder, boolean fsync, int concurrency) {
@@ -86,6 +90,7 @@ final class LocalTarget implements StorageTarget {
         if (!Files.isWritable(root)) {
             throw new AuthenticationException("folder " + root + " is not writable", null);
         }
+        removeStaleStaging(root);
         return new LocalTarget(root, fsync, concurrency, probeHardLinks(root));
     }
 
@@ -190,6 +195,86 @@ final class LocalTarget implements StorageTarget {
             throw classify("cannot write " + key, e, root);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Copies the content to a temporary file in the repository's root (same file system, so
+     * publishing is a link or rename), flushed to the disk like a written object.
+     */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        Path tmp = root.resolve(STAGE_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            copyVerified(stageName, content, Checksums.none(), tmp);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw classify("cannot stage " + stageName, e, root);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+        return new StagedObject() {
+            private boolean published;
+
+            @Override
+            public long size() {
+                return content.size();
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                if (published) {
+                    throw new IllegalStateException("already published");
+                }
+                Path target = path(key);
+                Path dir = target.getParent();
+                try {
+                    if (!knownFolders.contains(dir)) {
+                        createFolders(dir);
+                    }
+                    if (options.ifAbsent()) {
+                        publishIfAbsent(key, tmp, target);
+                    } else {
+                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    published = true;
+                    if (fsync) {
+                        dirtyFolders.add(dir);
+                    }
+                    return new ObjectInfo(key, content.size(),
+                            Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
+                } catch (IOException e) {
+                    throw classify("cannot publish " + key, e, root);
+                }
+            }
+
+            @Override
+            public void close() {
+                deleteQuietly(tmp);
+            }
+        };
+    }
+
+    /**
+     * Removes staged files a crashed run left in the root; a day old at least, so that another
+     * process's staging in progress is never touched.
+     */
+    private static void removeStaleStaging(Path root) {
+        Instant before = Instant.now().minus(Duration.ofDays(1));
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, STAGE_PREFIX + "*")) {
+            for (Path p : stream) {
+                try {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(p);
+                        LOG.info("removed {}, left staged by an interrupted run", p);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("cannot remove {}: {}", p, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot look for stale staged files in {}: {}", root, e.getMessage());
         }
     }
 

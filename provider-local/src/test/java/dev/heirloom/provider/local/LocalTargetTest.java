@@ -48,6 +48,41 @@ class LocalTargetTest {
     }
 
     @Test
+    void stagedFilesLeftByACrashedRunAreRemovedOnceADayOldAndOnlyThen() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("heirloom"));
+        Path old = Files.write(repo.resolve(".heirloom-tmp-stage-1a2b"), new byte[1000]);
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(25))));
+        Path recent = Files.write(repo.resolve(".heirloom-tmp-stage-3c4d"), new byte[1000]);
+        try (StorageTarget t = open(repo, Map.of())) {
+            assertThat(old).as("a day old: left by a crash").doesNotExist();
+            assertThat(recent).as("maybe another process staging now").exists();
+            assertThat(t.list("", Optional.empty(), 100).objects()).isEmpty();
+        }
+    }
+
+    @Test
+    void stagingThenPublishingReadsTheSourceOnceAndLeavesOnlyTheObject() throws Exception {
+        Path repo = tmp.resolve("heirloom");
+        byte[] video = new byte[3_000_000];
+        new java.util.Random(5).nextBytes(video);
+        Path file = Files.write(tmp.resolve("clip.mp4"), video);
+        try (StorageTarget t = open(repo, Map.of())) {
+            try (var staged = t.stage("clip", ContentSource.ofFile(file, video.length))) {
+                try (Stream<Path> s = uncheckedList(repo)) {
+                    assertThat(s.map(p -> p.getFileName().toString()))
+                            .anySatisfy(n -> assertThat(n).startsWith(".heirloom-tmp-stage-"));
+                }
+                staged.publish("objects/aa/clip", WriteOptions.createIfAbsent(Checksums.none()));
+            }
+            assertThat(Files.readAllBytes(repo.resolve("objects/aa/clip"))).isEqualTo(video);
+            try (Stream<Path> s = uncheckedList(repo)) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactly("objects");
+            }
+        }
+    }
+
+    @Test
     void theRepositoryFolderIsCreatedWhenItsParentExists() {
         StorageTarget t = open(tmp.resolve("heirloom"), Map.of());
         assertThat(tmp.resolve("heirloom")).isDirectory();
