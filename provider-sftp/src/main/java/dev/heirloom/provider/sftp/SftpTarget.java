@@ -15,6 +15,7 @@ import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,9 @@ final class SftpTarget implements StorageTarget {
     static final String RESERVED = ".heirloom-";
     private static final String PART = ".heirloom-part-";
     private static final String TMP = ".heirloom-tmp-";
+    private static final String STAGE = ".heirloom-part-stage-";
+    /** A staged upload untouched this long was abandoned (a resumed run would have finished it). */
+    private static final Duration STAGE_KEPT = Duration.ofDays(7);
 
     private final SftpSettings settings;
     private final SftpConnections connections;
@@ -72,7 +77,7 @@ final class SftpTarget implements StorageTarget {
         this.hardlink = hardlink;
         this.posixRename = posixRename;
         this.capabilities = Capabilities.builder().conditionalCreate(hardlink || !posixRename).atomicReplace(posixRename)
-                .rangeRead(true).maxConcurrency(settings.sessions()).build();
+                .rangeRead(true).maxConcurrency(settings.sessions()).staging(true).build();
     }
 
     /** Connects once to check the host key, credentials, extensions and the folder. */
@@ -97,6 +102,7 @@ final class SftpTarget implements StorageTarget {
                 }
                 ch.mkdir(quote(root));
             }
+            removeAbandonedStages(ch, root, settings.address());
             LOG.debug("SFTP {}{}: hardlink={}, posix-rename={}", settings.address(), root, hardlink, posixRename);
             return new SftpTarget(settings, connections, root, hardlink, posixRename);
         } catch (SftpException e) {
@@ -283,14 +289,7 @@ final class SftpTarget implements StorageTarget {
                     sha256.isPresent()));
         } catch (StorageException e) {
             if (sha256.isEmpty() && !(e instanceof ObjectExistsException)) {
-                try {
-                    withChannel("remove " + temp, ch -> {
-                        removeQuietly(ch, temp);
-                        return null;
-                    });
-                } catch (StorageException ignored) {
-                    // the server is gone; the temporary name is never listed
-                }
+                removeQuietly(temp);
             }
             throw e;
         }
@@ -392,6 +391,98 @@ final class SftpTarget implements StorageTarget {
             ch.rm(quote(target));
         }
         ch.rename(quote(temp), quote(target));
+    }
+
+    /**
+     * Uploads to a name derived from {@code stageName} in the repository's root, so that an upload
+     * cut off by a dropped connection or a killed process resumes from what the server has (the
+     * part already there is compared with the source first). Publishing is a hard link (or rename).
+     */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        if (!stageName.matches("[0-9a-z-]{1,64}")) {
+            throw new IllegalArgumentException("a stage name is 1 to 64 characters of [0-9a-z-]");
+        }
+        String temp = root + "/" + STAGE + stageName + "-" + content.size();
+        try {
+            withChannel("stage " + stageName, true, ch -> {
+                upload(ch, stageName, content, Checksums.none(), temp, true);
+                return null;
+            });
+        } catch (ChecksumMismatchException e) {
+            removeQuietly(temp);
+            throw e;
+        } catch (StorageException e) {
+            if (!e.isTransient()) {
+                removeQuietly(temp);
+            }
+            throw e;
+        }
+        return new StagedObject() {
+            private boolean published;
+
+            @Override
+            public long size() {
+                return content.size();
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                if (published) {
+                    throw new IllegalStateException("already published");
+                }
+                String target = path(key);
+                String folder = target.substring(0, target.lastIndexOf('/'));
+                ObjectInfo info = withChannel("publish " + key, ch -> {
+                    makeFolders(ch, folder);
+                    SftpTarget.this.publish(ch, key, temp, target, options.ifAbsent());
+                    SftpATTRS a = lstat(ch, target);
+                    return a == null ? ObjectInfo.of(key, content.size()) : info(key, a);
+                });
+                published = true;
+                return info;
+            }
+
+            @Override
+            public void close() {
+                if (!published) {
+                    removeQuietly(temp);
+                }
+            }
+        };
+    }
+
+    private void removeQuietly(String path) {
+        try {
+            withChannel("remove " + path, ch -> {
+                removeQuietly(ch, path);
+                return null;
+            });
+        } catch (StorageException ignored) {
+            // the server is gone; the temporary name is never listed and is cleaned up later
+        }
+    }
+
+    /** Removes staged uploads in the root that nobody resumed for {@link #STAGE_KEPT}. */
+    private static void removeAbandonedStages(ChannelSftp ch, String root, String address) {
+        long before = Instant.now().minus(STAGE_KEPT).getEpochSecond();
+        List<String> abandoned = new ArrayList<>();
+        try {
+            ch.ls(quote(root), entry -> {
+                if (entry.getFilename().startsWith(STAGE) && entry.getAttrs().isReg()
+                        && entry.getAttrs().getMTime() < before) {
+                    abandoned.add(entry.getFilename());
+                }
+                return ChannelSftp.LsEntrySelector.CONTINUE;
+            });
+            for (String name : abandoned) {
+                ch.rm(quote(root + "/" + name));
+                LOG.info("{}: removed {}/{}, an upload abandoned more than {} days ago", address, root, name,
+                        STAGE_KEPT.toDays());
+            }
+        } catch (SftpException e) {
+            LOG.debug("{}: cannot clean up abandoned uploads in {}: {}", address, root, e.getMessage());
+        }
     }
 
     private void makeFolders(ChannelSftp ch, String folder) throws SftpException {

@@ -6,6 +6,7 @@ import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
@@ -179,6 +180,41 @@ class SftpTargetTest {
             assertThat(((SftpTarget) again).resumedBytes()).as("bytes not sent again").isGreaterThanOrEqualTo(partial);
             assertThat(MultiDigest.sha256Hex(Files.readAllBytes(objectFolder.resolve(hash)))).isEqualTo(hash);
             assertThat(partialSize(objectFolder)).as("temporary file removed").isZero();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aStagedUploadCutByAServerCrashResumesUnderTheSameStageName() throws Exception {
+        byte[] video = new byte[24 << 20];
+        new Random(43).nextBytes(video);
+        String hash = MultiDigest.sha256Hex(video);
+        String key = "objects/" + hash.substring(0, 2) + "/" + hash;
+        Path folder = dir.resolve("stage-resume");
+        SftpTarget first = (SftpTarget) open(folder, server.options());
+
+        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> first.stage("clip-2017", slow(video)).close());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (partialSize(folder) < (4 << 20)) {
+            assertThat(System.nanoTime()).as("upload made progress").isLessThan(deadline);
+            assertThat(upload).isNotDone();
+            Thread.sleep(20);
+        }
+        server.kill();
+        assertThat(upload).failsWithin(60, TimeUnit.SECONDS);
+        long partial = partialSize(folder);
+        assertThat(partial).as("kept for the next try").isBetween(1L, (long) video.length - 1);
+        first.close();
+
+        server.restart();
+        try (SftpTarget again = (SftpTarget) open(folder, server.options())) {
+            assertThat(again.list("", Optional.empty(), 10).objects()).as("nothing partial is listed").isEmpty();
+            try (StagedObject staged = again.stage("clip-2017", ContentSource.ofBytes(video))) {
+                assertThat(again.resumedBytes()).as("bytes not sent again").isGreaterThanOrEqualTo(partial);
+                staged.publish(key, WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            }
+            assertThat(MultiDigest.sha256Hex(Files.readAllBytes(folder.resolve(key)))).isEqualTo(hash);
+            assertThat(partialSize(folder)).as("temporary file gone").isZero();
         }
     }
 
