@@ -71,6 +71,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BackupEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BackupEngine.class);
     private static final int MAX_ATTEMPTS_PER_FILE = 3;
+    private static final int READ_CHUNK = 1 << 20;
     private static final int MAX_LISTED_PROBLEMS = 10_000;
 
     /**
@@ -837,9 +838,14 @@ public final class BackupEngine {
         if (file.size() <= options.smallFileLimit()) {
             int size = (int) file.size();
             data = buffers.take(size + 1);
-            int n;
+            int n = 0;
             try (InputStream in = Files.newInputStream(file.path())) {
-                n = in.readNBytes(data, 0, size + 1);
+                // at most 1 MiB per call: the JDK copies each read through a direct buffer of that
+                // size which it keeps per thread, and whole-photo reads would keep one per photo size
+                int got;
+                while (n < size + 1 && (got = in.read(data, n, Math.min(READ_CHUNK, size + 1 - n))) > 0) {
+                    n += got;
+                }
             } catch (IOException | RuntimeException e) {
                 buffers.giveBack(data);
                 throw e;
