@@ -48,6 +48,10 @@ WHY = {
               "waits for measurements on more library shapes (one huge folder needs more).",
 }
 
+# tools whose name starts so are not peers but floors: the bare work on this machine (the same bytes copied
+# with nothing else), timed in the same rounds so that a missed goal can be told apart from the hardware's limit
+FLOOR = "floor: "
+
 # scenario -> (what, the peer the goal is measured against, the ratio to stay under)
 GOALS = {
     "local-full": ("full backup of corpus A to one local target, fsync included", "fastest", 0.6),
@@ -255,6 +259,8 @@ Subsystem sftp internal-sftp
              timed(f"restic -r {dst}/restic backup -q {a}", dst, env)),
             ("borg", lambda: (shutil.rmtree(dst + "/borg", ignore_errors=True), sh(["borg", "init", "-e", "none", dst + "/borg"], env=env)),
              timed(f"borg create {dst}/borg::a {a}", dst, env)),
+            (FLOOR + "Java copy+SHA-256+fsync", lambda: shutil.rmtree(dst + "/bare", ignore_errors=True),
+             timed(f"java -cp {bench_classpath()} dev.heirloom.bench.BareCopy {a} {dst}/bare 4", dst)),
         ])
 
     def rerun(self):
@@ -329,6 +335,9 @@ Subsystem sftp internal-sftp
              lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"box:{remote}/rclone"], env=renv)[:2]),
             ("restic sftp", lambda: (fresh(remote), sh(["restic", "-r", restic_repo] + ropt + ["init"], env=env)),
              lambda: sh(["restic", "-r", restic_repo] + ropt + ["backup", "-q", a], env=env)[:2]),
+            (FLOOR + "JSch upload, 4 sessions", lambda: fresh(remote),
+             lambda: sh(["java", "-cp", bench_classpath(), "dev.heirloom.bench.BareSftpUpload", a, ssh["user"], "127.0.0.1",
+                         str(ssh["port"]), ssh["key"], ssh["known"], remote + "/bare", "4"])[:2]),
         ])
 
     def azure(self):
@@ -408,7 +417,9 @@ Subsystem sftp internal-sftp
                 continue
             h = [v for k, v in res.items() if k.startswith("heirloom")][0]
             hmed = statistics.median(h)
-            peers = {k: statistics.median(v) for k, v in res.items() if not k.startswith("heirloom")}
+            peers = {k: statistics.median(v) for k, v in res.items()
+                     if not k.startswith("heirloom") and not k.startswith(FLOOR)}
+            floors = {k[len(FLOOR):]: statistics.median(v) for k, v in res.items() if k.startswith(FLOOR)}
             if scenario == "memory":
                 rss = self.rss.get("memory", {})
                 hm = statistics.median([v for k, v in rss.items() if k.startswith("heirloom")][0]) / 1024
@@ -421,7 +432,9 @@ Subsystem sftp internal-sftp
             ratios = ", ".join(f"{k} {hmed / v:.2f}" for k, v in peers.items() if v > 0)
             ok = ref and hmed / ref <= limit
             times = f"heirloom {hmed:.2f} s; " + ", ".join(f"{k} {v:.2f} s" for k, v in peers.items())
-            rows.append((scenario, text, times + f" → ratio {ratios}",
+            floor = "".join(f"; floor ({k}) {v:.2f} s, heirloom/floor {hmed / v:.2f}, floor/{peer} {v / ref:.2f}"
+                            for k, v in floors.items() if v > 0 and ref)
+            rows.append((scenario, text, times + f" → ratio {ratios}{floor}",
                          f"≤ {limit} × {'the fastest peer' if peer == 'fastest' else peer}", "met" if ok else "MISSED"))
         return rows
 
@@ -439,6 +452,12 @@ Subsystem sftp internal-sftp
             extra.append(f"`find -printf '%s %T@'` over corpus B: median {statistics.median(scan):.2f} s "
                          "(compare with `SourceScanBenchmark` from `benchmarks/run.sh jmh`).")
         return "\n".join(lines), extra
+
+
+def bench_classpath():
+    """The benchmarks module's classes and dependencies (run.sh builds them)."""
+    with open(os.path.join(ROOT, "benchmarks", "target", "classpath.txt")) as f:
+        return os.path.join(ROOT, "benchmarks", "target", "classes") + ":" + f.read().strip()
 
 
 def free_port():

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param retriesInternally  whether the provider's client already retries transient errors, so
  *                           that core must not add its own retries on top
  * @param staging            whether {@link StorageTarget#stage} is supported
+ * @param serverHashing      whether {@link StorageTarget#hashOnServer} is supported
  */
 public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
                            boolean conditionalCreate,
@@ -24,7 +25,8 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
                            boolean rangeRead,
                            int maxConcurrency,
                            boolean retriesInternally,
-                           boolean staging) {
+                           boolean staging,
+                           boolean serverHashing) {
     public Capabilities {
         serverChecksums = Set.copyOf(Objects.requireNonNull(serverChecksums, "serverChecksums"));
         if (maxConcurrency < 1) {
@@ -32,17 +34,18 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
         }
     }
 
-    /** Capabilities of a target that does not stage content. */
+    /** Capabilities of a target that neither stages content nor hashes on the server. */
     public Capabilities(Set<ChecksumAlgorithm> serverChecksums, boolean conditionalCreate, boolean atomicReplace,
                         boolean rangeRead, int maxConcurrency, boolean retriesInternally) {
-        this(serverChecksums, conditionalCreate, atomicReplace, rangeRead, maxConcurrency, retriesInternally, false);
+        this(serverChecksums, conditionalCreate, atomicReplace, rangeRead, maxConcurrency, retriesInternally, false,
+                false);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries, no staging. */
+    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries, no staging, no hashing on the server. */
     public static final class Builder {
         private final Set<ChecksumAlgorithm> serverChecksums = EnumSet.noneOf(ChecksumAlgorithm.class);
         private boolean conditionalCreate;
@@ -51,6 +54,7 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
         private int maxConcurrency = 4;
         private boolean retriesInternally;
         private boolean staging;
+        private boolean serverHashing;
 
         public Builder serverChecksums(ChecksumAlgorithm... algorithms) {
             serverChecksums.addAll(Set.of(algorithms));
@@ -87,9 +91,14 @@ public record Capabilities(Set<ChecksumAlgorithm> serverChecksums,
             return this;
         }
 
+        public Builder serverHashing(boolean value) {
+            serverHashing = value;
+            return this;
+        }
+
         public Capabilities build() {
             return new Capabilities(serverChecksums, conditionalCreate, atomicReplace, rangeRead,
-                    maxConcurrency, retriesInternally, staging);
+                    maxConcurrency, retriesInternally, staging, serverHashing);
         }
     }
 }

@@ -70,6 +70,20 @@ public interface StorageTarget extends AutoCloseable {
     }
 
     /**
+     * Has the server compute the SHA-256 of a stored object where it is stored, without sending
+     * the content: for backends that keep no checksums but can run a hash next to the data (a
+     * shell command over SSH). Only when {@link Capabilities#serverHashing()}; it reads the whole
+     * object on the server, so core calls it only to verify.
+     *
+     * @return at least {@link ChecksumAlgorithm#SHA256} of the bytes as stored now
+     * @throws ObjectNotFoundException       when the object does not exist
+     * @throws UnsupportedOperationException when the target cannot
+     */
+    default Checksums hashOnServer(String key) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hash on the server");
+    }
+
+    /**
      * Makes every write that has returned durable, for backends that batch part of that work (a
      * local file system flushes folder entries here rather than once per object). Core calls it
      * before writing a snapshot and after, so a snapshot never survives a power cut that the

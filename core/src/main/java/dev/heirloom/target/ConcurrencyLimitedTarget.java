@@ -1,6 +1,7 @@
 package dev.heirloom.target;
 
 import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectInfo;
@@ -72,6 +73,11 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
                 }
             }
         };
+    }
+
+    @Override
+    public Checksums hashOnServer(String key) {
+        return limited(() -> delegate.hashOnServer(key));
     }
 
     @Override

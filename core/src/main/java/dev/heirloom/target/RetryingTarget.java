@@ -1,6 +1,7 @@
 package dev.heirloom.target;
 
 import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
@@ -119,6 +120,11 @@ public final class RetryingTarget implements StorageTarget {
                 staged.close();
             }
         };
+    }
+
+    @Override
+    public Checksums hashOnServer(String key) {
+        return retry("hash " + key, () -> delegate.hashOnServer(key));
     }
 
     @Override

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -161,10 +162,12 @@ public final class Verifier {
      */
     private void checkListing(boolean checksums) {
         Set<ChecksumAlgorithm> server = repo.target().capabilities().serverChecksums();
-        if (checksums && server.isEmpty()) {
+        boolean hashOnServer = checksums && server.isEmpty() && repo.target().capabilities().serverHashing();
+        if (checksums && server.isEmpty() && !hashOnServer) {
             notes.add(target + " keeps no server-side checksums; only presence and size were checked "
                     + "(use --level content to read the objects back)");
         }
+        List<ObjectInfo> toHash = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
         Optional<String> token = Optional.empty();
@@ -183,10 +186,24 @@ public final class Verifier {
                             "size " + info.size() + " instead of " + facts.size(), List.of()));
                 } else if (checksums && !server.isEmpty()) {
                     compareChecksums(hash, facts, info, server, unverifiable);
+                } else if (hashOnServer) {
+                    toHash.add(info);
                 }
             }
             token = page.nextPageToken();
         } while (token.isPresent());
+        if (hashOnServer) {
+            notes.add(target + " computed the SHA-256 of " + toHash.size() + " object(s) on the server");
+            AtomicReference<StorageException> failure = new AtomicReference<>();
+            inParallel(toHash.stream().map(info -> () -> {
+                if (failure.get() == null) {
+                    hashedOnServer(info, failure);
+                }
+            }));
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        }
         for (Map.Entry<String, Facts> e : objects.entrySet()) {
             if (!seen.contains(e.getKey())) {
                 checked.incrementAndGet();
@@ -225,13 +242,27 @@ public final class Verifier {
         }
     }
 
-    private void checkContent(int percent) {
-        int shares = (100 + percent - 1) / percent;
-        int share = 0;
-        if (shares > 1) {
-            Rotation rotation = repo.readJson(ROTATION, Rotation.class).orElse(new Rotation(shares, 0));
-            share = rotation.shares() == shares ? Math.floorMod(rotation.next(), shares) : 0;
+    /** Compares the SHA-256 the server computes for an object with its name. */
+    private void hashedOnServer(ObjectInfo info, AtomicReference<StorageException> failure) {
+        String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
+        try {
+            Optional<String> actual = repo.target().hashOnServer(info.key()).get(ChecksumAlgorithm.SHA256);
+            if (actual.isEmpty()) {
+                throw new StorageException(target + " computed no SHA-256 for " + info.key());
+            }
+            if (!actual.get().equals(hash)) {
+                bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT,
+                        "the server computes SHA-256 " + actual.get(), List.of()));
+            }
+        } catch (ObjectNotFoundException e) {
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
+        } catch (StorageException e) {
+            failure.compareAndSet(null, e);
         }
+    }
+
+    /** Runs checks on {@code threads} threads, a bounded number queued; stops between checks when cancelled. */
+    private void inParallel(java.util.stream.Stream<Runnable> checks) {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "heirloom-verify");
             t.setDaemon(true);
@@ -239,17 +270,14 @@ public final class Verifier {
         });
         Semaphore slots = new Semaphore(options.threads() * 2);
         try {
-            for (Map.Entry<String, Facts> e : objects.entrySet()) {
-                if (shares > 1 && Integer.parseInt(e.getKey().substring(0, 6), 16) % shares != share) {
-                    continue;
-                }
+            for (Runnable check : (Iterable<Runnable>) checks::iterator) {
                 if (options.cancelled().getAsBoolean()) {
                     throw new CancellationException("verification cancelled; nothing recorded");
                 }
                 slots.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        readAndHash(e.getKey(), e.getValue().size());
+                        check.run();
                     } finally {
                         slots.release();
                     }
@@ -259,6 +287,15 @@ public final class Verifier {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private void checkContent(int percent) {
+        int shares = (100 + percent - 1) / percent;
+        int share = shares > 1 ? repo.readJson(ROTATION, Rotation.class)
+                .filter(r -> r.shares() == shares).map(r -> Math.floorMod(r.next(), shares)).orElse(0) : 0;
+        inParallel(objects.entrySet().stream()
+                .filter(e -> shares == 1 || Integer.parseInt(e.getKey().substring(0, 6), 16) % shares == share)
+                .map(e -> () -> readAndHash(e.getKey(), e.getValue().size())));
         if (shares > 1) {
             repo.replaceJson(ROTATION, new Rotation(shares, (share + 1) % shares));
         }

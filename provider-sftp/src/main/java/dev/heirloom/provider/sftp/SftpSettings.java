@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 record SftpSettings(String user, String host, int port, String path, Optional<Path> identity,
                     Optional<String> passphrase, Optional<String> password, Path knownHosts,
-                    Duration connectTimeout, Duration readTimeout, int sessions, int bulkRequests) {
+                    Duration connectTimeout, Duration readTimeout, int sessions, int bulkRequests,
+                    Optional<String> remoteHashCommand) {
 
     static final String IDENTITY = "identity";
     static final String PASSPHRASE = "passphrase";
@@ -25,6 +26,7 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
     static final String READ_TIMEOUT = "readTimeout";
     static final String SESSIONS = "sessions";
     static final String BULK_REQUESTS = "bulkRequests";
+    static final String REMOTE_HASH_COMMAND = "remoteHashCommand";
 
     static SftpSettings parse(TargetConfig config) {
         var uri = config.uri();
@@ -52,7 +54,18 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
         Path knownHosts = config.option(KNOWN_HOSTS).map(Path::of).orElse(Path.of(home, ".ssh", "known_hosts"));
         return new SftpSettings(user, uri.getHost(), port, uri.getPath(), identity, config.option(PASSPHRASE),
                 config.option(PASSWORD), knownHosts, seconds(config, CONNECT_TIMEOUT, 15), seconds(config, READ_TIMEOUT, 120),
-                config.intOption(SESSIONS, 4, 1, 64), config.intOption(BULK_REQUESTS, 64, 1, 1024));
+                config.intOption(SESSIONS, 4, 1, 64), config.intOption(BULK_REQUESTS, 64, 1, 1024),
+                remoteHashCommand(config));
+    }
+
+    /** A command name and fixed arguments only: the object's path is appended, quoted, by us. */
+    private static Optional<String> remoteHashCommand(TargetConfig config) {
+        Optional<String> command = config.option(REMOTE_HASH_COMMAND).map(String::strip).filter(c -> !c.isEmpty());
+        if (command.isPresent() && !command.get().matches("[A-Za-z0-9_./ -]+")) {
+            throw new InvalidConfigException("remoteHashCommand is a command and its options, such as sha256sum or "
+                    + "'shasum -a 256'; quotes, pipes and other shell syntax are not allowed");
+        }
+        return command;
     }
 
     private static Duration seconds(TargetConfig config, String name, int fallback) {

@@ -1,6 +1,8 @@
 package dev.heirloom.provider.sftp;
 
+import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.heirloom.spi.AuthenticationException;
@@ -24,9 +26,11 @@ import dev.heirloom.spi.WriteVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +81,8 @@ final class SftpTarget implements StorageTarget {
         this.hardlink = hardlink;
         this.posixRename = posixRename;
         this.capabilities = Capabilities.builder().conditionalCreate(hardlink || !posixRename).atomicReplace(posixRename)
-                .rangeRead(true).maxConcurrency(settings.sessions()).staging(true).build();
+                .rangeRead(true).maxConcurrency(settings.sessions()).staging(true)
+                .serverHashing(settings.remoteHashCommand().isPresent()).build();
     }
 
     /** Connects once to check the host key, credentials, extensions and the folder. */
@@ -450,6 +455,78 @@ final class SftpTarget implements StorageTarget {
                 }
             }
         };
+    }
+
+    /**
+     * Runs {@code remoteHashCommand} on the object's path over an SSH exec channel (the path
+     * single-quoted for the shell) and reads the SHA-256 it prints first.
+     */
+    @Override
+    public Checksums hashOnServer(String key) {
+        String command = settings.remoteHashCommand().orElseThrow(() ->
+                new UnsupportedOperationException("set the remoteHashCommand option to hash on " + settings.address()));
+        String target = path(key);
+        SftpConnections.Connection c = connections.borrow();
+        boolean broken = false;
+        try {
+            ChannelExec exec = (ChannelExec) c.session().openChannel("exec");
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            exec.setCommand(command + " " + shellQuote(target));
+            exec.setErrStream(errors, true);
+            InputStream out = exec.getInputStream();
+            exec.connect((int) settings.connectTimeout().toMillis());
+            byte[] printed;
+            try {
+                printed = out.readNBytes(64 * 1024);
+                long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+                while (!exec.isClosed() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } finally {
+                exec.disconnect();
+            }
+            int status = exec.getExitStatus();
+            if (status != 0) {
+                if (lstat(c.channel(), target) == null) {
+                    throw new ObjectNotFoundException(key);
+                }
+                String why = errors.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("no message");
+                throw new StorageException("remoteHashCommand '" + command + "' failed on " + settings.address()
+                        + " (exit " + status + "): " + why);
+            }
+            String text = new String(printed, StandardCharsets.UTF_8).strip();
+            String first = text.isEmpty() ? "" : text.split("\\s+", 2)[0].toLowerCase(java.util.Locale.ROOT);
+            if (!first.matches("[0-9a-f]{64}")) {
+                String shown = text.lines().findFirst().orElse("").replaceAll("\\p{Cntrl}", "?");
+                throw new StorageException("remoteHashCommand '" + command + "' on " + settings.address()
+                        + " printed no SHA-256 (it printed '" + shown.substring(0, Math.min(80, shown.length()))
+                        + "'); use sha256sum or 'shasum -a 256'");
+            }
+            return Checksums.sha256(first);
+        } catch (JSchException e) {
+            broken = !c.isOpen();
+            if (!c.isOpen()) {
+                throw new TargetUnavailableException("hash " + key + " on " + settings.address() + ": " + e.getMessage(), e);
+            }
+            throw new StorageException("the SSH server " + settings.address() + " refused to run remoteHashCommand ("
+                    + e.getMessage() + "); it needs an account with a shell, not an SFTP-only one", e);
+        } catch (SftpException e) {
+            broken = !c.isOpen();
+            throw classify("hash " + key, e, c, settings.address());
+        } catch (IOException e) {
+            broken = true;
+            throw new TargetUnavailableException("hash " + key + " on " + settings.address() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while hashing " + key, e);
+        } finally {
+            connections.release(c, broken);
+        }
+    }
+
+    /** A path as one word for a POSIX shell: single quotes, each quote inside closed, escaped and reopened. */
+    static String shellQuote(String path) {
+        return "'" + path.replace("'", "'\\''") + "'";
     }
 
     private void removeQuietly(String path) {

@@ -27,6 +27,9 @@ public final class SftpTargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(SftpSettings.CONNECT_TIMEOUT, "seconds to wait for a connection (default 15)"),
                 OptionSpec.optional(SftpSettings.READ_TIMEOUT, "seconds without an answer before a connection counts as lost (default 120)"),
                 OptionSpec.optional(SftpSettings.SESSIONS, "parallel SSH sessions (default 4)"),
+                OptionSpec.optional(SftpSettings.REMOTE_HASH_COMMAND, "a command run over SSH that prints an object's "
+                        + "SHA-256 (sha256sum, or 'shasum -a 256'), so that checksum verification reads objects on the "
+                        + "server instead of downloading them; needs a shell account, not an SFTP-only one"),
                 OptionSpec.optional(SftpSettings.BULK_REQUESTS, "SFTP requests in flight per transfer (default 64)"));
     }
 

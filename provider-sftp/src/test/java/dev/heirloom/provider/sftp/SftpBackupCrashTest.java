@@ -86,6 +86,47 @@ class SftpBackupCrashTest {
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void checksumVerificationHashesOnTheServerWithoutDownloading() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("Pictures/2024"));
+        for (int i = 0; i < 5; i++) {
+            byte[] photo = new byte[100_000 + i];
+            new Random(i).nextBytes(photo);
+            Files.write(source.resolve("IMG_" + i + ".jpg"), photo);
+        }
+        Path share = Files.createDirectories(tmp.resolve("nas"));
+        try (OpenSshServer server = OpenSshServer.start(tmp.resolve("sshd"))) {
+            java.util.Map<String, String> options = new java.util.HashMap<>(server.options());
+            options.put("remoteHashCommand", "sha256sum");
+            TargetSpec nas = new TargetSpec("nas", server.uri(share.resolve("heirloom")), Medium.NAS, Site.ONSITE, options);
+            try (Heirloom h = Heirloom.builder().source(tmp.resolve("Pictures"), MediaFilter.photosAndVideos())
+                    .target(nas).build()) {
+                assertThat(h.backup().succeeded()).isTrue();
+                var clean = h.verify("nas", VerifyLevel.CHECKSUM, 100);
+                assertThat(clean.clean()).isTrue();
+                assertThat(clean.objectsChecked()).isEqualTo(5);
+                assertThat(clean.bytesRead()).as("nothing downloaded").isZero();
+                assertThat(clean.notes()).anySatisfy(n -> assertThat(n).contains("computed the SHA-256 of 5 object(s) on the server"));
+
+                Path object;
+                try (Stream<Path> s = Files.walk(share.resolve("heirloom/objects"))) {
+                    object = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+                }
+                byte[] rotten = Files.readAllBytes(object);
+                rotten[500] ^= 0x10;
+                Files.write(object, rotten);
+                var damaged = h.verify("nas", VerifyLevel.CHECKSUM, 100);
+                assertThat(damaged.badCount()).isEqualTo(1);
+                assertThat(damaged.bad()).singleElement().satisfies(b -> {
+                    assertThat(b.hash()).isEqualTo(object.getFileName().toString());
+                    assertThat(b.problem()).isEqualTo(dev.heirloom.verify.BadObject.Problem.CORRUPT);
+                    assertThat(b.paths()).singleElement().asString().contains("IMG_");
+                });
+            }
+        }
+    }
+
     private static long partialBytes(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName().toString().startsWith(".heirloom-part-"))

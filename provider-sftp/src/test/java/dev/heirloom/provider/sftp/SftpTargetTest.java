@@ -1,10 +1,12 @@
 package dev.heirloom.provider.sftp;
 
 import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageTarget;
@@ -216,6 +218,54 @@ class SftpTargetTest {
             assertThat(MultiDigest.sha256Hex(Files.readAllBytes(folder.resolve(key)))).isEqualTo(hash);
             assertThat(partialSize(folder)).as("temporary file gone").isZero();
         }
+    }
+
+    @Test
+    void remoteHashCommandHashesAnObjectOnTheServerEvenWithQuotesInItsPath() throws Exception {
+        Path folder = dir.resolve("it's hashed");
+        Map<String, String> options = new HashMap<>(server.options());
+        options.put("remoteHashCommand", "sha256sum");
+        byte[] photo = new byte[200_000];
+        new Random(8).nextBytes(photo);
+        String hash = MultiDigest.sha256Hex(photo);
+        try (StorageTarget t = open(folder, options)) {
+            assertThat(t.capabilities().serverHashing()).isTrue();
+            t.write("objects/ab/a 'quoted' name", ContentSource.ofBytes(photo), WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            assertThat(t.hashOnServer("objects/ab/a 'quoted' name").get(ChecksumAlgorithm.SHA256)).contains(hash);
+
+            Path stored = folder.resolve("objects/ab/a 'quoted' name");
+            byte[] rotten = Files.readAllBytes(stored);
+            rotten[1000] ^= 1;
+            Files.write(stored, rotten);
+            assertThat(t.hashOnServer("objects/ab/a 'quoted' name").get(ChecksumAlgorithm.SHA256))
+                    .contains(MultiDigest.sha256Hex(rotten));
+            assertThatThrownBy(() -> t.hashOnServer("objects/ab/missing")).isInstanceOf(ObjectNotFoundException.class);
+        }
+        try (StorageTarget plain = open(folder, server.options())) {
+            assertThat(plain.capabilities().serverHashing()).isFalse();
+            assertThatThrownBy(() -> plain.hashOnServer("objects/ab/a 'quoted' name"))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("remoteHashCommand");
+        }
+    }
+
+    @Test
+    void aRemoteHashCommandThatFailsOrIsNotAHashSaysSo() {
+        Path folder = dir.resolve("bad-hash");
+        Map<String, String> missing = new HashMap<>(server.options());
+        missing.put("remoteHashCommand", "no-such-hash-tool");
+        Map<String, String> wrong = new HashMap<>(server.options());
+        wrong.put("remoteHashCommand", "wc -c");
+        try (StorageTarget a = open(folder, missing); StorageTarget b = open(folder, wrong)) {
+            a.write("objects/cd/x", ContentSource.ofBytes("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)), WriteOptions.createIfAbsent(Checksums.none()));
+            assertThatThrownBy(() -> a.hashOnServer("objects/cd/x")).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("no-such-hash-tool").hasMessageContaining("exit 127");
+            assertThatThrownBy(() -> b.hashOnServer("objects/cd/x")).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("printed no SHA-256");
+        }
+        Map<String, String> shell = new HashMap<>(server.options());
+        shell.put("remoteHashCommand", "sha256sum; rm -rf /");
+        assertThatThrownBy(() -> open(folder, shell)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("shell syntax");
     }
 
     @Test
