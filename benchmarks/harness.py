@@ -600,6 +600,10 @@ Written by `benchmarks/run.sh{' --quick' if args.quick else ''}` from the result
   Whole processes (Heirloom's JVM start included, `bin/heirloom` with its class-data archive), page cache warm
   for everyone, a fresh destination before each timed run, `sync -f` after local copies so every tool pays for
   durability as Heirloom does (it fsyncs each object and folder).
+- A *floor* is not a peer: the same bytes moved with nothing else (`dev.heirloom.bench.BareCopy`: one read,
+  SHA-256 and one write plus fsync per file on 4 threads; `BareSftpUpload`: JSch on 4 sessions, no hashing),
+  timed in the same rounds. heirloom/floor is Heirloom's own overhead; floor/peer is the best ratio this
+  machine allows.
 
 {table}
 

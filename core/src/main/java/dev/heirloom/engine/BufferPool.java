@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * Byte arrays for reading whole small files, reused from file to file so that a backup of many
  * photos does not hand the garbage collector a new multi-megabyte array for each one. Sizes are
- * powers of two; at most {@code keep} arrays are kept while not in use. Thread-safe.
+ * whole MiB (64 KiB at least); an idle array up to twice the size asked for is reused; at most
+ * {@code keep} arrays are kept while not in use. Thread-safe.
  */
 final class BufferPool {
     private static final int SMALLEST = 64 * 1024;
+    private static final int STEP = 1 << 20;
 
     private final int keep;
     private final List<byte[]> free = new ArrayList<>();
@@ -18,12 +20,10 @@ final class BufferPool {
         this.keep = keep;
     }
 
-    /** An array of at least {@code size} bytes (contents undefined), to {@link #give back} after use. */
+    /** An array of at least {@code size} bytes (contents undefined), to {@link #giveBack} after use. */
     byte[] take(int size) {
-        int wanted = size <= SMALLEST ? SMALLEST : Integer.highestOneBit(size - 1) << 1;
-        if (wanted < size) {
-            wanted = size; // beyond the largest power of two an int holds
-        }
+        long rounded = size <= SMALLEST ? SMALLEST : ((long) size + STEP - 1) / STEP * STEP;
+        int wanted = (int) Math.min(rounded, Integer.MAX_VALUE - 8);
         synchronized (free) {
             byte[] best = null;
             for (byte[] b : free) {
