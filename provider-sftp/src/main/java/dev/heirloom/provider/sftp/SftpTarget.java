@@ -62,6 +62,8 @@ final class SftpTarget implements StorageTarget {
     private static final String PART = ".heirloom-part-";
     private static final String TMP = ".heirloom-tmp-";
     private static final String STAGE = ".heirloom-part-stage-";
+    /** Objects from this size on resume an interrupted upload; smaller ones are sent again. */
+    static final long RESUME_FROM = 8L << 20;
     /** A staged upload untouched this long was abandoned (a resumed run would have finished it). */
     private static final Duration STAGE_KEPT = Duration.ofDays(7);
 
@@ -287,13 +289,16 @@ final class SftpTarget implements StorageTarget {
         String folder = target.substring(0, target.lastIndexOf('/'));
         String name = target.substring(target.lastIndexOf('/') + 1);
         Optional<String> sha256 = options.expected().get(ChecksumAlgorithm.SHA256);
-        String temp = folder + "/" + (sha256.isPresent() ? PART + sha256.get() + "-" + content.size()
+        // only an object large enough to be worth resuming gets a name the next try can find; the
+        // probe for a partial upload costs a round trip, which for a photo is a large share
+        boolean resumable = sha256.isPresent() && content.size() >= RESUME_FROM;
+        String temp = folder + "/" + (resumable ? PART + sha256.get() + "-" + content.size()
                 : TMP + UUID.randomUUID());
         try {
             return withChannel("write " + key, true, ch -> write(ch, key, content, options, target, folder, temp,
-                    sha256.isPresent()));
+                    resumable));
         } catch (StorageException e) {
-            if (sha256.isEmpty() && !(e instanceof ObjectExistsException)) {
+            if (!resumable && !(e instanceof ObjectExistsException)) {
                 removeQuietly(temp);
             }
             throw e;

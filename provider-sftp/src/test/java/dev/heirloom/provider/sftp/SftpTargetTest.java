@@ -270,7 +270,7 @@ class SftpTargetTest {
 
     @Test
     void aPartialUploadThatDoesNotMatchTheSourceIsDiscarded() throws Exception {
-        byte[] content = new byte[300_000];
+        byte[] content = new byte[(int) SftpTarget.RESUME_FROM + 1000];
         new Random(5).nextBytes(content);
         String hash = MultiDigest.sha256Hex(content);
         Path folder = dir.resolve("mismatch");
