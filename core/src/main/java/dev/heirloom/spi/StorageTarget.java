@@ -53,8 +53,9 @@ public interface StorageTarget extends AutoCloseable {
      * Stores content whose key is not known yet, under a temporary name, for {@link StagedObject#publish}
      * once the caller knows it: the caller hashes the bytes as the provider reads them, so a file is
      * read once instead of once to name it and once to copy it. Only when
-     * {@link Capabilities#staging()}. The provider opens the content exactly once (a second
-     * {@link ContentSource#open()} may fail), checks that exactly {@link ContentSource#size()} bytes
+     * {@link Capabilities#staging()}. The provider opens the content once and reads it to the end
+     * (a second {@link ContentSource#open()} may fail: a provider that must start over fails, and
+     * the caller then writes the usual way), checks that exactly {@link ContentSource#size()} bytes
      * came, and leaves nothing visible to {@link #list}, {@link #stat} or {@link #read} until
      * published. Staged bytes never published are removed by {@link StagedObject#close()}, or,
      * after a crash, by the provider's own clean-up of its temporary names.
