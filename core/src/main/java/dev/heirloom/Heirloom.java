@@ -79,7 +79,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Heirloom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heirloom.class);
-    private static final long MAX_SMALL_FILE_LIMIT = 1L << 30;
 
     private final SourceSpec source;
     private final List<TargetSpec> targets;
@@ -553,7 +552,7 @@ public final class Heirloom implements AutoCloseable {
 
         /** Files up to this size are read once into memory and fed to every target; 0 to 1 GiB, default 16 MiB. */
         public Builder smallFileLimit(long bytes) {
-            if (bytes < 0 || bytes > MAX_SMALL_FILE_LIMIT) {
+            if (bytes < 0 || bytes > BackupEngine.MAX_SMALL_FILE_LIMIT) {
                 throw new IllegalArgumentException("the small-file limit must be from 0 to 1 GiB");
             }
             this.smallFileLimit = bytes;

@@ -72,6 +72,8 @@ public final class BackupEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BackupEngine.class);
     private static final int MAX_ATTEMPTS_PER_FILE = 3;
     private static final int READ_CHUNK = 1 << 20;
+    /** The largest small-file limit: a small file is read whole into one array. */
+    public static final long MAX_SMALL_FILE_LIMIT = 1L << 30;
     private static final int MAX_LISTED_PROBLEMS = 10_000;
 
     /**
@@ -100,7 +102,7 @@ public final class BackupEngine {
             if (rehashPercent < 0 || rehashPercent > 100) {
                 throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
             }
-            if (smallFileLimit < 0 || smallFileLimit > 1 << 30) {
+            if (smallFileLimit < 0 || smallFileLimit > MAX_SMALL_FILE_LIMIT) {
                 throw new IllegalArgumentException("the small-file limit must be from 0 to 1 GiB");
             }
             Objects.requireNonNull(clock, "clock");

@@ -106,30 +106,12 @@ public final class InMemoryTarget implements StorageTarget {
             return StorageTarget.super.stage(stageName, content);
         }
         byte[] bytes = readAll(stageName, content);
-        return new StagedObject() {
-            private boolean published;
-
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-
-            @Override
-            public ObjectInfo publish(String key, WriteOptions options) {
-                ObjectKeys.check(key);
-                if (published) {
-                    throw new IllegalStateException("already published");
-                }
-                ObjectInfo info = store(key, bytes, options);
-                published = true;
-                return info;
-            }
-
-            @Override
-            public void close() {
-                // the bytes go with this object
-            }
-        };
+        return StagedObject.of(bytes.length, (key, options) -> {
+            ObjectKeys.check(key);
+            return store(key, bytes, options);
+        }, () -> {
+            // the bytes go with the staged object
+        });
     }
 
     private static byte[] readAll(String what, ContentSource content) {

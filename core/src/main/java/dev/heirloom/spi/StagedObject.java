@@ -1,5 +1,7 @@
 package dev.heirloom.spi;
 
+import java.util.function.BiFunction;
+
 /**
  * Content a target holds under a temporary name, not yet an object: nothing lists, stats or reads
  * it until {@link #publish} names it. Made by {@link StorageTarget#stage}. Not thread-safe; the
@@ -27,4 +29,42 @@ public interface StagedObject extends AutoCloseable {
     /** Removes the staged bytes unless they were published. Idempotent; never throws. */
     @Override
     void close();
+
+    /**
+     * A staged object that keeps this interface's rules for a provider: {@code publish} runs at most
+     * once successfully (again: {@link IllegalStateException}), {@code discard} runs on close only
+     * when nothing was published.
+     *
+     * @param publish names the staged bytes as {@link #publish} describes, leaving them staged on failure
+     * @param discard removes the staged bytes; must not throw
+     */
+    static StagedObject of(long size, BiFunction<String, WriteOptions, ObjectInfo> publish, Runnable discard) {
+        return new StagedObject() {
+            private boolean published;
+            private boolean closed;
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public ObjectInfo publish(String key, WriteOptions options) {
+                if (published) {
+                    throw new IllegalStateException("already published");
+                }
+                ObjectInfo info = publish.apply(key, options);
+                published = true;
+                return info;
+            }
+
+            @Override
+            public void close() {
+                if (!published && !closed) {
+                    discard.run();
+                }
+                closed = true;
+            }
+        };
+    }
 }

@@ -167,7 +167,7 @@ public final class Verifier {
             notes.add(target + " keeps no server-side checksums; only presence and size were checked "
                     + "(use --level content to read the objects back)");
         }
-        List<ObjectInfo> toHash = new ArrayList<>();
+        Map<String, String> toHash = new HashMap<>(); // hash -> key
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
         Optional<String> token = Optional.empty();
@@ -187,7 +187,7 @@ public final class Verifier {
                 } else if (checksums && !server.isEmpty()) {
                     compareChecksums(hash, facts, info, server, unverifiable);
                 } else if (hashOnServer) {
-                    toHash.add(info);
+                    toHash.put(hash, info.key());
                 }
             }
             token = page.nextPageToken();
@@ -195,9 +195,9 @@ public final class Verifier {
         if (hashOnServer) {
             notes.add(target + " computed the SHA-256 of " + toHash.size() + " object(s) on the server");
             AtomicReference<StorageException> failure = new AtomicReference<>();
-            inParallel(toHash.stream().map(info -> () -> {
+            inParallel(toHash.entrySet().stream().map(e -> () -> {
                 if (failure.get() == null) {
-                    hashedOnServer(info, failure);
+                    hashedOnServer(e.getKey(), e.getValue(), failure);
                 }
             }));
             if (failure.get() != null) {
@@ -243,12 +243,11 @@ public final class Verifier {
     }
 
     /** Compares the SHA-256 the server computes for an object with its name. */
-    private void hashedOnServer(ObjectInfo info, AtomicReference<StorageException> failure) {
-        String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
+    private void hashedOnServer(String hash, String key, AtomicReference<StorageException> failure) {
         try {
-            Optional<String> actual = repo.target().hashOnServer(info.key()).get(ChecksumAlgorithm.SHA256);
+            Optional<String> actual = repo.target().hashOnServer(key).get(ChecksumAlgorithm.SHA256);
             if (actual.isEmpty()) {
-                throw new StorageException(target + " computed no SHA-256 for " + info.key());
+                throw new StorageException(target + " computed no SHA-256 for " + key);
             }
             if (!actual.get().equals(hash)) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT,

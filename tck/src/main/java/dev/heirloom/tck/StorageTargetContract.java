@@ -119,6 +119,21 @@ public abstract class StorageTargetContract {
         return keys;
     }
 
+    /** Content that declares another size than the bytes it yields, as a file changing while read would. */
+    protected static ContentSource declaringSize(byte[] content, long declared) {
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return declared;
+            }
+
+            @Override
+            public InputStream open() {
+                return new java.io.ByteArrayInputStream(content);
+            }
+        };
+    }
+
     /** Content whose stream fails after some bytes, as a source disk failing mid-read would. */
     protected static ContentSource failingAfter(byte[] content, int goodBytes) {
         return new ContentSource() {
@@ -244,17 +259,7 @@ public abstract class StorageTargetContract {
                 return;
             }
             byte[] content = bytes("twelve bytes");
-            ContentSource liar = new ContentSource() {
-                @Override
-                public long size() {
-                    return content.length + 5;
-                }
-
-                @Override
-                public InputStream open() {
-                    return new java.io.ByteArrayInputStream(content);
-                }
-            };
+            ContentSource liar = declaringSize(content, content.length + 5);
             assertThatThrownBy(() -> stage("tck-short", liar)).isInstanceOf(StorageException.class);
             assertThatThrownBy(() -> stage("tck-broken", failingAfter(random(200_000, 25), 100_000)))
                     .isInstanceOf(StorageException.class);
@@ -363,17 +368,7 @@ public abstract class StorageTargetContract {
         @Test
         void contentShorterThanDeclaredFailsAndLeavesNothing() {
             byte[] content = bytes("twelve bytes");
-            ContentSource liar = new ContentSource() {
-                @Override
-                public long size() {
-                    return content.length + 5;
-                }
-
-                @Override
-                public InputStream open() {
-                    return new java.io.ByteArrayInputStream(content);
-                }
-            };
+            ContentSource liar = declaringSize(content, content.length + 5);
             assertThatThrownBy(() -> target.write("short", liar, WriteOptions.createIfAbsent(Checksums.none())))
                     .isInstanceOf(ChecksumMismatchException.class);
             assertThat(target.stat("short")).isEmpty();
@@ -382,17 +377,7 @@ public abstract class StorageTargetContract {
         @Test
         void contentLongerThanDeclaredFailsAndLeavesNothing() {
             byte[] content = bytes("twelve bytes");
-            ContentSource liar = new ContentSource() {
-                @Override
-                public long size() {
-                    return content.length - 3;
-                }
-
-                @Override
-                public InputStream open() {
-                    return new java.io.ByteArrayInputStream(content);
-                }
-            };
+            ContentSource liar = declaringSize(content, content.length - 3);
             assertThatThrownBy(() -> target.write("long", liar, WriteOptions.createIfAbsent(Checksums.none())))
                     .isInstanceOf(ChecksumMismatchException.class);
             assertThat(target.stat("long")).isEmpty();

@@ -180,22 +180,31 @@ final class LocalTarget implements StorageTarget {
                 createFolders(dir);
                 copyVerified(key, content, options.expected(), tmp);
             }
-            if (options.ifAbsent()) {
-                publishIfAbsent(key, tmp, target);
-            } else {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            if (fsync) {
-                dirtyFolders.add(dir);
-            }
-            knownFolders.add(dir);
-            return new ObjectInfo(key, content.size(), Optional.of(Files.getLastModifiedTime(target).toInstant()),
-                    Checksums.none());
+            return publish(key, tmp, target, options.ifAbsent(), content.size());
         } catch (IOException e) {
             throw classify("cannot write " + key, e, root);
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /**
+     * Gives a flushed temporary file its key: a link that fails when the name exists (if-absent) or
+     * an atomic rename; the folder's new entry is flushed on the next {@link #flush()}. The
+     * temporary name may remain (after a link); the caller removes it.
+     */
+    private ObjectInfo publish(String key, Path tmp, Path target, boolean ifAbsent, long size) throws IOException {
+        Path dir = target.getParent();
+        if (ifAbsent) {
+            publishIfAbsent(key, tmp, target);
+        } else {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (fsync) {
+            dirtyFolders.add(dir);
+        }
+        knownFolders.add(dir);
+        return new ObjectInfo(key, size, Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
     }
 
     /**
@@ -214,46 +223,19 @@ final class LocalTarget implements StorageTarget {
             deleteQuietly(tmp);
             throw e;
         }
-        return new StagedObject() {
-            private boolean published;
-
-            @Override
-            public long size() {
-                return content.size();
-            }
-
-            @Override
-            public ObjectInfo publish(String key, WriteOptions options) {
-                if (published) {
-                    throw new IllegalStateException("already published");
+        return StagedObject.of(content.size(), (key, options) -> {
+            Path target = path(key);
+            try {
+                if (!knownFolders.contains(target.getParent())) {
+                    createFolders(target.getParent());
                 }
-                Path target = path(key);
-                Path dir = target.getParent();
-                try {
-                    if (!knownFolders.contains(dir)) {
-                        createFolders(dir);
-                    }
-                    if (options.ifAbsent()) {
-                        publishIfAbsent(key, tmp, target);
-                    } else {
-                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    published = true;
-                    if (fsync) {
-                        dirtyFolders.add(dir);
-                    }
-                    return new ObjectInfo(key, content.size(),
-                            Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
-                } catch (IOException e) {
-                    throw classify("cannot publish " + key, e, root);
-                }
-            }
-
-            @Override
-            public void close() {
+                ObjectInfo info = publish(key, tmp, target, options.ifAbsent(), content.size());
                 deleteQuietly(tmp);
+                return info;
+            } catch (IOException e) {
+                throw classify("cannot publish " + key, e, root);
             }
-        };
+        }, () -> deleteQuietly(tmp));
     }
 
     /**

@@ -287,7 +287,6 @@ final class SftpTarget implements StorageTarget {
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         String target = path(key);
         String folder = target.substring(0, target.lastIndexOf('/'));
-        String name = target.substring(target.lastIndexOf('/') + 1);
         Optional<String> sha256 = options.expected().get(ChecksumAlgorithm.SHA256);
         // only an object large enough to be worth resuming gets a name the next try can find; the
         // probe for a partial upload costs a round trip, which for a photo is a large share
@@ -307,20 +306,16 @@ final class SftpTarget implements StorageTarget {
 
     private ObjectInfo write(ChannelSftp ch, String key, ContentSource content, WriteOptions options, String target,
                              String folder, String temp, boolean resumable) throws SftpException, IOException {
-        {
-            if (options.ifAbsent() && lstat(ch, target) != null) {
-                throw new ObjectExistsException(key);
-            }
-            makeFolders(ch, folder);
-            try {
-                upload(ch, key, content, options.expected(), temp, resumable);
-                publish(ch, key, temp, target, options.ifAbsent());
-            } catch (ChecksumMismatchException | ObjectExistsException e) {
-                removeQuietly(ch, temp);
-                throw e;
-            }
-            SftpATTRS a = lstat(ch, target);
-            return a == null ? ObjectInfo.of(key, content.size()) : info(key, a);
+        if (options.ifAbsent() && lstat(ch, target) != null) {
+            throw new ObjectExistsException(key);
+        }
+        makeFolders(ch, folder);
+        try {
+            upload(ch, key, content, options.expected(), temp, resumable);
+            return publishAndDescribe(ch, key, temp, target, options.ifAbsent(), content.size());
+        } catch (ChecksumMismatchException | ObjectExistsException e) {
+            removeQuietly(ch, temp);
+            throw e;
         }
     }
 
@@ -428,38 +423,21 @@ final class SftpTarget implements StorageTarget {
             }
             throw e;
         }
-        return new StagedObject() {
-            private boolean published;
+        return StagedObject.of(content.size(), (key, options) -> {
+            String target = path(key);
+            return withChannel("publish " + key, ch -> {
+                makeFolders(ch, target.substring(0, target.lastIndexOf('/')));
+                return publishAndDescribe(ch, key, temp, target, options.ifAbsent(), content.size());
+            });
+        }, () -> removeQuietly(temp));
+    }
 
-            @Override
-            public long size() {
-                return content.size();
-            }
-
-            @Override
-            public ObjectInfo publish(String key, WriteOptions options) {
-                if (published) {
-                    throw new IllegalStateException("already published");
-                }
-                String target = path(key);
-                String folder = target.substring(0, target.lastIndexOf('/'));
-                ObjectInfo info = withChannel("publish " + key, ch -> {
-                    makeFolders(ch, folder);
-                    SftpTarget.this.publish(ch, key, temp, target, options.ifAbsent());
-                    SftpATTRS a = lstat(ch, target);
-                    return a == null ? ObjectInfo.of(key, content.size()) : info(key, a);
-                });
-                published = true;
-                return info;
-            }
-
-            @Override
-            public void close() {
-                if (!published) {
-                    removeQuietly(temp);
-                }
-            }
-        };
+    /** Publishes an uploaded temporary file under its key and describes the object as stat would. */
+    private ObjectInfo publishAndDescribe(ChannelSftp ch, String key, String temp, String target, boolean ifAbsent,
+                                          long size) throws SftpException {
+        publish(ch, key, temp, target, ifAbsent);
+        SftpATTRS a = lstat(ch, target);
+        return a == null ? ObjectInfo.of(key, size) : info(key, a);
     }
 
     /**
