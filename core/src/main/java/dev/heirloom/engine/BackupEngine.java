@@ -2,6 +2,7 @@ package dev.heirloom.engine;
 
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.repo.CanonicalJson;
+import dev.heirloom.repo.EntryType;
 import dev.heirloom.repo.Repository;
 import dev.heirloom.repo.Snapshot;
 import dev.heirloom.repo.Tree;
@@ -254,14 +255,20 @@ public final class BackupEngine {
             String h = laneHashes[i];
             laneTrees[i] = h == null ? null : h.equals(refHash) ? refTree : loadTree(lanes.get(i), h);
         }
+        // the listing and the trees are in the same name order: each lookup continues where the last stopped
+        EntryCursor refCursor = new EntryCursor(refTree);
+        EntryCursor[] laneCursors = new EntryCursor[lanes.size()];
+        for (int i = 0; i < lanes.size(); i++) {
+            laneCursors[i] = laneTrees[i] == refTree ? refCursor : new EntryCursor(laneTrees[i]);
+        }
         List<CompletableFuture<Child>> children = new ArrayList<>();
         for (SourceEntry e : lister.list(dir)) {
             stopIfCancelled();
             String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
-            TreeEntry refEntry = refTree == null ? null : refTree.entry(e.name()).orElse(null);
+            TreeEntry refEntry = refCursor.find(e.name());
             TreeEntry[] laneEntries = new TreeEntry[lanes.size()];
             for (int i = 0; i < lanes.size(); i++) {
-                laneEntries[i] = laneTrees[i] == null ? null : laneTrees[i].entry(e.name()).orElse(null);
+                laneEntries[i] = laneCursors[i] == refCursor ? refEntry : laneCursors[i].find(e.name());
             }
             if (e.dir()) {
                 if (filter.excludesDir(childRel)) {
@@ -312,7 +319,36 @@ public final class BackupEngine {
             }
         }
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new))
-                .thenApplyAsync(v -> finishDir(children, laneHashes, isRoot), pool);
+                .thenApplyAsync(v -> finishDir(children, refHash, refTree, laneHashes, isRoot), pool);
+    }
+
+    /** Finds entries of a tree by name, for names asked in increasing {@link Tree#NAME_ORDER}. */
+    private static final class EntryCursor {
+        private final List<TreeEntry> entries;
+        private final Tree tree;
+        private int next;
+
+        EntryCursor(Tree tree) {
+            this.tree = tree;
+            this.entries = tree == null ? List.of() : tree.entries();
+        }
+
+        TreeEntry find(String name) {
+            while (next < entries.size()) {
+                int c = Tree.NAME_ORDER.compare(entries.get(next).name(), name);
+                if (c == 0) {
+                    return entries.get(next++);
+                }
+                if (c > 0) {
+                    if (next > 0 && Tree.NAME_ORDER.compare(entries.get(next - 1).name(), name) >= 0) {
+                        return tree.entry(name).orElse(null); // asked out of order
+                    }
+                    return null;
+                }
+                next++;
+            }
+            return tree == null ? null : tree.entry(name).orElse(null);
+        }
     }
 
     private void stopIfCancelled() {
@@ -325,7 +361,8 @@ public final class BackupEngine {
     private record Child(TreeEntry entry, long files, long bytes) {
     }
 
-    private DirResult finishDir(List<CompletableFuture<Child>> children, String[] laneHashes, boolean isRoot) {
+    private DirResult finishDir(List<CompletableFuture<Child>> children, String refHash, Tree refTree,
+                                String[] laneHashes, boolean isRoot) {
         List<TreeEntry> entries = new ArrayList<>(children.size());
         long fileCount = 0;
         long byteCount = 0;
@@ -340,8 +377,19 @@ public final class BackupEngine {
         if (entries.isEmpty() && !isRoot) {
             return null;
         }
-        byte[] canonical = CanonicalJson.write(Tree.of(entries));
-        String hash = MultiDigest.sha256Hex(canonical);
+        Tree tree = Tree.of(entries);
+        // a folder unchanged since the tree every target holds (the nightly case) is not encoded again
+        String hash = refTree != null && tree.entries().equals(refTree.entries()) ? refHash : null;
+        for (int i = 0; hash != null && i < lanes.size(); i++) {
+            if (lanes.get(i).alive() && !hash.equals(laneHashes[i])) {
+                hash = null;
+            }
+        }
+        byte[] canonical = null;
+        if (hash == null) {
+            canonical = CanonicalJson.write(tree);
+            hash = MultiDigest.sha256Hex(canonical);
+        }
         for (int i = 0; i < lanes.size(); i++) {
             Lane lane = lanes.get(i);
             if (!lane.alive() || hash.equals(laneHashes[i])) {
@@ -386,8 +434,9 @@ public final class BackupEngine {
         }
         unchanged.incrementAndGet();
         listener.fileDone(rel, file.size());
-        return TreeEntry.file(file.name(), file.size(), file.mtime(), ref.checksums(), media, file.fileKey())
-                .withSuspect(ref.suspect());
+        TreeEntry entry = new TreeEntry(file.name(), EntryType.FILE, file.size(), file.mtime(), ref.content(), null,
+                media, file.fileKey(), ref.md5(), ref.crc32c(), ref.suspect());
+        return entry.equals(ref) ? ref : entry;
     }
 
     private TreeEntry backupFile(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {

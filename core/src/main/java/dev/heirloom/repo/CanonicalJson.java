@@ -28,6 +28,14 @@ public final class CanonicalJson {
     }
 
     public static byte[] write(Object value) {
+        if (value instanceof Tree tree) {
+            return TreeCodec.write(tree);
+        }
+        return writeBound(value);
+    }
+
+    /** {@link #write} by data binding alone, which {@link TreeCodec} matches byte for byte. */
+    static byte[] writeBound(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -42,6 +50,12 @@ public final class CanonicalJson {
      */
     public static <T> T read(byte[] bytes, Class<T> type, String key) {
         try {
+            if (type == Tree.class) {
+                Tree tree = TreeCodec.read(bytes);
+                if (tree != null) {
+                    return type.cast(tree);
+                }
+            }
             return MAPPER.readValue(bytes, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new StorageException("corrupt repository file " + key + ": " + e.getMessage(), e);

@@ -2,12 +2,10 @@ package dev.heirloom.repo;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One folder of a snapshot: its entries sorted by name (Unicode code point order), names unique.
@@ -22,6 +20,8 @@ public record Tree(int version, List<TreeEntry> entries) {
 
     /** Orders names by Unicode code points, which is also the order of their UTF-8 bytes. */
     public static final Comparator<String> NAME_ORDER = Tree::compareNames;
+
+    private static final Comparator<TreeEntry> ENTRY_ORDER = (a, b) -> compareNames(a.name(), b.name());
 
     private static int compareNames(String a, String b) {
         // UTF-16 order equals code point order except where a surrogate meets U+E000..U+FFFF:
@@ -41,15 +41,14 @@ public record Tree(int version, List<TreeEntry> entries) {
     }
 
     public Tree {
-        List<TreeEntry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparing(TreeEntry::name, NAME_ORDER));
-        Set<String> names = new HashSet<>();
-        for (TreeEntry e : sorted) {
-            if (!names.add(e.name())) {
-                throw new IllegalArgumentException("duplicate entry name in tree: " + e.name());
+        TreeEntry[] sorted = entries.toArray(TreeEntry[]::new);
+        Arrays.sort(sorted, ENTRY_ORDER);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i].name().equals(sorted[i - 1].name())) {
+                throw new IllegalArgumentException("duplicate entry name in tree: " + sorted[i].name());
             }
         }
-        entries = List.copyOf(sorted);
+        entries = List.of(sorted);
     }
 
     public static Tree of(List<TreeEntry> entries) {
