@@ -1,9 +1,13 @@
 package dev.heirloom.provider.azure;
 
+import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -17,6 +21,8 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import dev.heirloom.spi.AuthenticationException;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
@@ -31,6 +37,7 @@ import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.spi.WriteVerifier;
@@ -41,12 +48,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +93,57 @@ final class AzureTarget implements StorageTarget {
         this.secrets = secrets;
         this.capabilities = Capabilities.builder().serverChecksums(ChecksumAlgorithm.MD5).conditionalCreate(true)
                 .atomicReplace(true).rangeRead(true).maxConcurrency(concurrency).retriesInternally(true).build();
+    }
+
+    /** Builds the SDK client from the target's options (see {@link AzureTargetProvider#options()}). */
+    static AzureTarget open(TargetConfig config) {
+        String container = config.uri().getHost();
+        if (container == null || container.isBlank()) {
+            throw new InvalidConfigException("an Azure target looks like azure://CONTAINER/PREFIX, not " + config.uri());
+        }
+        String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "");
+        int tries = config.intOption(AzureTargetProvider.MAX_TRIES, 4, 1, 10);
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, tries, Duration.ofSeconds(60),
+                        Duration.ofSeconds(4), Duration.ofSeconds(120), null))
+                .httpLogOptions(new HttpLogOptions());
+        Optional<String> cs = config.option(AzureTargetProvider.CONNECTION_STRING);
+        Optional<String> endpoint = config.option(AzureTargetProvider.ENDPOINT);
+        Optional<String> sas = config.option(AzureTargetProvider.SAS_TOKEN);
+        AzureTargetProvider.Secrets secrets = new AzureTargetProvider.Secrets(cs, sas);
+        try {
+            if (cs.isPresent()) {
+                builder.connectionString(cs.get());
+            } else if (endpoint.isPresent()) {
+                builder.endpoint(endpoint.get());
+                if (sas.isPresent()) {
+                    builder.sasToken(sas.get());
+                } else {
+                    builder.credential(new DefaultAzureCredentialBuilder().build());
+                }
+            } else {
+                throw new InvalidConfigException("an Azure target needs the option connectionString, or endpoint "
+                        + "(with sasToken, or the Azure default credential chain)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("invalid Azure credentials or endpoint: " + secrets.scrub(e.getMessage()));
+        }
+        BlobServiceClient service = builder.buildClient();
+        BlobContainerClient client = service.getBlobContainerClient(container);
+        AccessTier tier = config.option(AzureTargetProvider.ACCESS_TIER).map(AzureTarget::tier).orElse(null);
+        boolean create = config.booleanOption(AzureTargetProvider.CREATE_CONTAINER, false);
+        return open(client, prefix, tier, config.intOption(AzureTargetProvider.BLOCK_SIZE, 4, 1, 4000) * 1024L * 1024L,
+                config.intOption(AzureTargetProvider.CONCURRENCY, 8, 1, 64), create, secrets);
+    }
+
+    private static AccessTier tier(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "hot" -> AccessTier.HOT;
+            case "cool" -> AccessTier.COOL;
+            case "cold" -> AccessTier.COLD;
+            case "archive" -> AccessTier.ARCHIVE;
+            default -> throw new InvalidConfigException("accessTier must be hot, cool, cold or archive, not '" + value + "'");
+        };
     }
 
     static AzureTarget open(BlobContainerClient container, String prefix, AccessTier tier, long blockSize, int concurrency,

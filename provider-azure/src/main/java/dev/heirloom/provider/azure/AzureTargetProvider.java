@@ -1,22 +1,11 @@
 package dev.heirloom.provider.azure;
 
-import com.azure.core.http.policy.HttpLogOptions;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.models.AccessTier;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
-import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.OptionSpec;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -55,53 +44,9 @@ public final class AzureTargetProvider implements StorageTargetProvider {
 
     @Override
     public StorageTarget open(TargetConfig config) {
-        String container = config.uri().getHost();
-        if (container == null || container.isBlank()) {
-            throw new InvalidConfigException("an Azure target looks like azure://CONTAINER/PREFIX, not " + config.uri());
-        }
-        String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "");
-        int tries = config.intOption(MAX_TRIES, 4, 1, 10);
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, tries, Duration.ofSeconds(60),
-                        Duration.ofSeconds(4), Duration.ofSeconds(120), null))
-                .httpLogOptions(new HttpLogOptions());
-        Optional<String> cs = config.option(CONNECTION_STRING);
-        Optional<String> endpoint = config.option(ENDPOINT);
-        Optional<String> sas = config.option(SAS_TOKEN);
-        Secrets secrets = new Secrets(cs, sas);
-        try {
-            if (cs.isPresent()) {
-                builder.connectionString(cs.get());
-            } else if (endpoint.isPresent()) {
-                builder.endpoint(endpoint.get());
-                if (sas.isPresent()) {
-                    builder.sasToken(sas.get());
-                } else {
-                    builder.credential(new DefaultAzureCredentialBuilder().build());
-                }
-            } else {
-                throw new InvalidConfigException("an Azure target needs the option connectionString, or endpoint "
-                        + "(with sasToken, or the Azure default credential chain)");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException("invalid Azure credentials or endpoint: " + secrets.scrub(e.getMessage()));
-        }
-        BlobServiceClient service = builder.buildClient();
-        BlobContainerClient client = service.getBlobContainerClient(container);
-        AccessTier tier = config.option(ACCESS_TIER).map(AzureTargetProvider::tier).orElse(null);
-        boolean create = config.booleanOption(CREATE_CONTAINER, false);
-        return AzureTarget.open(client, prefix, tier, config.intOption(BLOCK_SIZE, 4, 1, 4000) * 1024L * 1024L,
-                config.intOption(CONCURRENCY, 8, 1, 64), create, secrets);
-    }
-
-    private static AccessTier tier(String value) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "hot" -> AccessTier.HOT;
-            case "cool" -> AccessTier.COOL;
-            case "cold" -> AccessTier.COLD;
-            case "archive" -> AccessTier.ARCHIVE;
-            default -> throw new InvalidConfigException("accessTier must be hot, cool, cold or archive, not '" + value + "'");
-        };
+        // the SDK's classes load only from here: a run without an Azure target never loads (nor
+        // verifies the signatures of) its jars
+        return AzureTarget.open(config);
     }
 
     /** Removes credentials from text that may quote a request (SDK messages, URLs). */

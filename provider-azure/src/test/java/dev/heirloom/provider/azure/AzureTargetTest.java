@@ -20,10 +20,11 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.tck.CapturedOutput;
+import dev.heirloom.tck.ProviderDiscovery;
+import dev.heirloom.tck.servers.AzuriteServer;
 import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.verify.VerifyReport;
-import dev.heirloom.tck.CapturedOutput;
-import dev.heirloom.tck.servers.AzuriteServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What only Azure needs: resumed block uploads, Content-MD5, archive tier, credentials kept secret. */
 class AzureTargetTest {
+    @Test
+    void isFoundWithoutItsDependencies() throws Exception {
+        ProviderDiscovery.assertFoundWithoutDependencies(AzureTargetProvider.class);
+    }
+
     private static AzuriteServer azurite;
 
     @TempDir

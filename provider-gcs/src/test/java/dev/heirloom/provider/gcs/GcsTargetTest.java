@@ -21,6 +21,7 @@ import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.target.ProviderRegistry;
 import dev.heirloom.tck.CapturedOutput;
+import dev.heirloom.tck.ProviderDiscovery;
 import dev.heirloom.tck.servers.GcsTestServer;
 import dev.heirloom.verify.BadObject;
 import dev.heirloom.verify.VerifyLevel;
@@ -51,6 +52,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What only GCS needs: resumed sessions, server checksums, credentials kept secret, a server that goes away. */
 class GcsTargetTest {
+    @Test
+    void isFoundWithoutItsDependencies() throws Exception {
+        ProviderDiscovery.assertFoundWithoutDependencies(GcsTargetProvider.class);
+    }
+
     @TempDir
     Path tmp;
 

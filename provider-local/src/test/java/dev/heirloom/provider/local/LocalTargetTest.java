@@ -11,6 +11,7 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.tck.ProviderDiscovery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Behaviour specific to local folders, beyond the shared contract. */
 class LocalTargetTest {
+    @Test
+    void isFoundWithoutItsDependencies() throws Exception {
+        ProviderDiscovery.assertFoundWithoutDependencies(LocalTargetProvider.class);
+    }
+
     @TempDir
     Path tmp;
 

@@ -7,12 +7,13 @@ import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectNotFoundException;
-import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StagedObject;
+import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
+import dev.heirloom.tck.ProviderDiscovery;
 import dev.heirloom.tck.servers.OpenSshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What only SFTP needs: host keys, resumed uploads after a server crash. */
 class SftpTargetTest {
+    @Test
+    void isFoundWithoutItsDependencies() throws Exception {
+        ProviderDiscovery.assertFoundWithoutDependencies(SftpTargetProvider.class);
+    }
+
     private static Path dir;
     private static OpenSshServer server;
 
