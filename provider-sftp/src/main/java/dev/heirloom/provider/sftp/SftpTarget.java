@@ -306,7 +306,10 @@ final class SftpTarget implements StorageTarget {
 
     private ObjectInfo write(ChannelSftp ch, String key, ContentSource content, WriteOptions options, String target,
                              String folder, String temp, boolean resumable) throws SftpException, IOException {
-        if (options.ifAbsent() && lstat(ch, target) != null) {
+        // publishing if-absent fails anyway when the key exists; asking first saves a large upload,
+        // but for a small one the extra round trip costs more than the rare wasted upload (core
+        // asks before it writes)
+        if (options.ifAbsent() && resumable && lstat(ch, target) != null) {
             throw new ObjectExistsException(key);
         }
         makeFolders(ch, folder);
