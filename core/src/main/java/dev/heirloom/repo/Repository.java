@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to the repository on one target: objects, trees and snapshots. Trees read are
@@ -33,6 +34,11 @@ import java.util.UUID;
  */
 public final class Repository {
     private static final int TREE_CACHE_SIZE = 20_000;
+    private static final Comparator<Snapshot> SNAPSHOT_ORDER = Comparator.comparing(Snapshot::time)
+            .thenComparing(Snapshot::id);
+    /** The layout's snapshot names, whose first 16 characters after the folder are the time to the second. */
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile(
+            Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
 
     private final StorageTarget target;
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
@@ -198,22 +204,61 @@ public final class Repository {
     /** All snapshots, oldest first. */
     public List<Snapshot> snapshots() {
         List<Snapshot> result = new ArrayList<>();
+        for (String key : snapshotKeys()) {
+            result.add(CanonicalJson.read(readAll(key), Snapshot.class, key));
+        }
+        result.sort(SNAPSHOT_ORDER);
+        return result;
+    }
+
+    private List<String> snapshotKeys() {
+        List<String> keys = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
             ListPage page = target.list(RepositoryLayout.SNAPSHOTS, token, 1000);
             for (ObjectInfo info : page.objects()) {
                 if (info.key().endsWith(".json")) {
-                    result.add(CanonicalJson.read(readAll(info.key()), Snapshot.class, info.key()));
+                    keys.add(info.key());
                 }
             }
             token = page.nextPageToken();
         } while (token.isPresent());
-        result.sort(Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id));
-        return result;
+        return keys;
     }
 
-    /** The newest snapshot of the given source label. */
+    /**
+     * The newest snapshot of the given source label. Snapshot files are named by their time to the
+     * second, so they are read newest first and only until the newest of this source is certain:
+     * usually one read, however long the history (a nightly backup on a cloud target would
+     * otherwise fetch every snapshot ever kept, every night). A repository whose snapshot names do
+     * not follow the layout is read whole.
+     */
     public Optional<Snapshot> latest(String source) {
+        List<String> keys = snapshotKeys();
+        if (!keys.stream().allMatch(k -> SNAPSHOT_NAME.matcher(k).matches())) {
+            return latestOfAll(source);
+        }
+        keys.sort(Comparator.reverseOrder());
+        Snapshot best = null;
+        String bestSecond = null;
+        for (String key : keys) {
+            String second = key.substring(0, RepositoryLayout.SNAPSHOTS.length() + 16);
+            if (bestSecond != null && !second.equals(bestSecond)) {
+                break; // every later key is an older second
+            }
+            Snapshot s = CanonicalJson.read(readAll(key), Snapshot.class, key);
+            if (!RepositoryLayout.snapshotKey(s).equals(key)) {
+                return latestOfAll(source); // a name that does not tell its time: read them all
+            }
+            if (s.source().equals(source) && (best == null || SNAPSHOT_ORDER.compare(s, best) > 0)) {
+                best = s;
+                bestSecond = second;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<Snapshot> latestOfAll(String source) {
         List<Snapshot> all = snapshots();
         for (int i = all.size() - 1; i >= 0; i--) {
             if (all.get(i).source().equals(source)) {
