@@ -37,11 +37,11 @@ WHY = {
              "provider classes no longer load their SDKs (a signed Azure jar was checked on every run), and the "
              "class-data archive is recorded by a backup. What is left is the JVM's.",
     "three-targets": "The machine, not Heirloom: the floor row (two bare Java copies and the bare JSch upload "
-                     "running at once) takes as long as the three rsyncs one after the other, because the three "
-                     "copies share one disk and two cores (SSH encryption in the JVM and in sshd). Heirloom reads "
+                     "running at once) takes 0.8 of the three rsyncs one after the other, above the goal, because "
+                     "the three copies share one disk and two cores (SSH encryption in the JVM and in sshd). Heirloom reads "
                      "each file once for all three targets and runs at about the floor.",
-    "sftp": "Not the protocol: the floor row (a bare JSch upload on 4 sessions, no hashing) reaches about 0.65 x "
-            "rsync here, above the goal itself. The gap to the floor is CPU on a 2-core machine where SSH "
+    "sftp": "Not the protocol: the floor row (a bare JSch upload on 4 sessions, no hashing) reaches 0.65-0.85 x "
+            "rsync here from run to run, above the goal itself. The gap to the floor is CPU on a 2-core machine where SSH "
             "encryption in the JVM and in sshd already fill both cores: Heirloom's client spends about 6 s more "
             "CPU than the bare upload (perf): the SHA-256 of every byte (about 2.5 s; for a new video inline "
             "with its upload: it is read once) and the JIT compiling a larger program (about 3 s); sshd's work "
