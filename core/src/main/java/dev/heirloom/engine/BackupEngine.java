@@ -334,20 +334,16 @@ public final class BackupEngine {
         }
 
         TreeEntry find(String name) {
-            while (next < entries.size()) {
-                int c = Tree.NAME_ORDER.compare(entries.get(next).name(), name);
-                if (c == 0) {
-                    return entries.get(next++);
-                }
-                if (c > 0) {
-                    if (next > 0 && Tree.NAME_ORDER.compare(entries.get(next - 1).name(), name) >= 0) {
-                        return tree.entry(name).orElse(null); // asked out of order
-                    }
-                    return null;
-                }
+            while (next < entries.size() && Tree.NAME_ORDER.compare(entries.get(next).name(), name) < 0) {
                 next++;
             }
-            return tree == null ? null : tree.entry(name).orElse(null);
+            if (next < entries.size() && entries.get(next).name().equals(name)) {
+                return entries.get(next++);
+            }
+            if (next > 0 && Tree.NAME_ORDER.compare(entries.get(next - 1).name(), name) >= 0) {
+                return tree.entry(name).orElse(null); // asked out of order
+            }
+            return null;
         }
     }
 

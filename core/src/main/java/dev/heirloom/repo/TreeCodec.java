@@ -92,10 +92,10 @@ final class TreeCodec {
                     if (p.currentToken() != JsonToken.END_ARRAY) {
                         return null;
                     }
+                } else if (field.equals("version") || field.equals("entries")) {
+                    return null; // of another type than expected: data binding decides
                 } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     p.skipChildren();
-                } else if (field.equals("version") || field.equals("entries")) {
-                    return null;
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null || entries == null) {

@@ -88,6 +88,7 @@ class TreeCodecTest {
                 "{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"dir\",\"mtime\":\"2020-05-01T10:00:00Z\","
                         + "\"tree\":\"" + H + "\"},{\"name\":\"a\",\"type\":\"dir\",\"mtime\":\"2020-05-01T10:00:00Z\","
                         + "\"tree\":\"" + H + "\"}]}", // a name twice
+                "{\"version\":{\"major\":1},\"entries\":[]}", // a version that is not a number
                 "{\"version\":1,\"entries\":[", "[]", "")) {
             assertThatThrownBy(() -> CanonicalJson.read(bad.getBytes(StandardCharsets.UTF_8), Tree.class, "trees/ab"))
                     .as(bad).isInstanceOf(StorageException.class).hasMessageContaining("trees/ab");

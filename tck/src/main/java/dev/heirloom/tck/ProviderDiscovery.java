@@ -3,11 +3,11 @@ package dev.heirloom.tck;
 import dev.heirloom.spi.StorageTargetProvider;
 
 import java.lang.reflect.Method;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -27,10 +27,8 @@ public final class ProviderDiscovery {
 
     /** Fails unless {@code type} is found and described in a class loader without its dependencies. */
     public static void assertFoundWithoutDependencies(Class<? extends StorageTargetProvider> type) throws Exception {
-        List<URL> path = new ArrayList<>();
-        path.add(codeSource(StorageTargetProvider.class));
-        path.add(codeSource(type));
-        try (URLClassLoader bare = new URLClassLoader(path.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+        URL[] path = {codeSource(StorageTargetProvider.class), codeSource(type)};
+        try (URLClassLoader bare = new URLClassLoader(path, ClassLoader.getPlatformClassLoader())) {
             Class<?> spi = bare.loadClass(StorageTargetProvider.class.getName());
             Object found = null;
             for (Object provider : ServiceLoader.load(spi, bare)) {
@@ -47,7 +45,8 @@ public final class ProviderDiscovery {
         }
     }
 
-    private static URL codeSource(Class<?> type) throws URISyntaxException, java.net.MalformedURLException {
+    /** The jar or folder a class came from; through {@link Path} so that a folder ends with '/', as a class loader needs. */
+    private static URL codeSource(Class<?> type) throws URISyntaxException, MalformedURLException {
         URL url = type.getProtectionDomain().getCodeSource().getLocation();
         return Path.of(url.toURI()).toUri().toURL();
     }
