@@ -1,8 +1,8 @@
 package dev.heirloom;
 
-import dev.heirloom.engine.BitRotSuspect;
-import dev.heirloom.engine.RunStats;
-import dev.heirloom.engine.TargetResult;
+import dev.heirloom.backup.BitRotSuspect;
+import dev.heirloom.backup.RunStats;
+import dev.heirloom.backup.TargetResult;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.source.SourceProblem;
 

@@ -1,28 +1,28 @@
 package dev.heirloom;
 
-import dev.heirloom.engine.BackupEngine;
-import dev.heirloom.engine.ProgressListener;
-import dev.heirloom.engine.TargetResult;
+import dev.heirloom.backup.BackupEngine;
+import dev.heirloom.backup.ProgressListener;
+import dev.heirloom.backup.TargetResult;
 import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.plan.TargetPlan;
 import dev.heirloom.schedule.JobScheduler;
 import dev.heirloom.schedule.ScheduledJob;
-import dev.heirloom.policy.ComplianceChecker;
+import dev.heirloom.compliance.ComplianceChecker;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.RepositoryLayout;
-import dev.heirloom.repo.RepositoryLock;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
+import dev.heirloom.repository.RepositoryLock;
 import dev.heirloom.retention.ForgetReport;
 import dev.heirloom.retention.PruneReport;
 import dev.heirloom.retention.Pruner;
 import dev.heirloom.retention.Retention;
 import dev.heirloom.retention.RetentionDecision;
 import dev.heirloom.retention.RetentionPolicy;
-import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repository.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.restore.RestoreReport;
 import dev.heirloom.restore.Restorer;
@@ -32,9 +32,10 @@ import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
-import dev.heirloom.target.ProviderRegistry;
-import dev.heirloom.target.RetryPolicy;
-import dev.heirloom.target.TargetDecorators;
+import dev.heirloom.storage.ProviderRegistry;
+import dev.heirloom.storage.RetryPolicy;
+import dev.heirloom.storage.TargetDecorators;
+import dev.heirloom.verify.BadObject;
 import dev.heirloom.verify.RepairReport;
 import dev.heirloom.verify.Repairer;
 import dev.heirloom.verify.VerificationRecord;
@@ -234,7 +235,7 @@ public final class Heirloom implements AutoCloseable {
                 Optional<Snapshot> latest = repo.latest(source.label());
                 List<VerificationRecord> verified = new ArrayList<>();
                 for (VerifyLevel level : VerifyLevel.values()) {
-                    repo.readJson("verify/last-" + level.label() + ".json", VerificationRecord.class).ifPresent(verified::add);
+                    repo.readJson(RepositoryLayout.lastVerification(level.label()), VerificationRecord.class).ifPresent(verified::add);
                 }
                 statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
                 Set<String> failed = new HashSet<>();
@@ -279,10 +280,13 @@ public final class Heirloom implements AutoCloseable {
 
     /**
      * Verifies a target at the given level and copies every missing or damaged object back from
-     * the source folder or from another target that holds it intact.
+     * the source folder or from another target that holds it intact. A verification lists a
+     * bounded number of damaged objects; when there are more, the target is verified and repaired
+     * again until nothing is left or a round heals nothing (the report then says how many remain).
+     * Holds a shared lock, so a prune cannot delete what the repair relies on.
      */
     public RepairReport repair(String target, VerifyLevel level) {
-        VerifyReport found = verify(target, level, 100);
+        Repository repo = repository(target);
         Map<String, Repository> others = new LinkedHashMap<>();
         for (TargetSpec t : targets) {
             if (!t.name().equals(target)) {
@@ -293,7 +297,25 @@ public final class Heirloom implements AutoCloseable {
                 }
             }
         }
-        return new Repairer(target, repository(target), source.root(), others).repair(found);
+        try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "repair", host, clock)) {
+            Repairer repairer = new Repairer(target, repo, source.root(), others);
+            VerifyReport first = verify(target, level, 100);
+            VerifyReport found = first;
+            Map<String, RepairReport.Repaired> repaired = new LinkedHashMap<>();
+            Map<String, BadObject> lost = new LinkedHashMap<>();
+            while (true) {
+                int before = repaired.size();
+                RepairReport round = repairer.repair(found);
+                round.repaired().forEach(r -> repaired.putIfAbsent(r.hash(), r));
+                round.lost().forEach(b -> lost.putIfAbsent(b.hash(), b));
+                long unlisted = found.badCount() - found.bad().size();
+                if (unlisted <= 0 || repaired.size() == before) {
+                    return new RepairReport(target, first, List.copyOf(repaired.values()), List.copyOf(lost.values()),
+                            Math.max(0, unlisted));
+                }
+                found = verify(target, level, 100);
+            }
+        }
     }
 
     /**
@@ -388,7 +410,7 @@ public final class Heirloom implements AutoCloseable {
                 if (!d.kept()) {
                     forgotten++;
                     if (!dryRun) {
-                        repo.target().delete(RepositoryLayout.snapshotKey(d.snapshot()));
+                        repo.deleteSnapshot(d.snapshot());
                     }
                 }
             }
@@ -408,10 +430,16 @@ public final class Heirloom implements AutoCloseable {
      */
     public RestoreReport restore(String target, Optional<String> snapshotId, RestoreOptions options) {
         Repository repo = repository(target);
-        Snapshot snapshot = snapshotId.isPresent() ? repo.snapshot(snapshotId.get())
-                : repo.latest(source.label()).orElseThrow(() -> new StorageException(
-                        "target " + target + " holds no snapshot of " + source.label()));
-        return new Restorer(repo, options).restore(snapshot);
+        // shared: a prune (exclusive) must not delete what the restore is about to read
+        Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "restore", host, clock);
+        try {
+            Snapshot snapshot = snapshotId.isPresent() ? repo.snapshot(snapshotId.get())
+                    : repo.latest(source.label()).orElseThrow(() -> new StorageException(
+                            "target " + target + " holds no snapshot of " + source.label()));
+            return new Restorer(repo, options).restore(snapshot);
+        } finally {
+            lock.ifPresent(RepositoryLock::close);
+        }
     }
 
     /** The repository on a target, opening the target on first use. */
@@ -433,7 +461,7 @@ public final class Heirloom implements AutoCloseable {
     public synchronized void close() {
         for (Map.Entry<String, Repository> e : open.entrySet()) {
             try {
-                e.getValue().target().close();
+                e.getValue().close();
             } catch (RuntimeException ex) {
                 LOG.warn("closing target {} failed: {}", e.getKey(), ex.getMessage());
             }

@@ -1,6 +1,6 @@
 package dev.heirloom;
 
-import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repository.Snapshot;
 import dev.heirloom.verify.VerificationRecord;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.heirloom.bench;
 
-import dev.heirloom.repo.CanonicalJson;
-import dev.heirloom.repo.Tree;
-import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.repository.CanonicalJson;
+import dev.heirloom.repository.Tree;
+import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 import org.openjdk.jmh.annotations.Benchmark;

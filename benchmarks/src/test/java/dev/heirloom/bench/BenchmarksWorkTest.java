@@ -1,7 +1,7 @@
 package dev.heirloom.bench;
 
-import dev.heirloom.repo.CanonicalJson;
-import dev.heirloom.repo.Tree;
+import dev.heirloom.repository.CanonicalJson;
+import dev.heirloom.repository.Tree;
 import dev.heirloom.spi.Checksums;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

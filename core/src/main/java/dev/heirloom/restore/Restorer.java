@@ -1,10 +1,10 @@
 package dev.heirloom.restore;
 
 import dev.heirloom.spi.MultiDigest;
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.Snapshot;
-import dev.heirloom.repo.Tree;
-import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.repository.Tree;
+import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;

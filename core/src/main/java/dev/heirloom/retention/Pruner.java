@@ -1,21 +1,21 @@
 package dev.heirloom.retention;
 
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.RepositoryLayout;
-import dev.heirloom.repo.Snapshot;
-import dev.heirloom.repo.Tree;
-import dev.heirloom.repo.TreeEntry;
-import dev.heirloom.spi.ListPage;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
-    static final String PENDING = "prune/pending.json";
+    static final String PENDING = RepositoryLayout.PRUNE_PENDING;
 
     /** The marks kept between prunes: key → when first seen unreferenced. */
     record Pending(Map<String, Instant> keys) {
@@ -60,22 +60,38 @@ public final class Pruner {
 
     public PruneReport prune(boolean dryRun) {
         Set<String> referenced = new HashSet<>();
-        for (Snapshot s : repo.snapshots()) {
-            collect(s.root(), referenced);
+        List<String> unreadable = new ArrayList<>();
+        ReferencedObjects.distinct(repo).walk(repo.snapshots(), new ReferencedObjects.Visitor() {
+            @Override
+            public void tree(String hash, Snapshot snapshot, String path) {
+                referenced.add(RepositoryLayout.treeKey(hash));
+            }
+
+            @Override
+            public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot,
+                                       String path) {
+                unreadable.add(snapshot.id() + ":" + path + "/ (" + error.getMessage() + ")");
+            }
+
+            @Override
+            public void object(ReferencedObjects.ObjectRef ref) {
+                referenced.add(RepositoryLayout.objectKey(ref.hash()));
+            }
+        });
+        if (!unreadable.isEmpty()) {
+            // what such a folder references is unknown: deleting anything could lose it
+            throw new StorageException(target + ": prune refused: " + unreadable.size()
+                    + " folder listing(s) cannot be read, so what they reference is unknown; repair first: "
+                    + unreadable.subList(0, Math.min(5, unreadable.size())));
         }
         Map<String, Long> unreferenced = new HashMap<>();
-        for (String prefix : new String[] {RepositoryLayout.OBJECTS, RepositoryLayout.TREES}) {
-            Optional<String> token = Optional.empty();
-            do {
-                ListPage page = repo.target().list(prefix, token, 1000);
-                for (ObjectInfo info : page.objects()) {
-                    if (!referenced.contains(info.key())) {
-                        unreferenced.put(info.key(), info.size());
-                    }
-                }
-                token = page.nextPageToken();
-            } while (token.isPresent());
-        }
+        java.util.function.Consumer<ObjectInfo> mark = info -> {
+            if (!referenced.contains(info.key())) {
+                unreferenced.put(info.key(), info.size());
+            }
+        };
+        repo.forEachObject(mark);
+        repo.forEachTree(mark);
         Map<String, Instant> before = repo.readJson(PENDING, Pending.class).map(Pending::keys).orElse(Map.of());
         Map<String, Instant> still = new TreeMap<>();
         long deleted = 0;
@@ -88,7 +104,7 @@ public final class Pruner {
                 deleted++;
                 freed += e.getValue();
                 if (!dryRun) {
-                    repo.target().delete(e.getKey());
+                    repo.deleteUnreferenced(e.getKey());
                 }
             } else {
                 still.put(e.getKey(), since != null ? since : now);
@@ -103,22 +119,5 @@ public final class Pruner {
         }
         LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune", target, deleted, freed, still.size());
         return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size());
-    }
-
-    private void collect(String treeHash, Set<String> referenced) {
-        if (!referenced.add(RepositoryLayout.treeKey(treeHash))) {
-            return;
-        }
-        Tree tree = repo.tree(treeHash);
-        for (TreeEntry e : tree.entries()) {
-            if (e.isDir()) {
-                collect(e.tree(), referenced);
-            } else {
-                referenced.add(RepositoryLayout.objectKey(e.content()));
-                if (e.suspect() != null && RepositoryLayout.isHash(e.suspect())) {
-                    referenced.add(RepositoryLayout.objectKey(e.suspect()));
-                }
-            }
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.heirloom.retention;
 
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.Snapshot;
-import dev.heirloom.repo.Tree;
-import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.repository.Tree;
+import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.StorageException;
 
 import java.time.Instant;

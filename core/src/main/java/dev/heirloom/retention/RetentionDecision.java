@@ -1,6 +1,6 @@
 package dev.heirloom.retention;
 
-import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repository.Snapshot;
 
 import java.util.List;
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import dev.heirloom.repo.Tree;
+import dev.heirloom.repository.Tree;
 
 /**
  * Lists one source folder at a time, sorted by name, skipping operating-system litter and (unless

@@ -1,13 +1,11 @@
 package dev.heirloom.verify;
 
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.RepositoryLayout;
-import dev.heirloom.spi.Checksums;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.StorageException;
-import dev.heirloom.spi.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,7 @@ public final class Repairer {
             String key = tree ? RepositoryLayout.treeKey(bad.hash()) : RepositoryLayout.objectKey(bad.hash());
             Optional<String> from = tree ? Optional.empty() : fromSource(key, bad);
             if (from.isEmpty()) {
-                from = fromOtherTargets(key, bad);
+                from = fromOtherTargets(key, bad, tree);
             }
             if (from.isPresent()) {
                 LOG.info("{}: repaired {} from {}", targetName, key, from.get());
@@ -82,7 +80,7 @@ public final class Repairer {
                 if (!bad.hash().equals(sha256(Files.newInputStream(file)))) {
                     continue;
                 }
-                write(key, bad.hash(), ContentSource.ofFile(file, Files.size(file)));
+                target.replaceObject(bad.hash(), ContentSource.ofFile(file, Files.size(file)));
                 return Optional.of("source:" + rel);
             } catch (IOException | StorageException e) {
                 LOG.warn("{}: cannot repair {} from {}: {}", targetName, key, file, e.getMessage());
@@ -91,10 +89,11 @@ public final class Repairer {
         return Optional.empty();
     }
 
-    private Optional<String> fromOtherTargets(String key, BadObject bad) {
+    private Optional<String> fromOtherTargets(String key, BadObject bad, boolean tree) {
         for (Map.Entry<String, Repository> other : others.entrySet()) {
+            Repository from = other.getValue();
             try {
-                Optional<ObjectInfo> info = other.getValue().target().stat(key);
+                Optional<ObjectInfo> info = tree ? from.statTree(bad.hash()) : from.statObject(bad.hash());
                 if (info.isEmpty()) {
                     continue;
                 }
@@ -107,21 +106,20 @@ public final class Repairer {
 
                     @Override
                     public InputStream open() {
-                        return other.getValue().target().read(key, 0, -1);
+                        return tree ? from.openTreeBytes(bad.hash()) : from.openObject(bad.hash());
                     }
                 };
-                write(key, bad.hash(), copy);
+                if (tree) {
+                    target.replaceTree(bad.hash(), copy);
+                } else {
+                    target.replaceObject(bad.hash(), copy);
+                }
                 return Optional.of("target:" + other.getKey());
             } catch (StorageException e) {
                 LOG.warn("{}: {} cannot come from {}: {}", targetName, key, other.getKey(), e.getMessage());
             }
         }
         return Optional.empty();
-    }
-
-    /** Replaces the damaged object; the target publishes it only if it hashes to its name. */
-    private void write(String key, String hash, ContentSource content) {
-        target.target().write(key, content, WriteOptions.replace(Checksums.sha256(hash)));
     }
 
     private static String sha256(InputStream in) throws IOException {

@@ -1,11 +1,10 @@
 package dev.heirloom.verify;
 
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.RepositoryLayout;
-import dev.heirloom.repo.Snapshot;
-import dev.heirloom.repo.Tree;
-import dev.heirloom.repo.TreeEntry;
-import dev.heirloom.spi.ListPage;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.repository.ReferencedObjects;
+import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
@@ -45,7 +44,7 @@ import java.util.function.BooleanSupplier;
 public final class Verifier {
     private static final int LISTED = 1000;
     private static final int PATHS_PER_OBJECT = 20;
-    static final String ROTATION = "verify/rotation.json";
+    static final String ROTATION = RepositoryLayout.VERIFY_ROTATION;
 
     /**
      * How to verify.
@@ -89,6 +88,8 @@ public final class Verifier {
     private final Map<String, BadObject> bad = new ConcurrentHashMap<>();
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong checked = new AtomicLong();
+    /** The first transient error of a content check: the run then records nothing. */
+    private final AtomicReference<StorageException> outage = new AtomicReference<>();
 
     public Verifier(String target, Repository repo, Options options) {
         this.target = target;
@@ -100,10 +101,7 @@ public final class Verifier {
     public VerifyReport run() {
         Instant started = options.clock().instant();
         List<Snapshot> snapshots = repo.snapshots();
-        Set<String> visited = new HashSet<>();
-        for (Snapshot s : snapshots) {
-            collect(s, s.root(), "", visited);
-        }
+        collect(snapshots);
         int percent = options.level() == VerifyLevel.CONTENT ? options.samplePercent() : 100;
         if (options.level() == VerifyLevel.CONTENT) {
             checkContent(percent);
@@ -118,42 +116,50 @@ public final class Verifier {
         VerifyReport report = new VerifyReport(target, options.level(), percent, snapshots.size(), objects.size(),
                 checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
                 finished, notes);
-        repo.replaceJson("verify/last-" + options.level().label() + ".json", new VerificationRecord(finished,
+        repo.replaceJson(RepositoryLayout.lastVerification(options.level().label()), new VerificationRecord(finished,
                 options.level(), percent, objects.size(), checked.get(), bad.size(),
                 bad.keySet().stream().sorted().limit(10_000).toList()));
         return report;
     }
 
-    private void collect(Snapshot snapshot, String treeHash, String path, Set<String> visited) {
-        if (!visited.add(treeHash)) {
-            return;
-        }
-        Tree tree;
-        try {
-            tree = repo.tree(treeHash);
-        } catch (ObjectNotFoundException e) {
-            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Kind.TREE, BadObject.Problem.MISSING, "folder listing (tree) missing",
-                    List.of(snapshot.id() + ":" + path + "/")));
-            return;
-        } catch (StorageException e) {
-            bad.putIfAbsent(treeHash, new BadObject(treeHash, BadObject.Kind.TREE, BadObject.Problem.CORRUPT, e.getMessage(),
-                    List.of(snapshot.id() + ":" + path + "/")));
-            return;
-        }
-        for (TreeEntry e : tree.entries()) {
-            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
-            if (e.isDir()) {
-                collect(snapshot, e.tree(), child, visited);
-            } else if (RepositoryLayout.isHash(e.content())) {
-                Facts known = objects.get(e.content());
-                if (known == null || known.checksums().values().size() < e.checksums().values().size()) {
-                    objects.put(e.content(), new Facts(e.size(), e.checksums()));
+    /** Gathers every object the snapshots reference (suspect contents included), each tree read once. */
+    private void collect(List<Snapshot> snapshots) {
+        ReferencedObjects.distinct(repo).walk(snapshots, new ReferencedObjects.Visitor() {
+            @Override
+            public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot,
+                                       String path) {
+                if (!missing && error.isTransient()) {
+                    throw unreachable(error);
                 }
-            } else {
-                bad.putIfAbsent(String.valueOf(e.content()), new BadObject(String.valueOf(e.content()),
-                        BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "not a SHA-256 reference", List.of(snapshot.id() + ":" + child)));
+                bad.putIfAbsent(hash, new BadObject(hash, BadObject.Kind.TREE,
+                        missing ? BadObject.Problem.MISSING : BadObject.Problem.CORRUPT,
+                        missing ? "folder listing (tree) missing" : error.getMessage(),
+                        List.of(snapshot.id() + ":" + path + "/")));
             }
-        }
+
+            @Override
+            public void object(ReferencedObjects.ObjectRef ref) {
+                Facts known = objects.get(ref.hash());
+                if (known == null || known.checksums().values().size() < ref.recorded().values().size()) {
+                    objects.put(ref.hash(), new Facts(ref.size(), ref.recorded()));
+                }
+            }
+
+            @Override
+            public void badReference(String value, Snapshot snapshot, String path) {
+                bad.putIfAbsent(value, new BadObject(value, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT,
+                        "not a SHA-256 reference", List.of(snapshot.id() + ":" + path)));
+            }
+        });
+    }
+
+    /**
+     * The target stopped answering: what was not checked is unverified, not damaged, so the run
+     * records nothing (the last record and compliance stay as they were).
+     */
+    private StorageException unreachable(StorageException e) {
+        return new TargetUnavailableException(target + " became unreachable during verification after "
+                + checked.get() + " object(s); nothing was recorded, run it again: " + e.getMessage(), e);
     }
 
     /**
@@ -161,43 +167,38 @@ public final class Verifier {
      * the target reports against those recorded at backup (stat where a listing omits them).
      */
     private void checkListing(boolean checksums) {
-        Set<ChecksumAlgorithm> server = repo.target().capabilities().serverChecksums();
-        boolean hashOnServer = checksums && server.isEmpty() && repo.target().capabilities().serverHashing();
+        Set<ChecksumAlgorithm> server = repo.capabilities().serverChecksums();
+        boolean hashOnServer = checksums && server.isEmpty() && repo.capabilities().serverHashing();
         if (checksums && server.isEmpty() && !hashOnServer) {
             notes.add(target + " keeps no server-side checksums; only presence and size were checked "
                     + "(use --level content to read the objects back)");
         }
-        Map<String, String> toHash = new HashMap<>(); // hash -> key
+        Set<String> toHash = new HashSet<>();
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
-        Optional<String> token = Optional.empty();
-        do {
-            ListPage page = repo.target().list(RepositoryLayout.OBJECTS, token, 1000);
-            for (ObjectInfo info : page.objects()) {
-                String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
-                Facts facts = objects.get(hash);
-                if (facts == null) {
-                    continue;
-                }
-                seen.add(hash);
-                checked.incrementAndGet();
-                if (info.size() != facts.size()) {
-                    bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
-                            "size " + info.size() + " instead of " + facts.size(), List.of()));
-                } else if (checksums && !server.isEmpty()) {
-                    compareChecksums(hash, facts, info, server, unverifiable);
-                } else if (hashOnServer) {
-                    toHash.put(hash, info.key());
-                }
+        repo.forEachObject(info -> {
+            String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
+            Facts facts = objects.get(hash);
+            if (facts == null) {
+                return;
             }
-            token = page.nextPageToken();
-        } while (token.isPresent());
+            seen.add(hash);
+            checked.incrementAndGet();
+            if (info.size() != facts.size()) {
+                bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
+                        "size " + info.size() + " instead of " + facts.size(), List.of()));
+            } else if (checksums && !server.isEmpty()) {
+                compareChecksums(hash, facts, info, server, unverifiable);
+            } else if (hashOnServer) {
+                toHash.add(hash);
+            }
+        });
         if (hashOnServer) {
             notes.add(target + " computed the SHA-256 of " + toHash.size() + " object(s) on the server");
             AtomicReference<StorageException> failure = new AtomicReference<>();
-            inParallel(toHash.entrySet().stream().map(e -> () -> {
+            inParallel(toHash.stream().map(hash -> () -> {
                 if (failure.get() == null) {
-                    hashedOnServer(e.getKey(), e.getValue(), failure);
+                    hashedOnServer(hash, failure);
                 }
             }));
             if (failure.get() != null) {
@@ -221,7 +222,7 @@ public final class Verifier {
         Checksums ours = facts.checksums();
         Checksums listedSums = listed.checksums();
         Checksums theirs = server.stream().anyMatch(a -> ours.get(a).isPresent() && listedSums.get(a).isEmpty())
-                ? repo.target().stat(listed.key()).map(ObjectInfo::checksums).orElse(listedSums)
+                ? repo.statObject(hash).map(ObjectInfo::checksums).orElse(listedSums)
                 : listedSums;
         boolean compared = false;
         for (ChecksumAlgorithm a : server) {
@@ -243,11 +244,11 @@ public final class Verifier {
     }
 
     /** Compares the SHA-256 the server computes for an object with its name. */
-    private void hashedOnServer(String hash, String key, AtomicReference<StorageException> failure) {
+    private void hashedOnServer(String hash, AtomicReference<StorageException> failure) {
         try {
-            Optional<String> actual = repo.target().hashOnServer(key).get(ChecksumAlgorithm.SHA256);
+            Optional<String> actual = repo.hashObjectOnServer(hash).get(ChecksumAlgorithm.SHA256);
             if (actual.isEmpty()) {
-                throw new StorageException(target + " computed no SHA-256 for " + key);
+                throw new StorageException(target + " computed no SHA-256 for object " + hash);
             }
             if (!actual.get().equals(hash)) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT,
@@ -295,12 +296,18 @@ public final class Verifier {
         inParallel(objects.entrySet().stream()
                 .filter(e -> shares == 1 || Integer.parseInt(e.getKey().substring(0, 6), 16) % shares == share)
                 .map(e -> () -> readAndHash(e.getKey(), e.getValue().size())));
+        if (outage.get() != null) {
+            throw unreachable(outage.get());
+        }
         if (shares > 1) {
             repo.replaceJson(ROTATION, new Rotation(shares, (share + 1) % shares));
         }
     }
 
     private void readAndHash(String hash, long size) {
+        if (outage.get() != null) {
+            return;
+        }
         checked.incrementAndGet();
         MultiDigest digest = MultiDigest.sha256Only();
         byte[] buffer = new byte[1 << 20];
@@ -313,7 +320,14 @@ public final class Verifier {
         } catch (ObjectNotFoundException e) {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
             return;
-        } catch (StorageException | IOException e) {
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                outage.compareAndSet(null, e);
+                return;
+            }
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
+            return;
+        } catch (IOException e) {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
             return;
         }
@@ -332,9 +346,12 @@ public final class Verifier {
         for (BadObject b : found) {
             paths.put(b.hash(), new ArrayList<>(b.paths()));
         }
-        for (Snapshot s : snapshots) {
-            findPaths(s, s.root(), "", paths, new HashSet<>());
-        }
+        ReferencedObjects.everyPath(repo).walk(snapshots, ref -> {
+            List<String> list = paths.get(ref.hash());
+            if (list != null && list.size() < PATHS_PER_OBJECT && !list.contains(ref.where())) {
+                list.add(ref.where());
+            }
+        });
         List<BadObject> result = new ArrayList<>();
         for (BadObject b : found) {
             result.add(new BadObject(b.hash(), b.kind(), b.problem(), b.detail(), paths.get(b.hash())));
@@ -343,29 +360,4 @@ public final class Verifier {
                 .thenComparing(BadObject::hash));
         return Collections.unmodifiableList(result);
     }
-
-    private void findPaths(Snapshot snapshot, String treeHash, String path, Map<String, List<String>> paths,
-                           Set<String> visited) {
-        if (!visited.add(treeHash)) {
-            return;
-        }
-        Tree tree;
-        try {
-            tree = repo.tree(treeHash);
-        } catch (StorageException e) {
-            return;
-        }
-        for (TreeEntry e : tree.entries()) {
-            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
-            if (e.isDir()) {
-                findPaths(snapshot, e.tree(), child, paths, visited);
-            } else {
-                List<String> list = paths.get(e.content());
-                if (list != null && list.size() < PATHS_PER_OBJECT) {
-                    list.add(snapshot.id() + ":" + child);
-                }
-            }
-        }
-    }
-
 }

@@ -1,12 +1,12 @@
 package dev.heirloom.restore;
 
-import dev.heirloom.memory.InMemoryTarget;
-import dev.heirloom.repo.CanonicalJson;
-import dev.heirloom.repo.EntryType;
-import dev.heirloom.repo.Repository;
-import dev.heirloom.repo.RepositoryLayout;
-import dev.heirloom.repo.Snapshot;
-import dev.heirloom.repo.TreeEntry;
+import dev.heirloom.tck.memory.InMemoryTarget;
+import dev.heirloom.repository.CanonicalJson;
+import dev.heirloom.repository.EntryType;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.MultiDigest;

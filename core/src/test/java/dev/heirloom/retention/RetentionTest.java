@@ -4,14 +4,14 @@ import dev.heirloom.Heirloom;
 import dev.heirloom.MutableClock;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
-import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.tck.memory.InMemoryTarget;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Site;
-import dev.heirloom.repo.Snapshot;
+import dev.heirloom.repository.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.InvalidConfigException;
-import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.storage.ProviderRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

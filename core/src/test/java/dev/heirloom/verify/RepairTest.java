@@ -3,13 +3,13 @@ package dev.heirloom.verify;
 import dev.heirloom.Heirloom;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
-import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.tck.memory.InMemoryTarget;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Site;
-import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.MultiDigest;
-import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.storage.ProviderRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,10 +56,58 @@ class RepairTest {
             assertThat(report.healed()).isTrue();
             assertThat(report.repaired()).extracting(RepairReport.Repaired::from)
                     .containsExactlyInAnyOrder("source:2019/beach.jpg", "target:cloud");
-            assertThat(usb.writeCount() - writesBefore).as("the two bad objects, the verify state and the transient lock")
-                    .isEqualTo(2 + 1 + 1);
+            assertThat(usb.writeCount() - writesBefore).as("the two bad objects, the verify state and two transient locks")
+                    .isEqualTo(2 + 1 + 2);
             assertThat(usb.list("locks/", java.util.Optional.empty(), 10).objects()).as("the lock is released").isEmpty();
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void moreDamagedObjectsThanOneVerificationListsAreAllHealed() throws Exception {
+        Path src = tmp.resolve("src");
+        int photos = 1_010;
+        for (int i = 0; i < photos; i++) {
+            Trees.write(src, "many/IMG_" + i + ".jpg", "photo " + i);
+        }
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            for (int i = 0; i < photos; i++) {
+                usb.delete(key("photo " + i));
+            }
+            RepairReport report = h.repair("usb", VerifyLevel.PRESENT);
+            assertThat(report.verify().badCount()).isEqualTo(photos);
+            assertThat(report.repaired()).hasSize(photos);
+            assertThat(report.remaining()).isZero();
+            assertThat(report.healed()).isTrue();
+            assertThat(h.verify("usb", VerifyLevel.PRESENT, 100).badCount()).as("nothing left behind").isZero();
+        }
+    }
+
+    @Test
+    void repairWritesUnderALockSoAPruneCannotRunBetweenVerifyAndCopy() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "precious");
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            usb.delete(key("precious"));
+            InMemoryTarget watched = org.mockito.Mockito.spy(usb);
+            java.util.List<Integer> locksAtRepair = new java.util.ArrayList<>();
+            org.mockito.Mockito.doAnswer(inv -> {
+                if (inv.getArgument(0, String.class).startsWith("objects/")) {
+                    locksAtRepair.add(usb.list("locks/", java.util.Optional.empty(), 10).objects().size());
+                }
+                return inv.callRealMethod();
+            }).when(watched).write(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(),
+                    org.mockito.ArgumentMatchers.any());
+            try (Heirloom spied = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                    .registry(ProviderRegistry.of(new TestProvider("t", c -> c.uri().getHost().equals("usb") ? watched : cloud)))
+                    .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                    .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE).build()) {
+                assertThat(spied.repair("usb", VerifyLevel.PRESENT).healed()).isTrue();
+            }
+            assertThat(locksAtRepair).as("a lock file is held while the object is copied back").singleElement()
+                    .satisfies(n -> assertThat(n).isPositive());
         }
     }
 

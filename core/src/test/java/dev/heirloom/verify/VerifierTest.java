@@ -4,15 +4,15 @@ import dev.heirloom.Heirloom;
 import dev.heirloom.StatusReport;
 import dev.heirloom.TestProvider;
 import dev.heirloom.Trees;
-import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.tck.memory.InMemoryTarget;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Site;
-import dev.heirloom.repo.RepositoryLayout;
+import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
-import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.storage.ProviderRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

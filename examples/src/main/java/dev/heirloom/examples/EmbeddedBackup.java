@@ -2,7 +2,7 @@ package dev.heirloom.examples;
 
 import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
-import dev.heirloom.engine.ProgressListener;
+import dev.heirloom.backup.ProgressListener;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Policy;

@@ -9,7 +9,7 @@ import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
-import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.tck.StorageTargetContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,8 @@ class ExamplesTest {
 
     @Test
     void aThirdPartyProviderIsFoundThroughServiceLoaderAndBacksUp() throws Exception {
-        assertThat(ProviderRegistry.load().schemes()).contains("plainfolder", "file", "mem");
+        // registered by this module's test resources only: the shipped examples jar registers nothing
+        assertThat(ProviderRegistry.load().schemes()).contains("plainfolder", "file").doesNotContain("mem");
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("a.jpg"), "photo");
         try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())

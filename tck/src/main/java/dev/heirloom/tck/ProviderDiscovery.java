@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on its class path, whichever it uses; a provider class that needs its SDK merely to be loaded
  * makes every run pay for that SDK (for signed jars, a signature check of each). The rule: the
  * provider registers itself with {@link ServiceLoader}, and its class loads and answers
- * {@code scheme()} and {@code options()} with nothing on the class path but core and the provider's
+ * {@code scheme()} and {@code options()} with nothing on the class path but the SPI ({@code heirloom-spi}) and the provider's
  * own classes; the SDK is touched only by {@code open}.
  */
 public final class ProviderDiscovery {

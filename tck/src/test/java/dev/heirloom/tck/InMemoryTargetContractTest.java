@@ -1,6 +1,6 @@
 package dev.heirloom.tck;
 
-import dev.heirloom.memory.InMemoryTarget;
+import dev.heirloom.tck.memory.InMemoryTarget;
 import dev.heirloom.spi.StorageTarget;
 
 /** The reference in-memory target passes the whole contract. */

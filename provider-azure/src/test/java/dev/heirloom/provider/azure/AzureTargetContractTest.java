@@ -3,7 +3,7 @@ package dev.heirloom.provider.azure;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.tck.StorageTargetContract;
-import dev.heirloom.tck.servers.AzuriteServer;
+import dev.heirloom.testservers.AzuriteServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

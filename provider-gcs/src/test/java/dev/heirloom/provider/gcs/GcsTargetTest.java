@@ -4,7 +4,7 @@ import dev.heirloom.BackupReport;
 import dev.heirloom.Heirloom;
 import dev.heirloom.StatusReport;
 import dev.heirloom.TargetSpec;
-import dev.heirloom.memory.InMemoryTargetProvider;
+import dev.heirloom.tck.memory.InMemoryTargetProvider;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Site;
 import dev.heirloom.restore.RestoreOptions;
@@ -19,10 +19,10 @@ import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
-import dev.heirloom.target.ProviderRegistry;
+import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.tck.CapturedOutput;
 import dev.heirloom.tck.ProviderDiscovery;
-import dev.heirloom.tck.servers.GcsTestServer;
+import dev.heirloom.testservers.GcsTestServer;
 import dev.heirloom.verify.BadObject;
 import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.verify.VerifyReport;
@@ -257,7 +257,7 @@ class GcsTargetTest {
                     .target(new TargetSpec("cloud", URI.create("gs://photos/heirloom"), Medium.CLOUD, Site.OFFSITE, options()))
                     .threads(2);
             try (Heirloom h = builder.build()) {
-                BackupReport cut = h.backup(new dev.heirloom.engine.ProgressListener() {
+                BackupReport cut = h.backup(new dev.heirloom.backup.ProgressListener() {
                     private final java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
 
                     @Override

@@ -1,6 +1,6 @@
 package dev.heirloom.provider.gcs;
 
-import dev.heirloom.tck.servers.GcsTestServer;
+import dev.heirloom.testservers.GcsTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.heirloom.provider.sftp;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.tck.StorageTargetContract;
-import dev.heirloom.tck.servers.OpenSshServer;
+import dev.heirloom.testservers.OpenSshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

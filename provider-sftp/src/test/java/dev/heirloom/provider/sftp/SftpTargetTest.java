@@ -14,7 +14,7 @@ import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.tck.ProviderDiscovery;
-import dev.heirloom.tck.servers.OpenSshServer;
+import dev.heirloom.testservers.OpenSshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,496 @@
+package dev.heirloom.cli;
+
+import dev.heirloom.BackupReport;
+import dev.heirloom.Heirloom;
+import dev.heirloom.StatusReport;
+import dev.heirloom.TargetSpec;
+import dev.heirloom.backup.ProgressListener;
+import dev.heirloom.plan.CopyPlan;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.restore.RestoreReport;
+import dev.heirloom.schedule.JobOutcome;
+import dev.heirloom.schedule.JobScheduler;
+import dev.heirloom.schedule.ScheduleListener;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.StorageException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code heirloom} command. Exit codes: 0 done and the policy is met; 3 done but the policy is
+ * not met; 1 a failure (a target or a file failed); 2 bad usage or configuration.
+ */
+@Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
+        description = "Keeps photos and videos under the 3-2-1 backup rule.",
+        subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
+                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
+                "1:a target or a file failed (verify: an object is missing or damaged)",
+                "2:bad usage or configuration", "3:done, but the policy is not met"})
+public final class HeirloomCli {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int POLICY_NOT_MET = 3;
+
+    /** Options every command shares. */
+    static class Common {
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration")
+        Path config;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Heirloom open() {
+            return ConfigFile.load(config).build();
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /**
+         * The targets a command works on: the one named by {@code --target}, or all of them.
+         *
+         * @throws InvalidConfigException when the name is not a configured target
+         */
+        static List<TargetSpec> chosen(Heirloom h, String name) {
+            if (name == null) {
+                return h.targets();
+            }
+            List<TargetSpec> one = h.targets().stream().filter(t -> t.name().equals(name)).toList();
+            if (one.isEmpty()) {
+                throw new InvalidConfigException("no target named '" + name + "'; configured: "
+                        + h.targets().stream().map(TargetSpec::name).toList());
+            }
+            return one;
+        }
+    }
+
+    @Command(name = "backup", description = "Back the source up to every target, then check the policy.")
+    static final class Backup extends Common implements Callable<Integer> {
+        @Option(names = "--no-progress", description = "no progress line, even on a terminal")
+        boolean noProgress;
+
+        @Option(names = "--rehash", description = "read every unchanged-looking file again to catch bit rot in the source")
+        boolean rehash;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                List<String> unreachable = h.whyPolicyUnreachable();
+                if (!unreachable.isEmpty() && !json) {
+                    out().println("Warning: policy " + h.policy() + " can never be met by these targets:");
+                    unreachable.forEach(r -> out().println("  - " + r));
+                    out().println("Backing up anyway: a partial backup beats none.");
+                }
+                BackupReport report;
+                if (System.console() != null && !noProgress && !json) {
+                    try (ProgressBar bar = new ProgressBar(System.err)) {
+                        report = rehash ? h.backup(bar, 100) : h.backup(bar);
+                    }
+                } else {
+                    report = rehash ? h.backup(ProgressListener.NONE, 100) : h.backup(ProgressListener.NONE);
+                }
+                if (json) {
+                    Output.json(out(), report);
+                } else {
+                    Output.backup(out(), report);
+                }
+                if (!report.succeeded()) {
+                    return FAILED;
+                }
+                return report.compliance().compliant() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "plan", description = "Show what a backup would copy to each target (dry run: reads, writes nothing).")
+    static final class Plan extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                CopyPlan plan = h.plan();
+                if (json) {
+                    Output.json(out(), plan);
+                } else {
+                    out().print(plan.describe());
+                }
+                if (plan.targets().stream().anyMatch(t -> t.unavailable().isPresent())) {
+                    return FAILED;
+                }
+                return plan.unreachable().isEmpty() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Show each target's latest snapshot and which files are short of copies.")
+    static final class Status extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                StatusReport status = h.status();
+                if (json) {
+                    Output.json(out(), Output.statusJson(status));
+                } else {
+                    Output.status(out(), status);
+                }
+                if (status.targets().stream().anyMatch(t -> t.error().isPresent())) {
+                    return FAILED;
+                }
+                return status.compliance().compliant() ? OK : POLICY_NOT_MET;
+            }
+        }
+    }
+
+    @Command(name = "snapshots", description = "List the snapshots on each target.")
+    static final class Snapshots extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target")
+        String target;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.Map<String, List<Snapshot>> all = new java.util.LinkedHashMap<>();
+                int code = OK;
+                for (TargetSpec t : chosen(h, target)) {
+                    try {
+                        all.put(t.name(), h.snapshots(t.name()));
+                    } catch (StorageException e) {
+                        spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
+                        code = FAILED;
+                    }
+                }
+                if (json) {
+                    Output.json(out(), all);
+                } else {
+                    all.forEach((name, list) -> {
+                        out().printf(Locale.ROOT, "%s: %d snapshot(s)%n", name, list.size());
+                        list.forEach(s -> out().println("  " + Output.snapshotLine(s) + "  " + s.source()));
+                    });
+                }
+                return code;
+            }
+        }
+    }
+
+    @Command(name = "restore", description = "Restore a snapshot (or part of it) from a target into a folder.")
+    static final class Restore extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, required = true, paramLabel = "NAME", description = "target to restore from")
+        String target;
+
+        @Option(names = {"-s", "--snapshot"}, paramLabel = "ID", description = "snapshot id or prefix (default: latest)")
+        String snapshot;
+
+        @Option(names = {"-p", "--path"}, paramLabel = "GLOB", description = "only files whose path matches, e.g. '2019/**'")
+        String glob;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "folder to restore into")
+        Path to;
+
+        @Option(names = "--overwrite", description = "replace files that already exist")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                RestoreOptions options = RestoreOptions.into(to).withGlob(glob).withOverwrite(overwrite);
+                RestoreReport report = h.restore(target, Optional.ofNullable(snapshot), options);
+                if (json) {
+                    Output.json(out(), report);
+                } else {
+                    out().printf(Locale.ROOT, "Restored %d files (%s) from snapshot %s into %s; %d already there%n",
+                            report.filesRestored(), dev.heirloom.plan.Sizes.human(report.bytesRestored()),
+                            report.snapshotId(), to, report.skippedExisting());
+                    report.refused().forEach(r -> out().println("  REFUSED " + r));
+                    report.failed().forEach(r -> out().println("  FAILED  " + r));
+                }
+                return report.complete() ? OK : FAILED;
+            }
+        }
+    }
+
+    @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present), "
+            + "that the target's own checksums match those recorded at backup without downloading (checksum), "
+            + "or that it is still intact (content: read back and re-hashed; --sample P reads a rotating P% per run).")
+    static final class Verify extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "present", description = "present, checksum or content (default present)")
+        String level;
+
+        @Option(names = "--sample", paramLabel = "PERCENT", defaultValue = "100",
+                description = "content level: read this share of the objects per run, rotating (default 100)")
+        int sample;
+
+        @Option(names = "--repair", description = "copy every missing or damaged object back from the source or another target")
+        boolean repair;
+
+        @Override
+        public Integer call() {
+            dev.heirloom.verify.VerifyLevel parsed = dev.heirloom.verify.VerifyLevel.parse(level);
+            try (Heirloom h = open()) {
+                java.util.List<Object> reports = new java.util.ArrayList<>();
+                int code = OK;
+                for (TargetSpec t : chosen(h, target)) {
+                    try {
+                        if (repair) {
+                            dev.heirloom.verify.RepairReport r = h.repair(t.name(), parsed);
+                            reports.add(r);
+                            if (!json) {
+                                Output.repair(out(), r);
+                            }
+                            if (!r.healed()) {
+                                code = FAILED;
+                            }
+                            continue;
+                        }
+                        dev.heirloom.verify.VerifyReport r = h.verify(t.name(), parsed, sample);
+                        reports.add(r);
+                        if (!json) {
+                            Output.verify(out(), r);
+                        }
+                        if (!r.clean()) {
+                            code = FAILED;
+                        }
+                    } catch (StorageException e) {
+                        if (e instanceof InvalidConfigException) {
+                            throw e;
+                        }
+                        spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
+                        reports.add(java.util.Map.of("target", t.name(), "error", e.getMessage()));
+                        code = FAILED;
+                    }
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                }
+                return code;
+            }
+        }
+    }
+
+    @Command(name = "repair", description = "Verify targets and copy every missing or damaged object back from the "
+            + "source folder or from another target that holds it intact (same as verify --repair).")
+    static final class Repair extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "content",
+                description = "how to find damage: present, checksum or content (default content)")
+        String level;
+
+        @Override
+        public Integer call() {
+            Verify verify = new Verify();
+            verify.config = config;
+            verify.json = json;
+            verify.spec = spec;
+            verify.target = target;
+            verify.level = level;
+            verify.sample = 100;
+            verify.repair = true;
+            return verify.call();
+        }
+    }
+
+    @Command(name = "forget", description = "Apply each target's retention policy: list which snapshots each rule keeps "
+            + "and why, and delete the others' snapshot files (photos stay in the kept snapshots; space is freed by prune).")
+    static final class Forget extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all with a policy)")
+        String target;
+
+        @Option(names = "--dry-run", description = "only show what would be forgotten")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.List<dev.heirloom.retention.ForgetReport> reports = new java.util.ArrayList<>();
+                for (TargetSpec t : chosen(h, target)) {
+                    if (target != null || h.hasRetention(t.name())) {
+                        reports.add(h.forget(t.name(), dryRun));
+                    }
+                }
+                if (reports.isEmpty()) {
+                    throw new InvalidConfigException("no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                } else {
+                    reports.forEach(r -> Output.forget(out(), r));
+                }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "unlock", description = "Remove stale repository locks (left by a crashed or killed run); "
+            + "live locks are never touched.")
+    static final class Unlock extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.Map<String, Object> removed = new java.util.LinkedHashMap<>();
+                for (TargetSpec t : chosen(h, target)) {
+                    var gone = h.unlock(t.name());
+                    removed.put(t.name(), gone.stream().map(l -> l.info()).toList());
+                    if (!json) {
+                        out().printf(Locale.ROOT, "%s: removed %d stale lock(s)%n", t.name(), gone.size());
+                        gone.forEach(l -> out().println("  " + l.info().operation() + " on " + l.info().host()
+                                + " (pid " + l.info().pid() + ") since " + l.info().time()));
+                    }
+                }
+                if (json) {
+                    Output.json(out(), removed);
+                }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "prune", description = "Free the space of objects no snapshot needs: marks them, and deletes those "
+            + "marked by an earlier prune at least the grace period ago that are still unneeded.")
+    static final class Prune extends Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
+        String target;
+
+        @Option(names = "--dry-run", description = "only show what would be deleted")
+        boolean dryRun;
+
+        @Option(names = "--grace-hours", paramLabel = "HOURS", defaultValue = "24",
+                description = "how long an object stays marked before it may be deleted (default 24)")
+        long graceHours;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.List<dev.heirloom.retention.PruneReport> reports = new java.util.ArrayList<>();
+                for (TargetSpec t : chosen(h, target)) {
+                    reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
+                }
+                if (json) {
+                    Output.json(out(), reports);
+                } else {
+                    reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
+                            + "prune; %d still needed%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
+                            dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced()));
+                }
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "run", description = "Run as a long-lived process: back up, verify and prune on the schedule: section "
+            + "of the configuration (catching up once on runs missed while it was down), and back up when new files "
+            + "appear if schedule.watch is set. Stops cleanly on SIGTERM or Ctrl-C: the running job is cancelled and "
+            + "writes no partial snapshot.")
+    static final class Run extends Common implements Callable<Integer> {
+        @Option(names = "--stop-grace", paramLabel = "SECONDS", defaultValue = "60",
+                description = "on SIGTERM, how long to wait for the running job to wind down (default: ${DEFAULT-VALUE})")
+        int stopGrace;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(config);
+            Heirloom h = open();
+            PrintWriter out = out();
+            JobScheduler.Builder b = h.scheduler().stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
+                    .listener(new ScheduleListener() {
+                        @Override
+                        public void started(String job, String reason, Instant at) {
+                            if (!json) {
+                                out.println(at.truncatedTo(ChronoUnit.SECONDS) + " " + job + " started (" + reason + ")");
+                                out.flush();
+                            }
+                        }
+
+                        @Override
+                        public void finished(JobOutcome o) {
+                            if (json) {
+                                Output.jsonLine(out, o);
+                            } else {
+                                out.println(o.finished().truncatedTo(ChronoUnit.SECONDS) + " " + o.job() + " " + o.status() + ": " + o.summary());
+                            }
+                            out.flush();
+                        }
+                    });
+            plan.jobs().forEach(b::job);
+            plan.watch().ifPresent(q -> b.watch("backup", q));
+            JobScheduler scheduler = b.build();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                if (!json) {
+                    out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " stopping: cancelling the running job, if any");
+                    out.flush();
+                }
+                scheduler.stop();
+                h.close();
+                stopped.countDown();
+            }, "heirloom-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (!json) {
+                out.println("heirloom run: " + scheduler.describe() + "; state in " + plan.stateFile());
+                out.flush();
+            }
+            scheduler.start();
+            stopped.await();
+            return OK;
+        }
+    }
+
+    private HeirloomCli() {
+    }
+
+    /** Builds the command line with Heirloom's error handling and exit codes. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(HeirloomCli.class);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof InvalidConfigException || ex instanceof IllegalArgumentException) {
+                err.println("heirloom: " + ex.getMessage());
+                return USAGE;
+            }
+            if (ex instanceof StorageException) {
+                err.println("heirloom: " + ex.getMessage());
+                return FAILED;
+            }
+            err.println("heirloom: unexpected error: " + ex);
+            return FAILED;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
+    }
+}

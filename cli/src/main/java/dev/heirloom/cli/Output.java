@@ -1,0 +1,182 @@
+package dev.heirloom.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.heirloom.BackupReport;
+import dev.heirloom.StatusReport;
+import dev.heirloom.TargetStatus;
+import dev.heirloom.backup.TargetResult;
+import dev.heirloom.plan.Sizes;
+import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.policy.FileCompliance;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.source.SourceProblem;
+import dev.heirloom.verify.BadObject;
+import dev.heirloom.verify.RepairReport;
+import dev.heirloom.verify.VerificationRecord;
+import dev.heirloom.verify.VerifyReport;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders reports for people and as JSON. JSON views are built field by field so no secret can slip in. */
+final class Output {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new Jdk8Module()).addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+    private static final int SHOWN_SHORT_FILES = 20;
+
+    private Output() {
+    }
+
+    static void json(PrintWriter out, Object value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One value per line (JSON Lines), for long-running output such as {@code heirloom run --json}. */
+    static void jsonLine(PrintWriter out, Object value) {
+        try {
+            out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> statusJson(StatusReport status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("targets", status.targets().stream().map(Output::targetJson).toList());
+        m.put("compliance", status.compliance());
+        return m;
+    }
+
+    private static Map<String, Object> targetJson(TargetStatus t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.spec().name());
+        m.put("uri", t.spec().uri().toString());
+        m.put("medium", t.spec().medium().label());
+        m.put("site", t.spec().site().label());
+        m.put("latest", t.latest().orElse(null));
+        m.put("verifications", t.verifications());
+        m.put("error", t.error().orElse(null));
+        return m;
+    }
+
+    static void backup(PrintWriter out, BackupReport r) {
+        Duration took = Duration.between(r.started(), r.finished());
+        out.printf(Locale.ROOT, "Backup %s: %d files (%s) in %.1f s; %d new or changed, %d unchanged; %s read%n",
+                r.snapshotId(), r.stats().files(), Sizes.human(r.stats().bytes()), took.toMillis() / 1000.0,
+                r.stats().filesRead(), r.stats().unchanged(), Sizes.human(r.stats().bytesRead()));
+        for (TargetResult t : r.targets()) {
+            if (t.succeeded()) {
+                out.printf(Locale.ROOT, "  %-12s ok      %d new objects (%s), %d already there, %d folders recorded%n",
+                        t.name(), t.objectsWritten(), Sizes.human(t.bytesWritten()), t.objectsPresent(), t.treesWritten());
+            } else {
+                out.printf(Locale.ROOT, "  %-12s FAILED  %s%n", t.name(), t.error().orElse("?"));
+            }
+        }
+        if (r.problemCount() > 0) {
+            out.printf(Locale.ROOT, "%d file(s) or folder(s) skipped:%n", r.problemCount());
+            for (SourceProblem p : r.problems().subList(0, Math.min(20, r.problems().size()))) {
+                out.printf(Locale.ROOT, "  %s: %s%n", p.path(), p.reason());
+            }
+        }
+        if (!r.suspectedBitRot().isEmpty()) {
+            out.printf(Locale.ROOT, "%d file(s) SUSPECTED OF BIT ROT (content changed, size and time did not); "
+                    + "the snapshot keeps the last good version, the suspect content is stored beside it:%n",
+                    r.suspectedBitRot().size());
+            r.suspectedBitRot().forEach(b -> out.printf(Locale.ROOT, "  %s: good %s, now %s%n", b.path(), b.good(), b.suspect()));
+        }
+        compliance(out, r.compliance());
+    }
+
+    static void status(PrintWriter out, StatusReport s) {
+        out.println("Targets:");
+        for (TargetStatus t : s.targets()) {
+            String state = t.error().map(e -> "UNAVAILABLE: " + e)
+                    .orElseGet(() -> t.latest().map(Output::snapshotLine).orElse("no snapshot yet"));
+            out.printf(Locale.ROOT, "  %-12s %-13s %-7s %s%n", t.spec().name(), t.spec().medium().label(),
+                    t.spec().site().label(), state);
+            for (VerificationRecord v : t.verifications()) {
+                out.printf(Locale.ROOT, "  %-12s verified %-7s %s: %d of %d objects checked%s, %s%n", "",
+                        v.level().label(), v.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), v.objectsChecked(),
+                        v.objects(), v.samplePercent() < 100 ? " (" + v.samplePercent() + "% sample)" : "",
+                        v.bad() == 0 ? "all good" : v.bad() + " BAD");
+            }
+        }
+        compliance(out, s.compliance());
+    }
+
+    static String snapshotLine(Snapshot s) {
+        return String.format(Locale.ROOT, "%s  %s  %d files, %s", s.id(),
+                s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.files(), Sizes.human(s.bytes()));
+    }
+
+    static void verify(PrintWriter out, VerifyReport r) {
+        out.printf(Locale.ROOT, "%s: %s check of %d objects%s (%d snapshots), %s read: %s%n", r.target(), r.level().label(),
+                r.objectsChecked(), r.samplePercent() < 100 ? " (" + r.samplePercent() + "% rotating sample of " + r.objects() + ")" : "",
+                r.snapshots(), Sizes.human(r.bytesRead()), r.clean() ? "all good" : r.badCount() + " BAD");
+        r.notes().forEach(n -> out.println("  note: " + n));
+        for (BadObject b : r.bad()) {
+            out.printf(Locale.ROOT, "  %s %s: %s%n", b.problem(), b.hash(), b.detail());
+            b.paths().forEach(p -> out.println("      needed by " + p));
+        }
+    }
+
+    static void repair(PrintWriter out, RepairReport r) {
+        verify(out, r.verify());
+        for (RepairReport.Repaired fixed : r.repaired()) {
+            out.printf(Locale.ROOT, "  REPAIRED %s from %s%n", fixed.hash(), fixed.from());
+        }
+        for (BadObject b : r.lost()) {
+            out.printf(Locale.ROOT, "  LOST %s: no good copy on the source or any target%n", b.hash());
+            b.paths().forEach(p -> out.println("      needed by " + p));
+        }
+        out.printf(Locale.ROOT, "%s: %s%n", r.target(), r.healed() ? "healed" : r.lost().size() + " object(s) LOST");
+    }
+
+    static void forget(PrintWriter out, dev.heirloom.retention.ForgetReport r) {
+        out.printf(Locale.ROOT, "%s: %d snapshot(s), %s %d%n", r.target(), r.decisions().size(),
+                r.dryRun() ? "would forget" : "forgot", r.forgotten());
+        for (dev.heirloom.retention.RetentionDecision d : r.decisions()) {
+            out.printf(Locale.ROOT, "  %s %s  %s%n", d.kept() ? "keep  " : "forget", snapshotLine(d.snapshot()),
+                    d.kept() ? String.join("; ", d.reasons()) : "");
+        }
+    }
+
+    static void compliance(PrintWriter out, ComplianceReport c) {
+        if (c.snapshotId().isEmpty()) {
+            out.printf(Locale.ROOT, "Policy %s: NOT MET - no target holds a snapshot yet%n", c.policy());
+        } else if (c.compliant()) {
+            out.printf(Locale.ROOT, "Policy %s: MET - all %d files have %d+ copies on %d+ media, %d+ offsite%n",
+                    c.policy(), c.totalFiles(), c.policy().copies(), c.policy().media(), c.policy().offsite());
+        } else {
+            out.printf(Locale.ROOT, "Policy %s: NOT MET - %d of %d files are short of copies%n", c.policy(),
+                    c.nonCompliantFiles(), c.totalFiles());
+        }
+        c.unreachable().forEach(r -> out.println("  can never comply: " + r));
+        c.unavailable().forEach(t -> out.println("  not counted (unavailable): " + t));
+        List<FileCompliance> shown = c.shortFiles().subList(0, Math.min(SHOWN_SHORT_FILES, c.shortFiles().size()));
+        for (FileCompliance f : shown) {
+            out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%s%n", f.path(), f.copies(),
+                    String.join(", ", f.heldBy()), f.media(), f.offsite(),
+                    f.notCounted().isEmpty() ? "" : "; not counted: " + String.join(", ", f.notCounted()));
+        }
+        if (c.nonCompliantFiles() > shown.size()) {
+            out.printf(Locale.ROOT, "  ... and %d more (see --json)%n", c.nonCompliantFiles() - shown.size());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.heirloom.backup;
+
+import dev.heirloom.repository.Snapshot;
+
+import java.util.Optional;
+
+/**
+ * What one run did on one target.
+ *
+ * @param name            target name
+ * @param snapshot        the snapshot written, empty when the target failed (or in a dry run)
+ * @param objectsWritten  content objects stored (in a dry run: that would be stored)
+ * @param bytesWritten    their bytes
+ * @param objectsPresent  content objects found already stored (deduplicated)
+ * @param treesWritten    folder trees stored (in a dry run: that would be)
+ * @param error           why the target failed, empty when it succeeded
+ */
+public record TargetResult(String name, Optional<Snapshot> snapshot, long objectsWritten, long bytesWritten,
+                           long objectsPresent, long treesWritten, Optional<String> error) {
+    public boolean succeeded() {
+        return error.isEmpty();
+    }
+}

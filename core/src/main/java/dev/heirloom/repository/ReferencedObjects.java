@@ -1,0 +1,126 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The one walk over what snapshots reference: every tree under their roots and every object a
+ * file entry names. Verify, prune and repair all see the same set through it, with one rule for a
+ * file whose content is suspected of bit rot: its {@code suspect} object is referenced too
+ * (verified, kept by prune, found by its {@code snapshot:path}).
+ *
+ * <p>Trees are read one folder at a time, so memory grows with folder depth, plus the set of tree
+ * hashes already walked when the walk {@linkplain #distinct() skips repeats}. A tree that cannot be
+ * read is reported and its folder not entered; the walk goes on.
+ */
+public final class ReferencedObjects {
+    /**
+     * An object a file entry names.
+     *
+     * @param hash     its SHA-256
+     * @param size     its size as recorded
+     * @param recorded the checksums recorded at backup (only the SHA-256 for a suspect object)
+     * @param suspect  whether it is the suspect content kept beside a file's last good version
+     * @param snapshot the snapshot it was met in
+     * @param path     the file's path in that snapshot
+     */
+    public record ObjectRef(String hash, long size, Checksums recorded, boolean suspect, Snapshot snapshot,
+                            String path) {
+        /** {@code <snapshot id>:<path>}, how reports name the file. */
+        public String where() {
+            return snapshot.id() + ":" + path;
+        }
+    }
+
+    /** What the walk meets; every method but {@link #object} does nothing by default. */
+    public interface Visitor {
+        /** A tree that was read and checked against its hash. */
+        default void tree(String hash, Snapshot snapshot, String path) {
+        }
+
+        /** A tree that is missing ({@code missing}) or could not be read or is corrupt: its folder is not entered. */
+        default void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot, String path) {
+        }
+
+        /** An object a file entry names. */
+        void object(ObjectRef ref);
+
+        /** A file entry whose content is not a SHA-256 reference: its tree is corrupt. */
+        default void badReference(String value, Snapshot snapshot, String path) {
+        }
+    }
+
+    private final Repository repo;
+    private final boolean distinct;
+    private final Set<String> walked = new HashSet<>();
+
+    private ReferencedObjects(Repository repo, boolean distinct) {
+        this.repo = repo;
+        this.distinct = distinct;
+    }
+
+    /** A walk that enters each tree once, across all the snapshots it is given (the set of what is referenced). */
+    public static ReferencedObjects distinct(Repository repo) {
+        return new ReferencedObjects(repo, true);
+    }
+
+    /** A walk that enters every tree of every snapshot, repeats included (to find every path of an object). */
+    public static ReferencedObjects everyPath(Repository repo) {
+        return new ReferencedObjects(repo, false);
+    }
+
+    /** Walks the snapshots' trees, calling the visitor for what it meets. */
+    public void walk(Iterable<Snapshot> snapshots, Visitor visitor) {
+        for (Snapshot s : snapshots) {
+            walk(s, visitor);
+        }
+    }
+
+    /** Walks one snapshot's trees. */
+    public void walk(Snapshot snapshot, Visitor visitor) {
+        Set<String> seen = distinct ? walked : new HashSet<>();
+        walkTree(snapshot.root(), "", snapshot, visitor, seen);
+    }
+
+    private void walkTree(String hash, String path, Snapshot snapshot, Visitor visitor, Set<String> seen) {
+        if (!seen.add(hash)) {
+            return;
+        }
+        Tree tree;
+        try {
+            tree = repo.tree(hash);
+        } catch (ObjectNotFoundException e) {
+            visitor.unreadableTree(hash, true, e, snapshot, path);
+            return;
+        } catch (StorageException e) {
+            visitor.unreadableTree(hash, false, e, snapshot, path);
+            return;
+        }
+        visitor.tree(hash, snapshot, path);
+        for (TreeEntry e : tree.entries()) {
+            String child = path.isEmpty() ? e.name() : path + "/" + e.name();
+            if (e.isDir()) {
+                walkTree(e.tree(), child, snapshot, visitor, seen);
+                continue;
+            }
+            if (!RepositoryLayout.isHash(e.content())) {
+                visitor.badReference(String.valueOf(e.content()), snapshot, child);
+                continue;
+            }
+            visitor.object(new ObjectRef(e.content(), e.size(), e.checksums(), false, snapshot, child));
+            if (e.suspect() != null) {
+                if (RepositoryLayout.isHash(e.suspect())) {
+                    // bit rot keeps size and mtime, so the suspect bytes have the good version's size
+                    visitor.object(new ObjectRef(e.suspect(), e.size(), Checksums.sha256(e.suspect()), true, snapshot,
+                            child));
+                } else {
+                    visitor.badReference(e.suspect(), snapshot, child);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.ListPage;
+import dev.heirloom.spi.ObjectExistsException;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StagedObject;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The one door to the repository on one target: objects, trees, snapshots and the small state
+ * files (verification records, prune marks, locks). Nothing outside this package calls the
+ * {@link StorageTarget} for repository data, so a feature that concerns every repository file
+ * (encryption, keyed names, immutability) has one place to live. Trees read are checked against
+ * their hash and kept in a bounded in-memory cache (they are immutable). Thread-safe; closing it
+ * closes the target.
+ */
+public final class Repository implements AutoCloseable {
+    private static final int TREE_CACHE_SIZE = 20_000;
+    private static final Comparator<Snapshot> SNAPSHOT_ORDER = Comparator.comparing(Snapshot::time)
+            .thenComparing(Snapshot::id);
+    /** The layout's snapshot names, whose first 16 characters after the folder are the time to the second. */
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile(
+            Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
+
+    private final StorageTarget target;
+    private final Map<String, Tree> treeCache = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Tree> eldest) {
+                    return size() > TREE_CACHE_SIZE;
+                }
+            });
+
+    public Repository(StorageTarget target) {
+        this.target = target;
+    }
+
+    /** The target itself, for the lock files of this package. */
+    StorageTarget target() {
+        return target;
+    }
+
+    /** What the target can do (server checksums, staging, hashing on the server). */
+    public Capabilities capabilities() {
+        return target.capabilities();
+    }
+
+    /**
+     * Stores content under a temporary name before its hash is known; see
+     * {@link StorageTarget#stage}. The staged bytes become a content object by
+     * {@link #publishObject}.
+     *
+     * @throws UnsupportedOperationException when the target does not stage
+     */
+    public StagedObject stage(String stageName, ContentSource content) {
+        return target.stage(stageName, content);
+    }
+
+    /** The repository's {@code heirloom.json}, or empty when the target holds no repository yet. */
+    public Optional<RepositoryConfig> config() {
+        if (target.stat(RepositoryLayout.CONFIG).isEmpty()) {
+            return Optional.empty();
+        }
+        RepositoryConfig config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class,
+                RepositoryLayout.CONFIG);
+        if (!RepositoryConfig.FORMAT.equals(config.format())) {
+            throw new StorageException(RepositoryLayout.CONFIG + " is not a Heirloom repository (format '"
+                    + config.format() + "')");
+        }
+        if (config.version() > RepositoryConfig.VERSION) {
+            throw new StorageException("repository format version " + config.version()
+                    + " is newer than this Heirloom understands (" + RepositoryConfig.VERSION + "); upgrade Heirloom");
+        }
+        return Optional.of(config);
+    }
+
+    /** Opens the repository, creating {@code heirloom.json} first when absent. */
+    public RepositoryConfig initialize(Clock clock) {
+        Optional<RepositoryConfig> existing = config();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
+                UUID.randomUUID().toString(), clock.instant(), "sha256");
+        byte[] bytes = CanonicalJson.write(fresh);
+        try {
+            target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
+                    WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+            return fresh;
+        } catch (ObjectExistsException raced) {
+            return config().orElseThrow(() -> raced);
+        }
+    }
+
+    /** Stat of a content object. */
+    public Optional<ObjectInfo> statObject(String sha256) {
+        return target.stat(RepositoryLayout.objectKey(sha256));
+    }
+
+    /**
+     * Stores a content object unless present. An object already there with the same size counts as
+     * stored (its name is its hash; content verification is the verifier's job).
+     *
+     * @return true when this call wrote it
+     */
+    public boolean putObject(String sha256, ContentSource content, Checksums expected) {
+        String key = RepositoryLayout.objectKey(sha256);
+        try {
+            target.write(key, content, WriteOptions.createIfAbsent(expected.with(
+                    ChecksumAlgorithm.SHA256, sha256)));
+            return true;
+        } catch (ObjectExistsException e) {
+            return alreadyThere(key, content.size(), e);
+        }
+    }
+
+    /**
+     * Names staged content as the content object it is, unless that object is present (the
+     * same rule as {@link #putObject}). The caller computed {@code sha256} and {@code expected} from
+     * the very bytes it staged.
+     *
+     * @return true when this call published it; false when the object was there (the staged
+     *         bytes are then the caller's to discard)
+     */
+    public boolean publishObject(String sha256, StagedObject staged, Checksums expected) {
+        String key = RepositoryLayout.objectKey(sha256);
+        try {
+            staged.publish(key, WriteOptions.createIfAbsent(expected.with(ChecksumAlgorithm.SHA256, sha256)));
+            return true;
+        } catch (ObjectExistsException e) {
+            return alreadyThere(key, staged.size(), e);
+        }
+    }
+
+    private boolean alreadyThere(String key, long size, ObjectExistsException e) {
+        ObjectInfo info = target.stat(key).orElseThrow(() -> e);
+        if (info.size() != size) {
+            throw new StorageException("object " + key + " exists with size " + info.size()
+                    + " instead of " + size + "; the repository may be damaged", e);
+        }
+        return false;
+    }
+
+    /**
+     * Replaces a content object with a good copy (repair). The target publishes it only if it
+     * hashes to its name, so a damaged copy can never be spread.
+     */
+    public void replaceObject(String sha256, ContentSource content) {
+        target.write(RepositoryLayout.objectKey(sha256), content, WriteOptions.replace(Checksums.sha256(sha256)));
+    }
+
+    /** Replaces a tree with a good copy of its bytes (repair), checked against its hash like {@link #replaceObject}. */
+    public void replaceTree(String sha256, ContentSource content) {
+        target.write(RepositoryLayout.treeKey(sha256), content, WriteOptions.replace(Checksums.sha256(sha256)));
+    }
+
+    /** Stat of a stored tree. */
+    public Optional<ObjectInfo> statTree(String sha256) {
+        return target.stat(RepositoryLayout.treeKey(sha256));
+    }
+
+    /** Opens a tree's stored bytes as they are, unchecked (to copy them; {@link #tree} reads and checks). */
+    public InputStream openTreeBytes(String sha256) {
+        return target.read(RepositoryLayout.treeKey(checkReference(sha256)), 0, -1);
+    }
+
+    /** Has the target compute the SHA-256 of a stored content object; see {@link StorageTarget#hashOnServer}. */
+    public Checksums hashObjectOnServer(String sha256) {
+        return target.hashOnServer(RepositoryLayout.objectKey(sha256));
+    }
+
+    /** Every stored content object (key, size and the checksums the listing reports), in key order. */
+    public void forEachObject(Consumer<ObjectInfo> each) {
+        forEach(RepositoryLayout.OBJECTS, each);
+    }
+
+    /** Every stored tree, in key order. */
+    public void forEachTree(Consumer<ObjectInfo> each) {
+        forEach(RepositoryLayout.TREES, each);
+    }
+
+    /** Every lock file. */
+    void forEachLock(Consumer<ObjectInfo> each) {
+        forEach(RepositoryLayout.LOCKS, each);
+    }
+
+    private void forEach(String prefix, Consumer<ObjectInfo> each) {
+        Optional<String> token = Optional.empty();
+        do {
+            ListPage page = target.list(prefix, token, 1000);
+            page.objects().forEach(each);
+            token = page.nextPageToken();
+        } while (token.isPresent());
+    }
+
+    /**
+     * Deletes a stored object or tree that no snapshot references (prune's second phase).
+     *
+     * @throws IllegalArgumentException for a key that is not an object or tree of this layout
+     */
+    public void deleteUnreferenced(String key) {
+        String hash = key.substring(key.lastIndexOf('/') + 1);
+        if (!key.equals(RepositoryLayout.objectKey(checkReference(hash))) && !key.equals(RepositoryLayout.treeKey(hash))) {
+            throw new IllegalArgumentException("not an object or tree key: " + key);
+        }
+        target.delete(key);
+    }
+
+    /** Deletes a snapshot file (forget); the objects and trees it named stay until a prune. */
+    public void deleteSnapshot(Snapshot snapshot) {
+        target.delete(RepositoryLayout.snapshotKey(snapshot));
+    }
+
+    /** Closes the target. */
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    /** Opens a content object for reading. */
+    public InputStream openObject(String sha256) {
+        return target.read(RepositoryLayout.objectKey(checkReference(sha256)), 0, -1);
+    }
+
+    /** A hash read from a repository file; anything else means the file is corrupt. */
+    private static String checkReference(String hash) {
+        if (!RepositoryLayout.isHash(hash)) {
+            throw new StorageException("corrupt repository: '" + String.valueOf(hash).replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a SHA-256 reference");
+        }
+        return hash;
+    }
+
+    /** Whether the tree is stored. */
+    public boolean hasTree(String hash) {
+        return treeCache.containsKey(hash) || target.stat(RepositoryLayout.treeKey(hash)).isPresent();
+    }
+
+    /** Stores a tree's canonical bytes under their hash unless present. @return true when written */
+    public boolean putTree(String hash, byte[] canonical) {
+        try {
+            target.write(RepositoryLayout.treeKey(hash), ContentSource.ofBytes(canonical),
+                    WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            return true;
+        } catch (ObjectExistsException e) {
+            return false;
+        }
+    }
+
+    /** Reads a tree, checking that its bytes hash to its name. */
+    public Tree tree(String hash) {
+        Tree cached = treeCache.get(hash);
+        if (cached != null) {
+            return cached;
+        }
+        String key = RepositoryLayout.treeKey(checkReference(hash));
+        byte[] bytes = readAll(key);
+        String actual = MultiDigest.sha256Hex(bytes);
+        if (!actual.equals(hash)) {
+            throw new ChecksumMismatchException("tree " + key + " is corrupt: its content hashes to " + actual);
+        }
+        Tree tree = CanonicalJson.read(bytes, Tree.class, key);
+        treeCache.put(hash, tree);
+        return tree;
+    }
+
+    /**
+     * Writes a snapshot file once everything it names is stored: flushes the target first, so that
+     * the objects and trees are durable before the snapshot that names them, and after.
+     */
+    public void putSnapshot(Snapshot snapshot) {
+        byte[] bytes = CanonicalJson.write(snapshot);
+        target.flush();
+        target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
+                WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        target.flush();
+    }
+
+    /** All snapshots, oldest first. */
+    public List<Snapshot> snapshots() {
+        List<Snapshot> result = new ArrayList<>();
+        for (String key : snapshotKeys()) {
+            result.add(CanonicalJson.read(readAll(key), Snapshot.class, key));
+        }
+        result.sort(SNAPSHOT_ORDER);
+        return result;
+    }
+
+    private List<String> snapshotKeys() {
+        List<String> keys = new ArrayList<>();
+        forEach(RepositoryLayout.SNAPSHOTS, info -> {
+            if (info.key().endsWith(".json")) {
+                keys.add(info.key());
+            }
+        });
+        return keys;
+    }
+
+    /**
+     * The newest snapshot of the given source label. Snapshot files are named by their time to the
+     * second, so they are read newest first and only until the newest of this source is certain:
+     * usually one read, however long the history (a nightly backup on a cloud target would
+     * otherwise fetch every snapshot ever kept, every night). A repository whose snapshot names do
+     * not follow the layout is read whole.
+     */
+    public Optional<Snapshot> latest(String source) {
+        List<String> keys = snapshotKeys();
+        if (!keys.stream().allMatch(k -> SNAPSHOT_NAME.matcher(k).matches())) {
+            return latestOfAll(source);
+        }
+        keys.sort(Comparator.reverseOrder());
+        Snapshot best = null;
+        String bestSecond = null;
+        for (String key : keys) {
+            String second = key.substring(0, RepositoryLayout.SNAPSHOTS.length() + 16);
+            if (bestSecond != null && !second.equals(bestSecond)) {
+                break; // every later key is an older second
+            }
+            Snapshot s = CanonicalJson.read(readAll(key), Snapshot.class, key);
+            if (!RepositoryLayout.snapshotKey(s).equals(key)) {
+                return latestOfAll(source); // a name that does not tell its time: read them all
+            }
+            if (s.source().equals(source) && (best == null || SNAPSHOT_ORDER.compare(s, best) > 0)) {
+                best = s;
+                bestSecond = second;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<Snapshot> latestOfAll(String source) {
+        List<Snapshot> all = snapshots();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).source().equals(source)) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The snapshot whose id starts with the given prefix (at least 4 hex digits, unambiguous). */
+    public Snapshot snapshot(String idPrefix) {
+        if (idPrefix.length() < 4) {
+            throw new IllegalArgumentException("give at least 4 characters of a snapshot id");
+        }
+        List<Snapshot> matches = snapshots().stream().filter(s -> s.id().startsWith(idPrefix)).toList();
+        if (matches.isEmpty()) {
+            throw new ObjectNotFoundException("snapshot " + idPrefix);
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("snapshot id " + idPrefix + " is ambiguous");
+        }
+        return matches.get(0);
+    }
+
+    /** Reads a small JSON state file (such as {@code verify/…}), empty when absent. */
+    public <T> Optional<T> readJson(String key, Class<T> type) {
+        if (target.stat(key).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(CanonicalJson.read(readAll(key), type, key));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes or atomically replaces a small JSON state file. */
+    public void replaceJson(String key, Object value) {
+        byte[] bytes = CanonicalJson.write(value);
+        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+    }
+
+    private byte[] readAll(String key) {
+        try (InputStream in = target.read(key, 0, -1)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.heirloom.repository;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Where each kind of repository file lives; see {@code docs/format.md}. */
+public final class RepositoryLayout {
+    public static final String CONFIG = "heirloom.json";
+    public static final String OBJECTS = "objects/";
+    public static final String TREES = "trees/";
+    public static final String SNAPSHOTS = "snapshots/";
+    public static final String LOCKS = "locks/";
+    /** Objects and trees a prune found unreferenced, with when it first saw each so. */
+    public static final String PRUNE_PENDING = "prune/pending.json";
+    /** Which share of the objects the next sampled content verification reads. */
+    public static final String VERIFY_ROTATION = "verify/rotation.json";
+
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+
+    private RepositoryLayout() {
+    }
+
+    /** {@code objects/ab/abcdef…} for a content hash. */
+    public static String objectKey(String sha256) {
+        return OBJECTS + fanOut(sha256);
+    }
+
+    /** {@code trees/cd/cdef01…} for a tree hash. */
+    public static String treeKey(String sha256) {
+        return TREES + fanOut(sha256);
+    }
+
+    /** {@code snapshots/20261126T031500Z-0123456789abcdef.json}. */
+    public static String snapshotKey(Snapshot snapshot) {
+        String time = snapshot.time().toString().replaceAll("[-:]", "").replaceAll("\\.\\d+", "");
+        return SNAPSHOTS + time + "-" + snapshot.id() + ".json";
+    }
+
+    /** {@code verify/last-<level>.json}: the last verification at that level. */
+    public static String lastVerification(String levelLabel) {
+        return "verify/last-" + levelLabel + ".json";
+    }
+
+    /** Whether a string is a lowercase SHA-256 hex. */
+    public static boolean isHash(String value) {
+        return value != null && HASH.matcher(value).matches();
+    }
+
+    private static String fanOut(String sha256) {
+        if (!isHash(sha256)) {
+            throw new IllegalArgumentException("not a SHA-256 hex: " + sha256.toLowerCase(Locale.ROOT));
+        }
+        return sha256.substring(0, 2) + "/" + sha256;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.heirloom.repository;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lock in the repository ({@code locks/<id>.json}): shared for backup, verify and restore,
+ * exclusive for operations that delete (forget, prune). Taking one writes the lock file, then
+ * lists the others: a shared lock yields to any live exclusive one, an exclusive lock to any live
+ * lock at all, and the loser removes its own file. A held lock is refreshed while it lives; one
+ * not refreshed within the stale age, or left by a dead process on this host, is stale. A stale
+ * lock still blocks, with a message saying so: it is removed only on request ({@link #breakStale}).
+ */
+public final class RepositoryLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryLock.class);
+    /** A lock not refreshed for this long is stale. */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(30);
+    private static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
+
+    /**
+     * The content of a lock file.
+     *
+     * @param exclusive whether it excludes every other lock
+     * @param operation what holds it, e.g. backup
+     * @param host      the machine
+     * @param pid       the process on that machine
+     * @param time      when it was taken or last refreshed
+     */
+    @JsonPropertyOrder({"exclusive", "operation", "host", "pid", "time"})
+    public record Info(boolean exclusive, String operation, String host, long pid, Instant time) {
+        /** Whether it no longer protects anything: old, or its process is gone from this host. */
+        public boolean stale(Instant now, String localHost) {
+            if (time.plus(STALE_AFTER).isBefore(now)) {
+                return true;
+            }
+            return host.equals(localHost) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        }
+
+        String describe() {
+            return operation + " on " + host + " (pid " + pid + ") since " + time;
+        }
+    }
+
+    private final Repository repo;
+    private final String key;
+    private final Clock clock;
+    private final Info info;
+    private final ScheduledExecutorService refresher;
+
+    private RepositoryLock(Repository repo, String key, Clock clock, Info info) {
+        this.repo = repo;
+        this.key = key;
+        this.clock = clock;
+        this.info = info;
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heirloom-lock-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleAtFixedRate(this::refresh, REFRESH_EVERY.toMillis(), REFRESH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes a lock.
+     *
+     * @throws RepositoryLockedException naming the holder when a conflicting lock exists
+     */
+    public static RepositoryLock acquire(Repository repo, boolean exclusive, String operation, String host, Clock clock) {
+        Info mine = new Info(exclusive, operation, host, ProcessHandle.current().pid(), clock.instant());
+        String key = RepositoryLayout.LOCKS + UUID.randomUUID() + ".json";
+        write(repo, key, mine, true);
+        for (Held other : list(repo)) {
+            if (other.key().equals(key) || !(exclusive || other.info().exclusive())) {
+                continue;
+            }
+            repo.target().delete(key);
+            if (other.info().stale(clock.instant(), host)) {
+                throw new RepositoryLockedException("a stale lock blocks " + operation + ": " + other.info().describe()
+                        + " (its process is gone or it was not refreshed for " + STALE_AFTER.toMinutes()
+                        + " minutes); if nothing is running, remove it with 'heirloom unlock'");
+            }
+            throw new RepositoryLockedException("the repository is locked by " + other.info().describe()
+                    + "; try again when it is done");
+        }
+        return new RepositoryLock(repo, key, clock, mine);
+    }
+
+    /**
+     * Takes a shared lock for an operation that only reads the repository (restore). Where the
+     * lock file cannot be written (a read-only medium, a read-only account), the read goes on
+     * without one, with a warning: nothing on that medium can be pruned from here either.
+     *
+     * @return the lock, or empty when the repository cannot be written
+     * @throws RepositoryLockedException when a conflicting lock exists
+     */
+    public static Optional<RepositoryLock> acquireForReading(Repository repo, String operation, String host, Clock clock) {
+        try {
+            return Optional.of(acquire(repo, false, operation, host, clock));
+        } catch (RepositoryLockedException e) {
+            throw e;
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            LOG.warn("cannot write a lock file for {} ({}); going on without one", operation, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A lock file and what it says.
+     *
+     * @param key  its key
+     * @param info its content
+     */
+    public record Held(String key, Info info) {
+    }
+
+    /** Every lock file in the repository. */
+    public static List<Held> list(Repository repo) {
+        List<String> keys = new ArrayList<>();
+        repo.forEachLock(o -> keys.add(o.key()));
+        List<Held> result = new ArrayList<>();
+        for (String key : keys) {
+            repo.readJson(key, Info.class).ifPresent(i -> result.add(new Held(key, i)));
+        }
+        return result;
+    }
+
+    /** Removes the stale locks, on explicit request. @return those removed */
+    public static List<Held> breakStale(Repository repo, String host, Clock clock) {
+        List<Held> removed = new ArrayList<>();
+        for (Held h : list(repo)) {
+            if (h.info().stale(clock.instant(), host)) {
+                repo.target().delete(h.key());
+                removed.add(h);
+                LOG.warn("removed stale lock: {}", h.info().describe());
+            }
+        }
+        return removed;
+    }
+
+    private void refresh() {
+        try {
+            write(repo, key, new Info(info.exclusive(), info.operation(), info.host(), info.pid(), clock.instant()), false);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot refresh the repository lock {}: {}", key, e.getMessage());
+        }
+    }
+
+    private static void write(Repository repo, String key, Info info, boolean create) {
+        byte[] bytes = CanonicalJson.write(info);
+        repo.target().write(key, ContentSource.ofBytes(bytes), create ? WriteOptions.createIfAbsent(Checksums.none())
+                : WriteOptions.replace(Checksums.none()));
+    }
+
+    /** Releases the lock. */
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+        try {
+            repo.target().delete(key);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove the repository lock {}; it will go stale: {}", key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.heirloom.repository;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A point-in-time record of one source tree on one target. Written last, after every object and
+ * tree it names is stored on that target.
+ *
+ * @param version snapshot format version, {@value #VERSION}
+ * @param id      16 hex digits, unique
+ * @param time    when the backup started
+ * @param host    the machine that made it
+ * @param source  label of the source (by default its absolute path); snapshots of one source form a history
+ * @param root    hash of the root folder's tree
+ * @param files   number of files it holds
+ * @param bytes   sum of their sizes
+ * @param parent  id of the snapshot this one was compared against, if any
+ */
+@JsonPropertyOrder({"version", "id", "time", "host", "source", "root", "files", "bytes", "parent"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Snapshot(int version, String id, Instant time, String host, String source, String root,
+                       long files, long bytes, String parent) {
+    public static final int VERSION = 1;
+
+    public Snapshot {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(root, "root");
+    }
+}

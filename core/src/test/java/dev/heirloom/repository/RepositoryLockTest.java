@@ -1,0 +1,102 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.Heirloom;
+import dev.heirloom.TestProvider;
+import dev.heirloom.Trees;
+import dev.heirloom.tck.memory.InMemoryTarget;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.retention.RetentionPolicy;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.storage.ProviderRegistry;
+import dev.heirloom.verify.VerifyLevel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RepositoryLockTest {
+    @TempDir
+    Path tmp;
+
+    private final InMemoryTarget store = new InMemoryTarget();
+
+    private Heirloom heirloom(Path src) {
+        return Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> store)))
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .retention("usb", RetentionPolicy.none().withLast(1)).host("this-host").build();
+    }
+
+    @Test
+    void twoConcurrentBackupsBothCompleteAndTheRepositoryVerifiesClean() throws Exception {
+        Path src = tmp.resolve("src");
+        for (int i = 0; i < 200; i++) {
+            Trees.write(src, "p/" + i + ".jpg", "photo " + i);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<Boolean>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Callable<Boolean> run = () -> {
+                try (Heirloom h = heirloom(src)) {
+                    return h.backup().succeeded();
+                }
+            };
+            runs.add(pool.submit(run));
+        }
+        for (Future<Boolean> f : runs) {
+            assertThat(f.get()).isTrue();
+        }
+        pool.shutdown();
+        try (Heirloom h = heirloom(src)) {
+            assertThat(h.snapshots("usb")).hasSize(2);
+            assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void forgetWaitsForNoBackupAndSaysWhoHoldsTheLock() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "a");
+        Repository repo = new Repository(store);
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            try (RepositoryLock backup = RepositoryLock.acquire(repo, false, "backup", "other-host", Clock.systemUTC())) {
+                assertThatThrownBy(() -> h.forget("usb", false)).isInstanceOf(StorageException.class)
+                        .hasMessageContaining("locked by backup on other-host");
+                assertThat(h.forget("usb", true).forgotten()).as("a dry run needs no lock").isZero();
+            }
+            assertThat(h.forget("usb", false).forgotten()).isZero();
+        }
+    }
+
+    @Test
+    void aStaleLockBlocksUntilItIsRemovedExplicitly() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "a");
+        Repository repo = new Repository(store);
+        Clock past = Clock.fixed(Instant.parse("2020-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        RepositoryLock crashed = RepositoryLock.acquire(repo, true, "prune", "this-host", past);
+        try (Heirloom h = heirloom(src)) {
+            assertThat(h.backup().targets().get(0).error()).get().asString()
+                    .contains("stale lock", "prune on this-host", "heirloom unlock");
+            assertThat(RepositoryLock.list(repo)).as("nothing is removed silently").hasSize(1);
+            assertThat(h.unlock("usb")).singleElement().satisfies(l -> assertThat(l.info().operation()).isEqualTo("prune"));
+            assertThat(h.backup().succeeded()).isTrue();
+        }
+        crashed.close();
+    }
+}
