@@ -5,8 +5,6 @@ import dev.heirloom.backup.ProgressListener;
 import dev.heirloom.backup.TargetResult;
 import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.plan.TargetPlan;
-import dev.heirloom.schedule.JobScheduler;
-import dev.heirloom.schedule.ScheduledJob;
 import dev.heirloom.compliance.ComplianceChecker;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
@@ -359,24 +357,6 @@ public final class Heirloom implements AutoCloseable {
 
     private void end(AtomicBoolean flag) {
         running.compareAndSet(flag, null);
-    }
-
-    /** A scheduler for this configuration, to configure and {@link JobScheduler#start() start}. */
-    public JobScheduler.Builder scheduler() {
-        return JobScheduler.builder(this);
-    }
-
-    /**
-     * Starts running the jobs on a background thread, keeping their last runs in {@code stateFile}
-     * so that runs missed while the process was down are caught up once at the next start.
-     * Close the returned scheduler before closing this instance.
-     */
-    public JobScheduler schedule(Path stateFile, ScheduledJob... jobs) {
-        JobScheduler.Builder b = scheduler().stateFile(stateFile);
-        for (ScheduledJob j : jobs) {
-            b.job(j);
-        }
-        return b.build().start();
     }
 
     /** The clock this instance uses for snapshots, locks and retention. */

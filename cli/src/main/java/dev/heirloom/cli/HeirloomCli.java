@@ -417,7 +417,7 @@ public final class HeirloomCli {
             ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(config);
             Heirloom h = open();
             PrintWriter out = out();
-            JobScheduler.Builder b = h.scheduler().stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
+            JobScheduler.Builder b = JobScheduler.builder(h).stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
                     .listener(new ScheduleListener() {
                         @Override
                         public void started(String job, String reason, Instant at) {

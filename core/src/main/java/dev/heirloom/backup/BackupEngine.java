@@ -796,9 +796,6 @@ public final class BackupEngine {
             unchanged.incrementAndGet();
             return recorded;
         }
-        LOG.error("suspected bit rot: {} changed (sha256 {} -> {}) although its size and modification time did not; "
-                + "the last good version stays in the snapshot", file.path(), ref.content(), actual);
-        suspects.add(new BitRotSuspect(rel, ref.content(), actual));
         List<Lane> alive = new ArrayList<>();
         for (int i = 0; i < lanes.size(); i++) {
             Lane lane = lanes.get(i);
@@ -812,7 +809,15 @@ public final class BackupEngine {
             }
         }
         ContentSource content = h.inMemory() ? h.content() : ContentSource.ofFile(file.path(), file.size());
-        storeEach(content, actual, h.sums, alive, !h.inMemory());
+        if (storeEach(content, actual, h.sums, alive, !h.inMemory())) {
+            // the bytes changed again while being stored: nothing was kept under that hash, so the
+            // entry must not name it; the caller goes on as for a file that changed while read
+            LOG.warn("{} changed while its suspect content was being stored; not marked this run", file.path());
+            return null;
+        }
+        LOG.error("suspected bit rot: {} changed (sha256 {} -> {}) although its size and modification time did not; "
+                + "the last good version stays in the snapshot", file.path(), ref.content(), actual);
+        suspects.add(new BitRotSuspect(rel, ref.content(), actual));
         return recorded.withSuspect(actual);
     }
 

@@ -115,6 +115,34 @@ class BitRotTest {
         }
     }
 
+    @Test
+    void aSuspectWhoseBytesCouldNotBeStoredIsNotNamedInTheSnapshot() throws Exception {
+        Path src = tmp.resolve("src");
+        Path photo = Trees.write(src, "2015/wedding.jpg", "precious pixels");
+        String suspect = MultiDigest.sha256Hex("precious pixelz".getBytes(StandardCharsets.UTF_8));
+        InMemoryTarget refusing = org.mockito.Mockito.spy(new InMemoryTarget());
+        org.mockito.Mockito.doAnswer(inv -> {
+            if (inv.getArgument(0, String.class).equals(RepositoryLayout.objectKey(suspect))) {
+                throw new dev.heirloom.spi.ChecksumMismatchException("the bytes changed while being stored");
+            }
+            return inv.callRealMethod();
+        }).when(refusing).write(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any());
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> refusing)))
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE).build()) {
+            h.backup();
+            rot(photo, "precious pixelz");
+            BackupReport report = h.backup(ProgressListener.NONE, 100);
+            assertThat(report.suspectedBitRot()).as("not reported as found when it could not be kept").isEmpty();
+            String root = h.snapshots("usb").get(h.snapshots("usb").size() - 1).root();
+            String folder = h.repository("usb").tree(root).entry("2015").orElseThrow().tree();
+            dev.heirloom.repository.TreeEntry entry = h.repository("usb").tree(folder).entry("wedding.jpg").orElseThrow();
+            assertThat(entry.suspect()).as("a suspect is named only when its bytes are stored").isNull();
+            assertThat(entry.content()).isEqualTo(MultiDigest.sha256Hex("precious pixels".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     private static String rootTreeOf2015(Heirloom h) {
         String root = h.snapshots("usb").get(h.snapshots("usb").size() - 1).root();
         return h.repository("usb").tree(root).entry("2015").orElseThrow().tree();

@@ -71,7 +71,7 @@ class JobSchedulerTest {
         Path state = tmp.resolve("schedule.json");
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T02:00:00Z"));
         try (Heirloom h = heirloom(src, clock)) {
-            JobScheduler first = h.scheduler().stateFile(state).job(ScheduledJob.backup(Schedule.cron("0 2 * * *"))).build();
+            JobScheduler first = JobScheduler.builder(h).stateFile(state).job(ScheduledJob.backup(Schedule.cron("0 2 * * *"))).build();
             assertThat(first.runDue()).as("never run before: runs at once").containsExactly("backup");
             assertThat(first.runDue()).isEmpty();
         }
@@ -80,7 +80,7 @@ class JobSchedulerTest {
         Trees.write(src, "b.jpg", "photo b");
         Outcomes outcomes = new Outcomes();
         try (Heirloom h = heirloom(src, clock)) {
-            JobScheduler s = h.scheduler().stateFile(state).listener(outcomes)
+            JobScheduler s = JobScheduler.builder(h).stateFile(state).listener(outcomes)
                     .job(ScheduledJob.backup(Schedule.cron("0 2 * * *"))).build();
             assertThat(s.runDue()).containsExactly("backup");
             assertThat(s.runDue()).as("four missed nights cost one run, not four").isEmpty();
@@ -124,7 +124,7 @@ class JobSchedulerTest {
         };
         Outcomes outcomes = new Outcomes();
         try (Heirloom h = heirloom(src, clock);
-             JobScheduler s = h.scheduler().listener(outcomes)
+             JobScheduler s = JobScheduler.builder(h).listener(outcomes)
                      .job(new ScheduledJob("hourly", Schedule.every(Duration.ofHours(1)), slow))
                      .job(new ScheduledJob("other", Schedule.every(Duration.ofHours(1)), slow)).build()) {
             s.start();
@@ -165,7 +165,7 @@ class JobSchedulerTest {
         };
         Outcomes outcomes = new Outcomes();
         try (Heirloom h = heirloom(src, Clock.systemUTC())) {
-            JobScheduler s = h.scheduler().stateFile(state).listener(outcomes)
+            JobScheduler s = JobScheduler.builder(h).stateFile(state).listener(outcomes)
                     .job(new ScheduledJob("backup", Schedule.cron("0 2 * * *"), x -> {
                         x.backup(slowWalk);
                         return new JobResult(JobStatus.SUCCEEDED, "finished");
@@ -179,7 +179,7 @@ class JobSchedulerTest {
             assertThat(store.list("locks/", Optional.empty(), 100).objects()).as("locks released").isEmpty();
             assertThat(state).as("a cancelled run is not recorded").doesNotExist();
 
-            JobScheduler again = h.scheduler().stateFile(state).job(ScheduledJob.backup(Schedule.cron("0 2 * * *"))).build();
+            JobScheduler again = JobScheduler.builder(h).stateFile(state).job(ScheduledJob.backup(Schedule.cron("0 2 * * *"))).build();
             assertThat(again.runDue()).containsExactly("backup");
             List<Snapshot> snaps = h.snapshots("usb");
             assertThat(snaps).singleElement().satisfies(sn -> assertThat(sn.files()).isEqualTo(400));
@@ -193,7 +193,7 @@ class JobSchedulerTest {
         Trees.write(src, "old.jpg", "old photo");
         Outcomes outcomes = new Outcomes();
         try (Heirloom h = heirloom(src, Clock.systemUTC());
-             JobScheduler s = h.scheduler().listener(outcomes)
+             JobScheduler s = JobScheduler.builder(h).listener(outcomes)
                      .job(ScheduledJob.backup(Schedule.cron("0 2 * * *")))
                      .watch("backup", Duration.ofMillis(400)).build().start()) {
             outcomes.awaitCount(1);

@@ -437,6 +437,26 @@ public abstract class StorageTargetContract {
         }
 
         @Test
+        void rangesOfASmallObjectOfSomeMegabytes() {
+            // a photo-sized object: ranged reads must give exactly the range, from the start, the middle and the end
+            byte[] content = random(3 * 1024 * 1024 + 17, 5);
+            put("photo", content);
+            assertThat(readRange("photo", 0, 1024)).isEqualTo(java.util.Arrays.copyOfRange(content, 0, 1024));
+            assertThat(readRange("photo", 1 << 20, 4096))
+                    .isEqualTo(java.util.Arrays.copyOfRange(content, 1 << 20, (1 << 20) + 4096));
+            assertThat(readRange("photo", content.length - 10, 100))
+                    .isEqualTo(java.util.Arrays.copyOfRange(content, content.length - 10, content.length));
+            assertThat(readRange("photo", 0, -1)).isEqualTo(content);
+        }
+
+        @Test
+        void aOneByteRange() {
+            put("r", bytes("0123456789"));
+            assertThat(readRange("r", 9, 1)).isEqualTo(bytes("9"));
+            assertThat(readRange("r", 0, 1)).isEqualTo(bytes("0"));
+        }
+
+        @Test
         void aMissingObjectIsNotFound() {
             assertThatThrownBy(() -> target.read("missing", 0, -1)).isInstanceOf(ObjectNotFoundException.class);
         }

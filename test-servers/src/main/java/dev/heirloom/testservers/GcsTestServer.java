@@ -118,6 +118,7 @@ public final class GcsTestServer implements AutoCloseable {
     private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
     private final AtomicLong bytesUploaded = new AtomicLong();
     private final List<String> downloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong bytesDownloaded = new java.util.concurrent.atomic.AtomicLong();
     private final int port;
     private volatile boolean requireAuth;
     private HttpServer server;
@@ -221,6 +222,11 @@ public final class GcsTestServer implements AutoCloseable {
     /** Body bytes received by uploads so far (to see what a resumed upload sent again). */
     public long bytesUploaded() {
         return bytesUploaded.get();
+    }
+
+    /** Object bytes sent by downloads so far (to see what a ranged read fetched). */
+    public long bytesDownloaded() {
+        return bytesDownloaded.get();
     }
 
     /** The names of the objects whose bytes were downloaded so far, in order. */
@@ -421,6 +427,7 @@ public final class GcsTestServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(o.data, (int) from, length);
                 downloads.add(o.name);
+                bytesDownloaded.addAndGet(length);
             }
         }
     }

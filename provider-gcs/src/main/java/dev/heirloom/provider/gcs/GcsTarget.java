@@ -229,14 +229,15 @@ final class GcsTarget implements StorageTarget {
             }
             // pin the generation read, so a concurrent replace cannot mix two versions
             BlobId pinned = BlobId.of(bucket, id.getName(), blob.getGeneration());
-            if (count <= SMALL_READ) {
-                // folder listings, snapshots: one request, no read-ahead buffer
+            if (offset == 0 && count == blob.getSize() && count <= SMALL_READ) {
+                // a whole small object (folder listings, snapshots, photos): one request, no read-ahead buffer
                 byte[] bytes = storage.readAllBytes(pinned, Storage.BlobSourceOption.generationMatch(blob.getGeneration()));
-                int from = (int) Math.min(offset, bytes.length);
-                return new java.io.ByteArrayInputStream(bytes, from, (int) Math.min(count, bytes.length - from));
+                return new java.io.ByteArrayInputStream(bytes, 0, (int) Math.min(count, bytes.length));
             }
+            // a range: the channel asks for that range only (a whole download would cost the object's size)
             ReadChannel channel = storage.reader(pinned);
-            channel.setChunkSize(Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
+            channel.setChunkSize(count <= SMALL_READ ? (int) count
+                    : Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
             try {
                 channel.seek(offset);
             } catch (IOException e) {

@@ -62,6 +62,20 @@ class GcsTargetTest {
 
     private GcsTestServer server;
 
+    @Test
+    void aSmallRangeOfAPhotoFetchesTheRangeNotThePhoto() throws IOException {
+        byte[] photo = new byte[3 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(photo);
+        try (GcsTarget target = open()) {
+            target.write("p", ContentSource.ofBytes(photo), WriteOptions.replace(Checksums.none()));
+            long before = server.bytesDownloaded();
+            try (InputStream in = target.read("p", 1 << 20, 1024)) {
+                assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(photo, 1 << 20, (1 << 20) + 1024));
+            }
+            assertThat(server.bytesDownloaded() - before).as("bytes fetched for a 1 KiB range").isEqualTo(1024);
+        }
+    }
+
     @BeforeEach
     void start() throws IOException {
         server = GcsTestServer.start();

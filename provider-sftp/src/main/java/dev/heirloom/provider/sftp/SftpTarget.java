@@ -447,6 +447,38 @@ final class SftpTarget implements StorageTarget {
      * Runs {@code remoteHashCommand} on the object's path over an SSH exec channel (the path
      * single-quoted for the shell) and reads the SHA-256 it prints first.
      */
+    /**
+     * What a command prints (its first 64 KiB) once it exits, waiting at most the read timeout in
+     * all: a command that hangs, or prints without end, fails instead of holding verify forever.
+     */
+    private byte[] readUntilExit(ChannelExec exec, InputStream out, String command) throws IOException, InterruptedException {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        long deadline = System.nanoTime() + settings.readTimeout().toNanos();
+        while (true) {
+            boolean exited = exec.isClosed();
+            int ready;
+            while ((ready = out.available()) > 0) {
+                int n = out.read(buffer, 0, Math.min(buffer.length, ready));
+                if (n < 0) {
+                    break;
+                }
+                if (printed.size() < 64 * 1024) {
+                    printed.write(buffer, 0, Math.min(n, 64 * 1024 - printed.size()));
+                }
+            }
+            if (exited) {
+                return printed.toByteArray();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StorageException("remoteHashCommand '" + command + "' on " + settings.address()
+                        + " did not finish within the read timeout (" + settings.readTimeout().toSeconds()
+                        + " s); it was stopped");
+            }
+            Thread.sleep(5);
+        }
+    }
+
     @Override
     public Checksums hashOnServer(String key) {
         String command = settings.remoteHashCommand().orElseThrow(() ->
@@ -463,11 +495,7 @@ final class SftpTarget implements StorageTarget {
             exec.connect((int) settings.connectTimeout().toMillis());
             byte[] printed;
             try {
-                printed = out.readNBytes(64 * 1024);
-                long deadline = System.nanoTime() + settings.readTimeout().toNanos();
-                while (!exec.isClosed() && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                printed = readUntilExit(exec, out, command);
             } finally {
                 exec.disconnect();
             }

@@ -275,6 +275,23 @@ class SftpTargetTest {
     }
 
     @Test
+    void aRemoteHashCommandThatHangsFailsAfterTheReadTimeout() {
+        Path folder = dir.resolve("hanging-hash");
+        Map<String, String> hanging = new HashMap<>(server.options());
+        hanging.put("remoteHashCommand", "tail -f"); // prints the object, then waits for more forever
+        hanging.put("readTimeout", "2");
+        try (StorageTarget t = open(folder, hanging)) {
+            t.write("objects/ef/x", ContentSource.ofBytes("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    WriteOptions.createIfAbsent(Checksums.none()));
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+                    assertThatThrownBy(() -> t.hashOnServer("objects/ef/x")).isInstanceOf(StorageException.class)
+                            .hasMessageContaining("did not finish within the read timeout"));
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void aPartialUploadThatDoesNotMatchTheSourceIsDiscarded() throws Exception {
         byte[] content = new byte[(int) SftpTarget.RESUME_FROM + 1000];
         new Random(5).nextBytes(content);
