@@ -60,9 +60,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The source is walked one folder at a time. A file whose size, mtime and file key match the
  * reference snapshot (the newest of the targets' latest snapshots of this source) keeps its hash
  * and is not read. Any other file is read and hashed; files up to {@link Options#smallFileLimit()}
- * are read once into memory and fed to every target from there; larger ones are streamed twice:
- * once to hash them (their key is their hash), then once more, the same read feeding every target
- * that lacks them at the pace of the slowest ({@link FileFanOut}). A file is stored on a target only when
+ * are read once into memory and fed to every target from there. A larger one is read once while
+ * every target that can stage it does (staged under a temporary name, then published under its
+ * hash); only for targets that cannot stage, or where staging failed, is it hashed first and read
+ * once more, that read feeding all of them at the pace of the slowest ({@link FileFanOut}). A file is stored on a target only when
  * that target's latest snapshot does not hold the same content at the same path and the object
  * is not already there. Folders become trees once their children are done; a folder whose tree
  * hash equals the one in a target's latest snapshot costs nothing on that target. Each target gets
