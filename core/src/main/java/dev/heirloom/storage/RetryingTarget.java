@@ -138,11 +138,15 @@ public final class RetryingTarget implements StorageTarget {
         }
     }
 
-    private void pause(int attempt, Exception cause) throws IOException {
+    /** The wait after the given failed try: drawn from half the policy's bound up to the bound. */
+    private long delayAfter(int attempt) {
         long bound = policy.delayBound(attempt).toMillis();
-        long delay = bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound / 2, bound + 1);
+        return bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound / 2, bound + 1);
+    }
+
+    private void pause(int attempt, Exception cause) throws IOException {
         try {
-            sleeper.sleep(delay);
+            sleeper.sleep(delayAfter(attempt));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while retrying after: " + cause.getMessage());
@@ -246,8 +250,7 @@ public final class RetryingTarget implements StorageTarget {
                 if (!e.isTransient() || attempt >= policy.maxAttempts()) {
                     throw e;
                 }
-                long bound = policy.delayBound(attempt).toMillis();
-                long delay = bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound / 2, bound + 1);
+                long delay = delayAfter(attempt);
                 LOG.info("{}: {} failed ({}), try {} of {} in {} ms", label, what, e.getMessage(), attempt + 1,
                         policy.maxAttempts(), delay);
                 try {
