@@ -1,0 +1,141 @@
+package dev.heirloom.backup;
+
+import dev.heirloom.repository.TreeEntry;
+import dev.heirloom.source.SourceEntry;
+import dev.heirloom.source.SourceProblem;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+
+/**
+ * Backs up one file that is not unchanged everywhere: finds its hash (recorded, staged while
+ * read, or read and hashed), stores it on every lane that lacks it, and returns its tree entry. A
+ * file that changes while read is read again (3 tries, then reported and skipped); an
+ * unchanged-looking file whose bytes no longer match the recorded hash is handed to the bit-rot
+ * check.
+ */
+final class FileBackup {
+    private static final int MAX_ATTEMPTS_PER_FILE = 3;
+
+    private final RunContext run;
+    private final ChangeDetection changes;
+    private final SourceReader reader;
+    private final Staging staging;
+    private final ObjectWrites writes;
+    private final BitRotCheck bitRot;
+
+    FileBackup(RunContext run, ChangeDetection changes, SourceReader reader, Staging staging, ObjectWrites writes,
+               BitRotCheck bitRot) {
+        this.run = run;
+        this.changes = changes;
+        this.reader = reader;
+        this.staging = staging;
+        this.writes = writes;
+        this.bitRot = bitRot;
+    }
+
+    /** The file's entry once every live lane holds its content; null when it is skipped (and reported). */
+    TreeEntry backUp(SourceEntry file, String rel, String media, TreeEntry ref, TreeEntry[] laneEntries) {
+        boolean trustRef = changes.trusts(ref, file);
+        if (trustRef && changes.rehashDue(rel)) {
+            try {
+                TreeEntry checked = bitRot.recheck(file, rel, ref, laneEntries);
+                if (checked != null) {
+                    run.listener.fileDone(rel, file.size());
+                    return checked;
+                }
+            } catch (IOException | SecurityException e) {
+                run.problem(new SourceProblem(file.path(), "cannot read to check it for bit rot: " + RunContext.describe(e)));
+            }
+        }
+        SourceEntry current = file;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS_PER_FILE; attempt++) {
+            String hash;
+            Checksums sums;
+            SourceReader.Hashed hashed = null;
+            Staging.Staged staged = null;
+            try {
+                List<Lane> stagers = trustRef ? List.of() : staging.stagers(current, laneEntries);
+                if (trustRef) {
+                    hash = ref.content();
+                    sums = ref.checksums();
+                } else if (!stagers.isEmpty()) {
+                    staged = staging.stage(current, rel, stagers);
+                    if (staged == null) {
+                        current = reader.restat(current);
+                        continue;
+                    }
+                    hash = staged.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+                    sums = staged.sums;
+                } else {
+                    hashed = reader.hash(current);
+                    if (hashed == null) {
+                        current = reader.restat(current);
+                        continue;
+                    }
+                    hash = hashed.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
+                    sums = hashed.sums;
+                }
+            } catch (NoSuchFileException e) {
+                run.problem(new SourceProblem(file.path(), "vanished while backing up"));
+                return null;
+            } catch (IOException | SecurityException e) {
+                run.problem(new SourceProblem(file.path(), "cannot read: " + RunContext.describe(e)));
+                return null;
+            }
+            List<Lane> needing = run.needing(hash, laneEntries);
+            boolean mismatch;
+            try {
+                if (staged != null) {
+                    needing = staged.publish(hash, needing);
+                }
+                boolean inMemory = hashed != null && hashed.inMemory();
+                mismatch = needing.isEmpty() ? false
+                        : !inMemory && needing.size() > 1
+                        ? writes.storeFannedOut(current, hash, sums, needing)
+                        : writes.storeEach(inMemory ? hashed.content() : ContentSource.ofFile(current.path(), current.size()),
+                                hash, sums, needing, !inMemory);
+            } catch (IOException e) {
+                run.problem(new SourceProblem(file.path(), "cannot read: " + RunContext.describe(e)));
+                return null;
+            } finally {
+                if (staged != null) {
+                    staged.close();
+                }
+                if (hashed != null) {
+                    hashed.close();
+                }
+            }
+            if (mismatch) {
+                if (trustRef) {
+                    try {
+                        TreeEntry checked = bitRot.recheck(current, rel, ref, laneEntries);
+                        if (checked != null) {
+                            run.listener.fileDone(rel, current.size());
+                            return checked;
+                        }
+                    } catch (IOException | SecurityException e) {
+                        run.problem(new SourceProblem(file.path(), "cannot read: " + RunContext.describe(e)));
+                        return null;
+                    }
+                    trustRef = false;
+                }
+                current = reader.restatQuietly(current);
+                continue;
+            }
+            run.listener.fileDone(rel, current.size());
+            TreeEntry entry = TreeEntry.file(file.name(), current.size(), current.mtime(), sums, media, current.fileKey());
+            if (trustRef) {
+                run.unchanged.incrementAndGet();
+                return entry.withSuspect(ref.suspect());
+            }
+            return entry;
+        }
+        run.problem(new SourceProblem(file.path(), "kept changing while being read; skipped this run"));
+        return null;
+    }
+}
