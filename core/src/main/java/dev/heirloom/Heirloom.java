@@ -5,20 +5,17 @@ import dev.heirloom.backup.ProgressListener;
 import dev.heirloom.backup.TargetResult;
 import dev.heirloom.plan.CopyPlan;
 import dev.heirloom.plan.TargetPlan;
-import dev.heirloom.compliance.ComplianceChecker;
 import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
 import dev.heirloom.repository.Repository;
-import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.repository.RepositoryLock;
 import dev.heirloom.retention.ForgetReport;
+import dev.heirloom.retention.Forgetter;
 import dev.heirloom.retention.PruneReport;
 import dev.heirloom.retention.Pruner;
-import dev.heirloom.retention.Retention;
-import dev.heirloom.retention.RetentionDecision;
 import dev.heirloom.retention.RetentionPolicy;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
@@ -28,15 +25,10 @@ import dev.heirloom.source.MediaFilter;
 import dev.heirloom.source.SourceSpec;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
-import dev.heirloom.spi.StorageTarget;
-import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.storage.RetryPolicy;
-import dev.heirloom.storage.TargetDecorators;
-import dev.heirloom.verify.BadObject;
 import dev.heirloom.verify.RepairReport;
 import dev.heirloom.verify.Repairer;
-import dev.heirloom.verify.VerificationRecord;
 import dev.heirloom.verify.Verifier;
 import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.verify.VerifyReport;
@@ -49,17 +41,13 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A configured backup: one source, its targets and a policy. Opens targets when first needed and
@@ -82,8 +70,6 @@ public final class Heirloom implements AutoCloseable {
     private final SourceSpec source;
     private final List<TargetSpec> targets;
     private final Policy policy;
-    private final ProviderRegistry registry;
-    private final RetryPolicy retryPolicy;
     private final int threads;
     private final long smallFileLimit;
     private final int rehashPercent;
@@ -92,15 +78,13 @@ public final class Heirloom implements AutoCloseable {
     private final Duration requiredAge;
     private final Clock clock;
     private final String host;
-    private final Map<String, Repository> open = new LinkedHashMap<>();
-    private final AtomicReference<AtomicBoolean> running = new AtomicReference<>();
+    private final OpenTargets open;
+    private final RunningOperation running = new RunningOperation();
 
     private Heirloom(Builder b) {
         this.source = b.source;
         this.targets = List.copyOf(b.targets.values());
         this.policy = b.policy;
-        this.registry = b.registry != null ? b.registry : ProviderRegistry.load();
-        this.retryPolicy = b.retryPolicy;
         this.threads = b.threads;
         this.smallFileLimit = b.smallFileLimit;
         this.rehashPercent = b.rehashPercent;
@@ -109,13 +93,7 @@ public final class Heirloom implements AutoCloseable {
         this.requiredAge = b.requiredAge;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
-        for (TargetSpec t : targets) {
-            try {
-                registry.check(new TargetConfig(t.uri(), t.options()));
-            } catch (InvalidConfigException e) {
-                throw new InvalidConfigException("target " + t.name() + ": " + e.getMessage());
-            }
-        }
+        this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy);
     }
 
     public static Builder builder() {
@@ -164,52 +142,27 @@ public final class Heirloom implements AutoCloseable {
         if (!unreachable.isEmpty()) {
             LOG.warn("policy {} cannot be met by the configured targets: {}", policy, unreachable);
         }
-        List<BackupEngine.Destination> destinations = new ArrayList<>();
-        Map<String, String> openErrors = new LinkedHashMap<>();
-        List<RepositoryLock> locks = new ArrayList<>();
-        for (TargetSpec t : targets) {
-            try {
-                Repository repo = repository(t.name());
-                repo.initialize(clock);
-                locks.add(RepositoryLock.acquire(repo, false, "backup", host, clock));
-                destinations.add(new BackupEngine.Destination(t.name(), repo));
-            } catch (StorageException e) {
-                LOG.error("target {} is unavailable: {}", t.name(), e.getMessage());
-                listener.targetFailed(t.name(), e);
-                openErrors.put(t.name(), e.getMessage());
-            }
-        }
+        AtomicBoolean cancelled = running.begin();
         BackupEngine.Result result;
-        AtomicBoolean cancelled = begin();
-        try {
-            result = new BackupEngine(source, destinations, new BackupEngine.Options(threads, smallFileLimit, false, host,
-                    clock, rehashPercent, cancelled::get), listener).run();
+        List<TargetResult> results;
+        try (BackupWiring wiring = new BackupWiring(targets, open, true, host, clock, listener)) {
+            result = new BackupEngine(source, wiring.destinations, new BackupEngine.Options(threads, smallFileLimit, false,
+                    host, clock, rehashPercent, cancelled::get), listener).run();
+            results = wiring.results(result.targets());
         } finally {
-            end(cancelled);
-            locks.forEach(RepositoryLock::close);
+            running.end(cancelled);
         }
-        List<TargetResult> results = mergeResults(result.targets(), openErrors);
-        ComplianceReport compliance = compliance();
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
-                result.problems(), result.problemCount(), compliance, result.suspects());
+                result.problems(), result.problemCount(), compliance(), result.suspects());
     }
 
     /** Works out what a backup would copy, reading new files to hash them but writing nothing. */
     public CopyPlan plan() {
-        List<BackupEngine.Destination> destinations = new ArrayList<>();
-        Map<String, String> openErrors = new LinkedHashMap<>();
-        for (TargetSpec t : targets) {
-            try {
-                Repository repo = repository(t.name());
-                repo.config();
-                destinations.add(new BackupEngine.Destination(t.name(), repo));
-            } catch (StorageException e) {
-                openErrors.put(t.name(), e.getMessage());
-            }
-        }
-        BackupEngine.Result result = new BackupEngine(source, destinations, engineOptions(true), ProgressListener.NONE).run();
+        BackupWiring wiring = new BackupWiring(targets, open, false, host, clock, ProgressListener.NONE);
+        BackupEngine.Result result = new BackupEngine(source, wiring.destinations,
+                new BackupEngine.Options(threads, smallFileLimit, true, host, clock, rehashPercent), ProgressListener.NONE).run();
         List<TargetPlan> plans = new ArrayList<>();
-        for (TargetResult r : mergeResults(result.targets(), openErrors)) {
+        for (TargetResult r : wiring.results(result.targets())) {
             plans.add(new TargetPlan(r.name(), r.objectsWritten(), r.bytesWritten(), r.objectsPresent(), r.treesWritten(),
                     r.error()));
         }
@@ -224,30 +177,8 @@ public final class Heirloom implements AutoCloseable {
 
     /** Each target's latest snapshot and the compliance of the newest one. */
     public StatusReport status() {
-        List<TargetStatus> statuses = new ArrayList<>();
-        List<ComplianceChecker.Holder> holders = new ArrayList<>();
-        List<String> unavailable = new ArrayList<>();
-        for (TargetSpec t : targets) {
-            try {
-                Repository repo = repository(t.name());
-                Optional<Snapshot> latest = repo.latest(source.label());
-                List<VerificationRecord> verified = new ArrayList<>();
-                for (VerifyLevel level : VerifyLevel.values()) {
-                    repo.readJson(RepositoryLayout.lastVerification(level.label()), VerificationRecord.class).ifPresent(verified::add);
-                }
-                statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
-                Set<String> failed = new HashSet<>();
-                verified.forEach(v -> failed.addAll(v.badObjects()));
-                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null),
-                        meetsRequirement(verified), failed));
-            } catch (StorageException e) {
-                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage())));
-                unavailable.add(t.name());
-            }
-        }
-        ComplianceReport compliance = ComplianceChecker.check(policy, sourcePlacement(), holders, unavailable,
-                targets.stream().map(TargetSpec::placement).toList());
-        return new StatusReport(statuses, compliance);
+        return new StatusCheck(source.label(), sourcePlacement(), targets, policy, requiredLevel, requiredAge, clock)
+                .run(open);
     }
 
     /**
@@ -258,11 +189,11 @@ public final class Heirloom implements AutoCloseable {
      */
     public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
         Repository repo = repository(target);
-        AtomicBoolean cancelled = begin();
+        AtomicBoolean cancelled = running.begin();
         try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "verify", host, clock)) {
             return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run();
         } finally {
-            end(cancelled);
+            running.end(cancelled);
         }
     }
 
@@ -296,23 +227,8 @@ public final class Heirloom implements AutoCloseable {
             }
         }
         try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "repair", host, clock)) {
-            Repairer repairer = new Repairer(target, repo, source.root(), others);
-            VerifyReport first = verify(target, level, 100);
-            VerifyReport found = first;
-            Map<String, RepairReport.Repaired> repaired = new LinkedHashMap<>();
-            Map<String, BadObject> lost = new LinkedHashMap<>();
-            while (true) {
-                int before = repaired.size();
-                RepairReport round = repairer.repair(found);
-                round.repaired().forEach(r -> repaired.putIfAbsent(r.hash(), r));
-                round.lost().forEach(b -> lost.putIfAbsent(b.hash(), b));
-                long unlisted = found.badCount() - found.bad().size();
-                if (unlisted <= 0 || repaired.size() == before) {
-                    return new RepairReport(target, first, List.copyOf(repaired.values()), List.copyOf(lost.values()),
-                            Math.max(0, unlisted));
-                }
-                found = verify(target, level, 100);
-            }
+            return new Repairer(target, repo, source.root(), others)
+                    .repairAll(verify(target, level, 100), () -> verify(target, level, 100));
         }
     }
 
@@ -323,11 +239,11 @@ public final class Heirloom implements AutoCloseable {
      */
     public PruneReport prune(String target, Duration grace, boolean dryRun) {
         Repository repo = repository(target);
-        AtomicBoolean cancelled = begin();
+        AtomicBoolean cancelled = running.begin();
         try (RepositoryLock lock = RepositoryLock.acquire(repo, true, "prune", host, clock)) {
             return new Pruner(target, repo, grace, clock.instant(), cancelled::get).prune(dryRun);
         } finally {
-            end(cancelled);
+            running.end(cancelled);
         }
     }
 
@@ -341,22 +257,7 @@ public final class Heirloom implements AutoCloseable {
      * @return whether an operation was running
      */
     public boolean cancel() {
-        AtomicBoolean flag = running.get();
-        if (flag != null) {
-            flag.set(true);
-            LOG.info("cancelling the running operation");
-        }
-        return flag != null;
-    }
-
-    private AtomicBoolean begin() {
-        AtomicBoolean flag = new AtomicBoolean();
-        running.set(flag);
-        return flag;
-    }
-
-    private void end(AtomicBoolean flag) {
-        running.compareAndSet(flag, null);
+        return running.cancel();
     }
 
     /** The clock this instance uses for snapshots, locks and retention. */
@@ -383,18 +284,7 @@ public final class Heirloom implements AutoCloseable {
         }
         Repository repo = repository(target);
         try (RepositoryLock lock = dryRun ? null : RepositoryLock.acquire(repo, true, "forget", host, clock)) {
-            List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(source.label())).toList();
-            List<RetentionDecision> decisions = new Retention(policy, repo, clock.instant()).decide(ours);
-            long forgotten = 0;
-            for (RetentionDecision d : decisions) {
-                if (!d.kept()) {
-                    forgotten++;
-                    if (!dryRun) {
-                        repo.deleteSnapshot(d.snapshot());
-                    }
-                }
-            }
-            return new ForgetReport(target, dryRun, decisions, forgotten);
+            return new Forgetter(target, repo, policy).forget(source.label(), clock.instant(), dryRun);
         }
     }
 
@@ -423,63 +313,17 @@ public final class Heirloom implements AutoCloseable {
     }
 
     /** The repository on a target, opening the target on first use. */
-    public synchronized Repository repository(String target) {
-        Repository repo = open.get(target);
-        if (repo != null) {
-            return repo;
-        }
-        TargetSpec spec = targets.stream().filter(t -> t.name().equals(target)).findFirst()
-                .orElseThrow(() -> new InvalidConfigException("no target named '" + target + "'; configured: "
-                        + targets.stream().map(TargetSpec::name).toList()));
-        StorageTarget raw = registry.open(new TargetConfig(spec.uri(), spec.options()));
-        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name()));
-        open.put(target, repo);
-        return repo;
+    public Repository repository(String target) {
+        return open.repository(target);
     }
 
     @Override
-    public synchronized void close() {
-        for (Map.Entry<String, Repository> e : open.entrySet()) {
-            try {
-                e.getValue().close();
-            } catch (RuntimeException ex) {
-                LOG.warn("closing target {} failed: {}", e.getKey(), ex.getMessage());
-            }
-        }
-        open.clear();
-    }
-
-    /** Whether a target's last verifications meet {@link Builder#requireVerified}; always true without one. */
-    private boolean meetsRequirement(List<VerificationRecord> records) {
-        if (requiredLevel == null) {
-            return true;
-        }
-        Instant oldest = clock.instant().minus(requiredAge);
-        return records.stream().anyMatch(r -> r.level().compareTo(requiredLevel) >= 0 && !r.time().isBefore(oldest));
+    public void close() {
+        open.close();
     }
 
     private Placement sourcePlacement() {
         return new Placement("source", source.medium(), source.site());
-    }
-
-    private BackupEngine.Options engineOptions(boolean dryRun) {
-        return engineOptions(dryRun, rehashPercent);
-    }
-
-    private BackupEngine.Options engineOptions(boolean dryRun, int rehash) {
-        return new BackupEngine.Options(threads, smallFileLimit, dryRun, host, clock, rehash);
-    }
-
-    private List<TargetResult> mergeResults(List<TargetResult> ran, Map<String, String> openErrors) {
-        List<TargetResult> all = new ArrayList<>();
-        for (TargetSpec t : targets) {
-            if (openErrors.containsKey(t.name())) {
-                all.add(new TargetResult(t.name(), Optional.empty(), 0, 0, 0, 0, Optional.of(openErrors.get(t.name()))));
-            } else {
-                ran.stream().filter(r -> r.name().equals(t.name())).findFirst().ifPresent(all::add);
-            }
-        }
-        return all;
     }
 
     private static String localHost() {

@@ -99,11 +99,11 @@ class LayeringTest {
         List<String> users = new ArrayList<>();
         CLASSES.forEach((type, uses) -> {
             if (uses.contains("dev.heirloom.spi.StorageTarget") && !allowed.contains(packageOf(type))
-                    && !type.equals("dev.heirloom.Heirloom")) {
+                    && !type.equals("dev.heirloom.OpenTargets")) {
                 users.add(type);
             }
         });
-        // the facade opens each target and hands it to its Repository; nothing above reads or writes one
+        // OpenTargets opens each target and hands it to its Repository; nothing above reads or writes one
         assertThat(users).isEmpty();
     }
 

@@ -43,7 +43,34 @@ public final class Repairer {
         this.others = others;
     }
 
-    /** Repairs what the given verification found. */
+    /**
+     * Repairs what a verification found, and, while it found more damaged objects than it lists,
+     * verifies again and repairs the next ones, until none is left unlisted or a round heals
+     * nothing.
+     *
+     * @param first the verification that found the damage
+     * @param again a fresh full verification of the target
+     * @return every object repaired and lost, with how many damaged objects remain unhandled
+     */
+    public RepairReport repairAll(VerifyReport first, java.util.function.Supplier<VerifyReport> again) {
+        VerifyReport found = first;
+        java.util.Map<String, RepairReport.Repaired> repaired = new java.util.LinkedHashMap<>();
+        java.util.Map<String, BadObject> lost = new java.util.LinkedHashMap<>();
+        while (true) {
+            int before = repaired.size();
+            RepairReport round = repair(found);
+            round.repaired().forEach(r -> repaired.putIfAbsent(r.hash(), r));
+            round.lost().forEach(b -> lost.putIfAbsent(b.hash(), b));
+            long unlisted = found.badCount() - found.bad().size();
+            if (unlisted <= 0 || repaired.size() == before) {
+                return new RepairReport(targetName, first, List.copyOf(repaired.values()), List.copyOf(lost.values()),
+                        Math.max(0, unlisted));
+            }
+            found = again.get();
+        }
+    }
+
+    /** Repairs what the given verification lists. */
     public RepairReport repair(VerifyReport verification) {
         List<RepairReport.Repaired> repaired = new ArrayList<>();
         List<BadObject> lost = new ArrayList<>();

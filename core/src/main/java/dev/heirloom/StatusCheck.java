@@ -1,0 +1,84 @@
+package dev.heirloom;
+
+import dev.heirloom.compliance.ComplianceChecker;
+import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.policy.Placement;
+import dev.heirloom.policy.Policy;
+import dev.heirloom.repository.Repository;
+import dev.heirloom.repository.RepositoryLayout;
+import dev.heirloom.repository.Snapshot;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.verify.VerificationRecord;
+import dev.heirloom.verify.VerifyLevel;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads each target's latest snapshot and last verifications, and counts the copies of every file
+ * against the policy. A copy that failed its target's last verification never counts; with a
+ * verification requirement, a target's copies count only when it passed one recently enough.
+ */
+final class StatusCheck {
+    private final String sourceLabel;
+    private final Placement source;
+    private final List<TargetSpec> targets;
+    private final Policy policy;
+    private final VerifyLevel requiredLevel;
+    private final Duration requiredAge;
+    private final Clock clock;
+
+    StatusCheck(String sourceLabel, Placement source, List<TargetSpec> targets, Policy policy, VerifyLevel requiredLevel,
+                Duration requiredAge, Clock clock) {
+        this.sourceLabel = sourceLabel;
+        this.source = source;
+        this.targets = targets;
+        this.policy = policy;
+        this.requiredLevel = requiredLevel;
+        this.requiredAge = requiredAge;
+        this.clock = clock;
+    }
+
+    StatusReport run(OpenTargets open) {
+        List<TargetStatus> statuses = new ArrayList<>();
+        List<ComplianceChecker.Holder> holders = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
+        for (TargetSpec t : targets) {
+            try {
+                Repository repo = open.repository(t.name());
+                Optional<Snapshot> latest = repo.latest(sourceLabel);
+                List<VerificationRecord> verified = new ArrayList<>();
+                for (VerifyLevel level : VerifyLevel.values()) {
+                    repo.readJson(RepositoryLayout.lastVerification(level.label()), VerificationRecord.class)
+                            .ifPresent(verified::add);
+                }
+                statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
+                Set<String> failed = new HashSet<>();
+                verified.forEach(v -> failed.addAll(v.badObjects()));
+                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null),
+                        meetsRequirement(verified), failed));
+            } catch (StorageException e) {
+                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage())));
+                unavailable.add(t.name());
+            }
+        }
+        ComplianceReport compliance = ComplianceChecker.check(policy, source, holders, unavailable,
+                targets.stream().map(TargetSpec::placement).toList());
+        return new StatusReport(statuses, compliance);
+    }
+
+    /** Whether a target's last verifications meet the requirement; always true without one. */
+    private boolean meetsRequirement(List<VerificationRecord> records) {
+        if (requiredLevel == null) {
+            return true;
+        }
+        Instant oldest = clock.instant().minus(requiredAge);
+        return records.stream().anyMatch(r -> r.level().compareTo(requiredLevel) >= 0 && !r.time().isBefore(oldest));
+    }
+}
