@@ -34,7 +34,12 @@ class LayeringTest {
         assertThat(classes).isDirectory();
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("jdeps is missing from the JDK"));
         StringWriter out = new StringWriter();
-        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none", classes.toString());
+        List<String> args = new ArrayList<>(List.of("-verbose:class", "-filter:none", "--multi-release", "17"));
+        // core is a module: jdeps resolves what it requires from the path the tests run with
+        String modulePath = System.getProperty("jdk.module.path");
+        String path = modulePath != null ? modulePath : System.getProperty("java.class.path");
+        args.addAll(List.of("--module-path", path, classes.toString()));
+        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), args.toArray(String[]::new));
         assertThat(rc).as(out.toString()).isZero();
         for (String line : out.toString().lines().toList()) {
             Matcher m = EDGE.matcher(line);

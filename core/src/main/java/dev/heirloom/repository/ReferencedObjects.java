@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The one walk over what snapshots reference: every tree under their roots and every object a
- * file entry names. Verify, prune and repair all see the same set through it, with one rule for a
+ * file entry names. Verify, prune, repair and restore all see the same entries through it, with one rule for a
  * file whose content is suspected of bit rot: its {@code suspect} object is referenced too
  * (verified, kept by prune, found by its {@code snapshot:path}).
  *
@@ -42,6 +42,19 @@ public final class ReferencedObjects {
         default void tree(String hash, Snapshot snapshot, String path) {
         }
 
+        /**
+         * A folder entry, before its tree is walked.
+         *
+         * @return false to skip the folder and everything below it
+         */
+        default boolean folder(TreeEntry folder, Snapshot snapshot, String path) {
+            return true;
+        }
+
+        /** A file entry whose content is a SHA-256 reference, before {@link #object} is called for it. */
+        default void file(TreeEntry file, Snapshot snapshot, String path) {
+        }
+
         /** A tree that is missing ({@code missing}) or could not be read or is corrupt: its folder is not entered. */
         default void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot, String path) {
         }
@@ -68,7 +81,11 @@ public final class ReferencedObjects {
         return new ReferencedObjects(repo, true);
     }
 
-    /** A walk that enters every tree of every snapshot, repeats included (to find every path of an object). */
+    /**
+     * A walk that enters every tree of every snapshot at every path it appears, repeats included
+     * (to restore, or to find every path of an object). Trees cannot contain themselves (a tree's
+     * name is the hash of its bytes), so the walk ends.
+     */
     public static ReferencedObjects everyPath(Repository repo) {
         return new ReferencedObjects(repo, false);
     }
@@ -82,12 +99,11 @@ public final class ReferencedObjects {
 
     /** Walks one snapshot's trees. */
     public void walk(Snapshot snapshot, Visitor visitor) {
-        Set<String> seen = distinct ? walked : new HashSet<>();
-        walkTree(snapshot.root(), "", snapshot, visitor, seen);
+        walkTree(snapshot.root(), "", snapshot, visitor, distinct ? walked : null);
     }
 
     private void walkTree(String hash, String path, Snapshot snapshot, Visitor visitor, Set<String> seen) {
-        if (!seen.add(hash)) {
+        if (seen != null && !seen.add(hash)) {
             return;
         }
         Tree tree;
@@ -104,13 +120,16 @@ public final class ReferencedObjects {
         for (TreeEntry e : tree.entries()) {
             String child = path.isEmpty() ? e.name() : path + "/" + e.name();
             if (e.isDir()) {
-                walkTree(e.tree(), child, snapshot, visitor, seen);
+                if (visitor.folder(e, snapshot, child)) {
+                    walkTree(e.tree(), child, snapshot, visitor, seen);
+                }
                 continue;
             }
             if (!RepositoryLayout.isHash(e.content())) {
                 visitor.badReference(String.valueOf(e.content()), snapshot, child);
                 continue;
             }
+            visitor.file(e, snapshot, child);
             visitor.object(new ObjectRef(e.content(), e.size(), e.checksums(), false, snapshot, child));
             if (e.suspect() != null) {
                 if (RepositoryLayout.isHash(e.suspect())) {

@@ -1,9 +1,9 @@
 package dev.heirloom.restore;
 
 import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
-import dev.heirloom.repository.Tree;
 import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.StorageException;
@@ -76,7 +76,7 @@ public final class Restorer {
         int slots = options.threads() * 2;
         Semaphore inFlight = new Semaphore(slots);
         try {
-            walk(snapshot.root(), realRoot, "", pool, inFlight);
+            walk(snapshot, pool, inFlight);
             inFlight.acquireUninterruptibly(slots);
         } finally {
             pool.shutdownNow();
@@ -87,43 +87,67 @@ public final class Restorer {
         return new RestoreReport(snapshot.id(), files.get(), bytes.get(), skipped.get(), refused, failed);
     }
 
-    private void walk(String treeHash, Path dir, String rel, ExecutorService pool, Semaphore inFlight) {
-        Tree tree;
-        try {
-            tree = repo.tree(treeHash);
-        } catch (StorageException e) {
-            failed.add((rel.isEmpty() ? "/" : rel) + ": cannot read its folder listing: " + e.getMessage());
-            return;
-        }
-        for (TreeEntry entry : tree.entries()) {
-            String childRel = rel.isEmpty() ? entry.name() : rel + "/" + entry.name();
-            if (!isPlainName(entry.name())) {
-                refused.add(printable(childRel) + ": unsafe name, would land outside the restore folder");
-                LOG.warn("refused unsafe entry name {}", printable(childRel));
-                continue;
+    /** Walks the snapshot with the repository's one walk, restoring files as their entries come. */
+    private void walk(Snapshot snapshot, ExecutorService pool, Semaphore inFlight) {
+        ReferencedObjects.everyPath(repo).walk(snapshot, new ReferencedObjects.Visitor() {
+            @Override
+            public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot s, String rel) {
+                failed.add((rel.isEmpty() ? "/" : rel) + ": cannot read its folder listing: " + error.getMessage());
             }
-            Path target = dir.resolve(entry.name());
-            if (entry.isDir()) {
-                walk(entry.tree(), target, childRel, pool, inFlight);
+
+            @Override
+            public boolean folder(TreeEntry entry, Snapshot s, String rel) {
+                if (!safe(entry, rel)) {
+                    return false;
+                }
+                Path target = realRoot.resolve(rel);
                 Instant mtime = entry.mtime();
                 dirTimes.add(() -> {
                     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                         setTime(target, mtime);
                     }
                 });
-            } else if (glob == null || glob.matches(Path.of(childRel))) {
+                return true;
+            }
+
+            @Override
+            public void file(TreeEntry entry, Snapshot s, String rel) {
+                if (!safe(entry, rel) || (glob != null && !glob.matches(Path.of(rel)))) {
+                    return;
+                }
+                Path target = realRoot.resolve(rel);
                 inFlight.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
-                        restoreFile(entry, target, childRel);
+                        restoreFile(entry, target, rel);
                     } catch (RuntimeException e) {
-                        failed.add(childRel + ": " + e.getMessage());
+                        failed.add(rel + ": " + e.getMessage());
                     } finally {
                         inFlight.release();
                     }
                 });
             }
+
+            @Override
+            public void object(ReferencedObjects.ObjectRef ref) {
+                // files are restored from their entries (the good version); suspect bytes stay in the repository
+            }
+
+            @Override
+            public void badReference(String value, Snapshot s, String rel) {
+                failed.add(printable(rel) + ": corrupt repository: '" + printable(value) + "' is not a SHA-256 reference");
+            }
+        });
+    }
+
+    /** Whether an entry's name is a single plain segment; anything else is refused and reported. */
+    private boolean safe(TreeEntry entry, String rel) {
+        if (isPlainName(entry.name())) {
+            return true;
         }
+        refused.add(printable(rel) + ": unsafe name, would land outside the restore folder");
+        LOG.warn("refused unsafe entry name {}", printable(rel));
+        return false;
     }
 
     /**

@@ -115,6 +115,22 @@ class BackupAndRestoreTest {
     }
 
     @Test
+    void twoIdenticalFoldersShareOneTreeAndBothAreRestored() throws Exception {
+        Path source = tmp.resolve("src");
+        Path a = Trees.write(source, "2019/album/IMG_1.jpg", "same bytes");
+        Path b = Trees.write(source, "2019-copy/album/IMG_1.jpg", "same bytes");
+        Files.setLastModifiedTime(b, Files.getLastModifiedTime(a));
+        try (Heirloom h = heirloom(source)) {
+            h.backup();
+            Path out = tmp.resolve("out");
+            RestoreReport report = h.restore("usb", Optional.empty(), RestoreOptions.into(out));
+            assertThat(report.filesRestored()).isEqualTo(2);
+            assertThat(Files.readString(out.resolve("2019/album/IMG_1.jpg"))).isEqualTo("same bytes");
+            assertThat(Files.readString(out.resolve("2019-copy/album/IMG_1.jpg"))).isEqualTo("same bytes");
+        }
+    }
+
+    @Test
     void restoredFilesKeepTheirModificationTimes() throws Exception {
         Path source = tmp.resolve("src");
         Trees.write(source, "a/one.jpg", "1");

@@ -53,9 +53,9 @@ public final class FolderListing {
         walk(reader, "", 0, after, prefix, out, pageSize + 1);
         if (out.size() > pageSize) {
             List<ObjectInfo> page = out.subList(0, pageSize);
-            return new ListPage(page, Optional.of(page.get(pageSize - 1).key()));
+            return ListPage.of(page, Optional.of(page.get(pageSize - 1).key()));
         }
-        return new ListPage(out, Optional.empty());
+        return ListPage.of(out, Optional.empty());
     }
 
     private static <E extends Exception> void walk(Reader<E> reader, String folderKey, int depth, String[] after,
@@ -77,7 +77,7 @@ public final class FolderListing {
                     walk(reader, key, depth + 1, cmp == 0 ? after : null, prefix, out, limit);
                 }
             } else if (cmp > 0 && key.startsWith(prefix)) {
-                out.add(new ObjectInfo(key, e.size(), e.modified(), Checksums.none()));
+                out.add(ObjectInfo.of(key, e.size(), e.modified(), Checksums.none()));
             }
         }
     }

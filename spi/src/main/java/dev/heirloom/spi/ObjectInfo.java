@@ -5,22 +5,58 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a target knows about one stored object.
- *
- * @param key          the object's key
- * @param size         its length in bytes
- * @param lastModified when the backend last wrote it, if it says
- * @param checksums    checksums the backend computed or stored for it (see
- *                     {@link Capabilities#serverChecksums()}); may be empty
+ * What a target knows about one stored object. Made with {@link #of(String, long)} or
+ * {@link #of(String, long, Optional, Checksums)}, so that a new fact is a new factory, never a
+ * breaking change for providers. Immutable.
  */
-public record ObjectInfo(String key, long size, Optional<Instant> lastModified, Checksums checksums) {
-    public ObjectInfo {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(lastModified, "lastModified");
-        Objects.requireNonNull(checksums, "checksums");
+public final class ObjectInfo {
+    private final String key;
+    private final long size;
+    private final Optional<Instant> lastModified;
+    private final Checksums checksums;
+
+    private ObjectInfo(String key, long size, Optional<Instant> lastModified, Checksums checksums) {
+        this.key = Objects.requireNonNull(key, "key");
+        this.lastModified = Objects.requireNonNull(lastModified, "lastModified");
+        this.checksums = Objects.requireNonNull(checksums, "checksums");
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size);
         }
+        this.size = size;
+    }
+
+    /** An object of which only the key and size are known. */
+    public static ObjectInfo of(String key, long size) {
+        return new ObjectInfo(key, size, Optional.empty(), Checksums.none());
+    }
+
+    /**
+     * @param lastModified when the backend last wrote it, if it says
+     * @param checksums    checksums the backend computed or stored for it (see
+     *                     {@link Capabilities#serverChecksums()}); may be empty
+     */
+    public static ObjectInfo of(String key, long size, Optional<Instant> lastModified, Checksums checksums) {
+        return new ObjectInfo(key, size, lastModified, checksums);
+    }
+
+    /** The object's key. */
+    public String key() {
+        return key;
+    }
+
+    /** Its length in bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** When the backend last wrote it, if it says. */
+    public Optional<Instant> lastModified() {
+        return lastModified;
+    }
+
+    /** Checksums the backend computed or stored for it; may be empty. */
+    public Checksums checksums() {
+        return checksums;
     }
 
     /**
@@ -31,7 +67,19 @@ public record ObjectInfo(String key, long size, Optional<Instant> lastModified, 
         return size == expectedSize && expected.firstMismatch(checksums).isEmpty();
     }
 
-    public static ObjectInfo of(String key, long size) {
-        return new ObjectInfo(key, size, Optional.empty(), Checksums.none());
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ObjectInfo i && key.equals(i.key) && size == i.size && lastModified.equals(i.lastModified)
+                && checksums.equals(i.checksums);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, size, lastModified, checksums);
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectInfo[key=" + key + ", size=" + size + ", lastModified=" + lastModified + ", checksums=" + checksums + "]";
     }
 }

@@ -658,6 +658,60 @@ public abstract class StorageTargetContract {
         }
     }
 
+    /** What a target declares in {@link dev.heirloom.spi.Capabilities} is what it does. */
+    @Nested
+    class DeclaredCapabilities {
+        @Test
+        void capabilitiesAreAValueThatDoesNotChange() {
+            assertThat(target.capabilities()).isEqualTo(target.capabilities());
+            assertThat(target.capabilities().serverChecksums()).isNotNull();
+        }
+
+        @Test
+        void hashingOnTheServerIsDoneWhenDeclaredAndRefusedOtherwise() {
+            byte[] content = random(100_000, 31);
+            put("objects/ab/hashed", content);
+            if (target.capabilities().serverHashing()) {
+                assertThat(target.hashOnServer("objects/ab/hashed").get(ChecksumAlgorithm.SHA256))
+                        .isEqualTo(checksumsOf(content).get(ChecksumAlgorithm.SHA256));
+                assertThatThrownBy(() -> target.hashOnServer("objects/ab/missing"))
+                        .isInstanceOf(ObjectNotFoundException.class);
+            } else {
+                assertThatThrownBy(() -> target.hashOnServer("objects/ab/hashed"))
+                        .isInstanceOf(UnsupportedOperationException.class);
+            }
+        }
+
+        @Test
+        void aDeclaredAtomicReplaceLeavesOneWholeVersion() throws Exception {
+            byte[] first = random(200_000, 32);
+            byte[] second = random(150_000, 33);
+            put("swap", first);
+            put("swap", second);
+            assertThat(get("swap")).isEqualTo(second);
+            assertThat(target.stat("swap").orElseThrow().size()).isEqualTo(second.length);
+            if (target.capabilities().atomicReplace()) {
+                // readers during a replace see one version or the other, never a mix
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                try {
+                    Future<?> writer = pool.submit(() -> {
+                        for (int i = 0; i < 5; i++) {
+                            put("swap", i % 2 == 0 ? first : second);
+                        }
+                    });
+                    while (!writer.isDone()) {
+                        byte[] seen = get("swap");
+                        assertThat(java.util.Arrays.equals(seen, first) || java.util.Arrays.equals(seen, second))
+                                .as("a whole version").isTrue();
+                    }
+                    writer.get();
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
     @Nested
     class Lifecycle {
         @Test

@@ -159,11 +159,11 @@ public final class PlainFolderProvider implements StorageTargetProvider {
                         .toList();
                 if (all.size() > pageSize) {
                     List<ObjectInfo> page = all.subList(0, pageSize);
-                    return new ListPage(page, Optional.of(page.get(pageSize - 1).key()));
+                    return ListPage.of(page, Optional.of(page.get(pageSize - 1).key()));
                 }
-                return new ListPage(all, Optional.empty());
+                return ListPage.of(all, Optional.empty());
             } catch (NoSuchFileException e) {
-                return new ListPage(List.of(), Optional.empty());
+                return ListPage.of(List.of(), Optional.empty());
             } catch (IOException e) {
                 throw new StorageException("list " + prefix + ": " + e.getMessage(), e);
             }

@@ -73,6 +73,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * was uploaded, not what is on disk there today.
  */
 final class AzureTarget implements StorageTarget {
+    /** Reads up to this size are fetched in one request into memory (folder listings, snapshots, photos). */
+    private static final long SMALL_READ = 4L << 20;
+    /** Tries of a read whose blob keeps being replaced under it. */
+    private static final int REPLACED_WHILE_READ_TRIES = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AzureTarget.class);
     private static final HexFormat HEX = HexFormat.of();
 
@@ -202,28 +206,53 @@ final class AzureTarget implements StorageTarget {
         }
         BlobClient blob = blob(key);
         return call("read " + key, () -> {
-            BlobProperties props;
-            try {
-                props = blob.getProperties();
-            } catch (BlobStorageException e) {
-                if (e.getStatusCode() == 404) {
-                    throw new ObjectNotFoundException(key);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return readVersion(blob, key, offset, length);
+                } catch (BlobStorageException e) {
+                    // 412: the blob was replaced between finding its version and reading it; read the new one
+                    if (e.getStatusCode() != 412 || attempt >= REPLACED_WHILE_READ_TRIES) {
+                        throw e;
+                    }
                 }
-                throw e;
             }
-            if (AccessTier.ARCHIVE.equals(props.getAccessTier())) {
-                throw new StorageException(key + " is in the Archive tier and cannot be read until it is rehydrated "
-                        + "to hot or cool (this can take up to 15 hours; start it in the Azure portal or with "
-                        + "'az storage blob set-tier --rehydrate-priority')");
-            }
-            long available = Math.max(0, props.getBlobSize() - offset);
-            long count = length < 0 ? available : Math.min(length, available);
-            if (count == 0) {
-                return InputStream.nullInputStream();
-            }
-            return blob.openInputStream(new BlobInputStreamOptions().setRange(new BlobRange(offset, count))
-                    .setRequestConditions(new BlobRequestConditions().setIfMatch(props.getETag())));
         });
+    }
+
+    /**
+     * Reads one version of the blob (pinned by its ETag, so a concurrent replace never mixes two
+     * versions): a small range into memory in one request, a larger one as a stream (which fails
+     * rather than continue with another version).
+     */
+    private InputStream readVersion(BlobClient blob, String key, long offset, long length) {
+        BlobProperties props;
+        try {
+            props = blob.getProperties();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                throw new ObjectNotFoundException(key);
+            }
+            throw e;
+        }
+        if (AccessTier.ARCHIVE.equals(props.getAccessTier())) {
+            throw new StorageException(key + " is in the Archive tier and cannot be read until it is rehydrated "
+                    + "to hot or cool (this can take up to 15 hours; start it in the Azure portal or with "
+                    + "'az storage blob set-tier --rehydrate-priority')");
+        }
+        long available = Math.max(0, props.getBlobSize() - offset);
+        long count = length < 0 ? available : Math.min(length, available);
+        if (count == 0) {
+            return InputStream.nullInputStream();
+        }
+        BlobRequestConditions sameVersion = new BlobRequestConditions().setIfMatch(props.getETag());
+        if (count <= SMALL_READ) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) count);
+            blob.downloadStreamWithResponse(out, new BlobRange(offset, count), null, sameVersion, false, null,
+                    com.azure.core.util.Context.NONE);
+            return new java.io.ByteArrayInputStream(out.toByteArray());
+        }
+        return blob.openInputStream(new BlobInputStreamOptions().setRange(new BlobRange(offset, count))
+                .setRequestConditions(sameVersion));
     }
 
     @Override
@@ -325,7 +354,7 @@ final class AzureTarget implements StorageTarget {
             Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(options, pageToken.orElse(null), null)
                     .iterableByPage(pageToken.orElse(null), pageSize).iterator();
             if (!pages.hasNext()) {
-                return new ListPage(List.of(), Optional.empty());
+                return ListPage.of(List.of(), Optional.empty());
             }
             PagedResponse<BlobItem> page = pages.next();
             List<ObjectInfo> objects = new ArrayList<>();
@@ -334,11 +363,11 @@ final class AzureTarget implements StorageTarget {
                     continue;
                 }
                 var p = item.getProperties();
-                objects.add(new ObjectInfo(ObjectKeys.relative(prefix, item.getName()), p.getContentLength(),
+                objects.add(ObjectInfo.of(ObjectKeys.relative(prefix, item.getName()), p.getContentLength(),
                         Optional.ofNullable(p.getLastModified()).map(t -> t.toInstant()), md5Of(p.getContentMd5())));
             }
             String next = page.getContinuationToken();
-            return new ListPage(objects, next == null || next.isEmpty() ? Optional.empty() : Optional.of(next));
+            return ListPage.of(objects, next == null || next.isEmpty() ? Optional.empty() : Optional.of(next));
         });
     }
 
@@ -348,7 +377,7 @@ final class AzureTarget implements StorageTarget {
     }
 
     private static ObjectInfo info(String key, BlobProperties p) {
-        return new ObjectInfo(key, p.getBlobSize(), Optional.ofNullable(p.getLastModified()).map(t -> t.toInstant()),
+        return ObjectInfo.of(key, p.getBlobSize(), Optional.ofNullable(p.getLastModified()).map(t -> t.toInstant()),
                 md5Of(p.getContentMd5()));
     }
 

@@ -75,6 +75,8 @@ final class GcsTarget implements StorageTarget {
     private static final HexFormat HEX = HexFormat.of();
     /** Objects up to this size (of which we want a whole range) are read in one request. */
     private static final long SMALL_READ = 4L * 1024 * 1024;
+    /** Tries of a read whose object keeps being replaced under it. */
+    private static final int REPLACED_WHILE_READ_TRIES = 3;
 
     private final Storage storage;
     private final String bucket;
@@ -218,35 +220,50 @@ final class GcsTarget implements StorageTarget {
         }
         BlobId id = id(key);
         return call("read " + key, () -> {
-            Blob blob = storage.get(id, Storage.BlobGetOption.fields(Storage.BlobField.SIZE, Storage.BlobField.GENERATION));
-            if (blob == null) {
-                throw new ObjectNotFoundException(key);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return readGeneration(id, key, offset, length);
+                } catch (BaseServiceException e) {
+                    // 412 or 404 of the pinned generation: replaced between finding it and reading it
+                    boolean replaced = e.getCode() == 412 || e.getCode() == 404;
+                    if (!replaced || attempt >= REPLACED_WHILE_READ_TRIES) {
+                        throw e;
+                    }
+                }
             }
-            long available = Math.max(0, blob.getSize() - offset);
-            long count = length < 0 ? available : Math.min(length, available);
-            if (count == 0) {
-                return InputStream.nullInputStream();
-            }
-            // pin the generation read, so a concurrent replace cannot mix two versions
-            BlobId pinned = BlobId.of(bucket, id.getName(), blob.getGeneration());
-            if (offset == 0 && count == blob.getSize() && count <= SMALL_READ) {
-                // a whole small object (folder listings, snapshots, photos): one request, no read-ahead buffer
-                byte[] bytes = storage.readAllBytes(pinned, Storage.BlobSourceOption.generationMatch(blob.getGeneration()));
-                return new java.io.ByteArrayInputStream(bytes, 0, (int) Math.min(count, bytes.length));
-            }
-            // a range: the channel asks for that range only (a whole download would cost the object's size)
-            ReadChannel channel = storage.reader(pinned);
-            channel.setChunkSize(count <= SMALL_READ ? (int) count
-                    : Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
-            try {
-                channel.seek(offset);
-            } catch (IOException e) {
-                channel.close();
-                throw new TargetUnavailableException("read " + key + ": " + e.getMessage(), null);
-            }
-            channel.limit(offset + count);
-            return Channels.newInputStream(channel);
         });
+    }
+
+    /** Reads one generation of the object, so that a concurrent replace never mixes two versions. */
+    private InputStream readGeneration(BlobId id, String key, long offset, long length) {
+        Blob blob = storage.get(id, Storage.BlobGetOption.fields(Storage.BlobField.SIZE, Storage.BlobField.GENERATION));
+        if (blob == null) {
+            throw new ObjectNotFoundException(key);
+        }
+        long available = Math.max(0, blob.getSize() - offset);
+        long count = length < 0 ? available : Math.min(length, available);
+        if (count == 0) {
+            return InputStream.nullInputStream();
+        }
+        // pin the generation read, so a concurrent replace cannot mix two versions
+        BlobId pinned = BlobId.of(bucket, id.getName(), blob.getGeneration());
+        if (offset == 0 && count == blob.getSize() && count <= SMALL_READ) {
+            // a whole small object (folder listings, snapshots, photos): one request, no read-ahead buffer
+            byte[] bytes = storage.readAllBytes(pinned, Storage.BlobSourceOption.generationMatch(blob.getGeneration()));
+            return new java.io.ByteArrayInputStream(bytes, 0, (int) Math.min(count, bytes.length));
+        }
+        // a range: the channel asks for that range only (a whole download would cost the object's size)
+        ReadChannel channel = storage.reader(pinned);
+        channel.setChunkSize(count <= SMALL_READ ? (int) count
+                : Math.max(2 * 1024 * 1024, Math.min(chunkSize, 16 * 1024 * 1024)));
+        try {
+            channel.seek(offset);
+        } catch (IOException e) {
+            channel.close();
+            throw new TargetUnavailableException("read " + key + ": " + e.getMessage(), null);
+        }
+        channel.limit(offset + count);
+        return Channels.newInputStream(channel);
     }
 
     @Override
@@ -436,7 +453,7 @@ final class GcsTarget implements StorageTarget {
         if (o.hasNonNull("crc32c")) {
             sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(o.get("crc32c").asText())));
         }
-        return new ObjectInfo(key, o.path("size").asLong(size),
+        return ObjectInfo.of(key, o.path("size").asLong(size),
                 Optional.ofNullable(o.get("updated")).map(u -> java.time.Instant.parse(u.asText())), new Checksums(sums));
     }
 
@@ -513,7 +530,7 @@ final class GcsTarget implements StorageTarget {
                 objects.add(info(ObjectKeys.relative(prefix, b.getName()), b));
             }
             String next = page.getNextPageToken();
-            return new ListPage(objects, next == null || next.isEmpty() ? Optional.empty() : Optional.of(next));
+            return ListPage.of(objects, next == null || next.isEmpty() ? Optional.empty() : Optional.of(next));
         });
     }
 
@@ -534,7 +551,7 @@ final class GcsTarget implements StorageTarget {
         if (b.getCrc32c() != null) {
             sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(b.getCrc32c())));
         }
-        return new ObjectInfo(key, b.getSize() == null ? 0 : b.getSize(),
+        return ObjectInfo.of(key, b.getSize() == null ? 0 : b.getSize(),
                 Optional.ofNullable(b.getUpdateTimeOffsetDateTime()).map(t -> t.toInstant()), new Checksums(sums));
     }
 

@@ -133,7 +133,7 @@ final class LocalTarget implements StorageTarget {
             if (!a.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new ObjectInfo(key, a.size(), Optional.of(a.lastModifiedTime().toInstant()), Checksums.none()));
+            return Optional.of(ObjectInfo.of(key, a.size(), Optional.of(a.lastModifiedTime().toInstant()), Checksums.none()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -204,7 +204,7 @@ final class LocalTarget implements StorageTarget {
             dirtyFolders.add(dir);
         }
         knownFolders.add(dir);
-        return new ObjectInfo(key, size, Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
+        return ObjectInfo.of(key, size, Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
     }
 
     /**

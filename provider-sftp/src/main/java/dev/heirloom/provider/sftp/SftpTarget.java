@@ -647,7 +647,7 @@ final class SftpTarget implements StorageTarget {
     }
 
     private static ObjectInfo info(String key, SftpATTRS a) {
-        return new ObjectInfo(key, a.getSize(), Optional.of(Instant.ofEpochSecond(a.getMTime())), Checksums.none());
+        return ObjectInfo.of(key, a.getSize(), Optional.of(Instant.ofEpochSecond(a.getMTime())), Checksums.none());
     }
 
     /** lstat, or null when the path does not exist. */

@@ -173,12 +173,12 @@ public final class InMemoryTarget implements StorageTarget {
                 continue;
             }
             if (page.size() == pageSize) {
-                return new ListPage(page, Optional.of(last));
+                return ListPage.of(page, Optional.of(last));
             }
             page.add(info(e.getKey(), e.getValue()));
             last = e.getKey();
         }
-        return new ListPage(page, Optional.empty());
+        return ListPage.of(page, Optional.empty());
     }
 
     @Override
@@ -212,6 +212,6 @@ public final class InMemoryTarget implements StorageTarget {
     }
 
     private static ObjectInfo info(String key, Stored s) {
-        return new ObjectInfo(key, s.bytes.length, Optional.of(s.modified), s.checksums);
+        return ObjectInfo.of(key, s.bytes.length, Optional.of(s.modified), s.checksums);
     }
 }
