@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * agreeing checksums treats it as its own earlier try that landed. A read whose stream fails midway
  * (an I/O error or a transient storage error) is opened again after the bytes already delivered,
  * within the same number of tries, so a dropped connection while reading a tree or a video is
- * not an error (stored objects never change, so the rest is the same bytes).
+ * not an error. It goes on with whatever the key holds then: the same bytes for content objects,
+ * trees and snapshots (they never change once written); a small state file replaced in between
+ * could come back mixed, and then fails to parse rather than being taken for good.
  */
 public final class RetryingTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingTarget.class);

@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@link Capabilities#maxConcurrency()} calls in flight. Every method throws only
  * {@link StorageException}s, classified: {@link TargetUnavailableException} for anything that may
  * pass on a later try, a specific subclass where one applies, plain {@link StorageException}
- * otherwise. An invalid key is an {@link IllegalArgumentException}. Implementations never retry.
+ * otherwise. An invalid key is an {@link IllegalArgumentException}. Core retries transient errors;
+ * an implementation whose client retries on its own declares {@link Capabilities#retriesInternally()}
+ * and core then adds no retries of its own.
  */
 public interface StorageTarget extends AutoCloseable {
 

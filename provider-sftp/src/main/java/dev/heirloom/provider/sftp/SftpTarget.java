@@ -222,7 +222,9 @@ final class SftpTarget implements StorageTarget {
                 return InputStream.nullInputStream();
             }
             InputStream in = c.channel().get(quote(p), null, offset);
-            return new ChannelInputStream(in, count, c);
+            // bounded by what was asked, not by the size just stat'ed: a file replaced between the
+            // stat and the open is read whole in its new version, never cut at the old one's size
+            return new ChannelInputStream(in, length < 0 ? Long.MAX_VALUE : length, c);
         } catch (SftpException e) {
             boolean broken = !c.isOpen();
             connections.release(c, broken);
@@ -230,12 +232,13 @@ final class SftpTarget implements StorageTarget {
         }
     }
 
-    /** A remote stream that holds its connection until closed and stops after {@code left} bytes. */
+    /** A remote stream that holds its connection until closed and stops after {@code left} bytes or at the end. */
     private final class ChannelInputStream extends FilterInputStream {
         private final SftpConnections.Connection connection;
         private long left;
         private boolean released;
         private boolean failed;
+        private boolean ended;
 
         ChannelInputStream(InputStream in, long count, SftpConnections.Connection connection) {
             super(in);
@@ -259,6 +262,8 @@ final class SftpTarget implements StorageTarget {
                 int n = super.read(b, off, (int) Math.min(len, left));
                 if (n > 0) {
                     left -= n;
+                } else if (n < 0) {
+                    ended = true;
                 }
                 return n;
             } catch (IOException e) {
@@ -278,7 +283,8 @@ final class SftpTarget implements StorageTarget {
             } catch (IOException e) {
                 failed = true;
             } finally {
-                connections.release(connection, failed || left > 0 || !connection.isOpen());
+                // a stream closed before its end may leave requests in flight: drop that channel
+                connections.release(connection, failed || (left > 0 && !ended) || !connection.isOpen());
             }
         }
     }
