@@ -6,6 +6,7 @@ import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
+import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.Tree;
@@ -14,7 +15,9 @@ import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -108,70 +111,121 @@ public final class ComplianceChecker {
         for (int i = 0; i < holders.size(); i++) {
             hashes[i] = holders.get(i).latest() == null ? null : holders.get(i).latest().root();
         }
-        checker.walk(newest.repository(), newest.latest().root(), hashes, "");
+        checker.walk(newest.repository(), newest.latest(), hashes);
         return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable,
                 checker.total, checker.compliant, checker.shortFiles);
     }
 
-    private void walk(Repository refRepo, String refHash, String[] hashes, String path) {
-        Tree ref = refRepo.tree(refHash);
-        Tree[] trees = new Tree[holders.size()];
+    /** One folder of the newest snapshot with each holder's tree at the same path (null where it has none). */
+    private record Frame(String path, Tree[] trees) {
+    }
+
+    /**
+     * Walks the newest snapshot with the repository's one walk, keeping for each folder on the
+     * way down the holders' trees at the same path; a folder whose tree hash a holder shares is
+     * the reference tree itself, read once.
+     */
+    private void walk(Repository refRepo, Snapshot newest, String[] rootHashes) {
+        Deque<Frame> stack = new ArrayDeque<>();
+        ReferencedObjects.everyPath(refRepo).walk(newest, new ReferencedObjects.Visitor() {
+            private String[] pending = rootHashes;
+
+            @Override
+            public void tree(String hash, Snapshot snapshot, String path) {
+                stack.push(new Frame(path, treesOf(hash, pending)));
+            }
+
+            @Override
+            public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot, String path) {
+                throw error;
+            }
+
+            @Override
+            public boolean folder(TreeEntry folder, Snapshot snapshot, String path) {
+                Frame here = frameFor(path, folder.name());
+                String[] sub = new String[holders.size()];
+                for (int i = 0; i < holders.size(); i++) {
+                    TreeEntry theirs = here.trees()[i] == null ? null : here.trees()[i].entry(folder.name()).orElse(null);
+                    sub[i] = theirs != null && theirs.isDir() ? theirs.tree() : null;
+                }
+                pending = sub;
+                return true;
+            }
+
+            @Override
+            public void file(TreeEntry entry, Snapshot snapshot, String path) {
+                count(entry, path, frameFor(path, entry.name()).trees());
+            }
+
+            @Override
+            public void object(ReferencedObjects.ObjectRef ref) {
+                // counted per file entry
+            }
+
+            /** The frame of the folder holding the entry at {@code path}: frames of folders already finished are dropped. */
+            private Frame frameFor(String path, String name) {
+                // the walk builds a child's path as parent + "/" + name (or name alone at the root)
+                String parent = path.length() == name.length() ? "" : path.substring(0, path.length() - name.length() - 1);
+                while (!stack.peek().path().equals(parent)) {
+                    stack.pop();
+                }
+                return stack.peek();
+            }
+
+            private Tree[] treesOf(String refHash, String[] hashes) {
+                Tree ref = refRepo.tree(refHash);
+                Tree[] trees = new Tree[holders.size()];
+                for (int i = 0; i < holders.size(); i++) {
+                    if (hashes[i] == null) {
+                        continue;
+                    }
+                    if (hashes[i].equals(refHash)) {
+                        trees[i] = ref;
+                        continue;
+                    }
+                    try {
+                        trees[i] = holders.get(i).repository().tree(hashes[i]);
+                    } catch (StorageException e) {
+                        LOG.warn("{}: cannot read tree {}; its copies are not counted: {}",
+                                holders.get(i).placement().name(), hashes[i], e.getMessage());
+                    }
+                }
+                return trees;
+            }
+        });
+    }
+
+    /** Counts one file's copies: the source, and each holder whose tree at this path has the same content. */
+    private void count(TreeEntry entry, String childPath, Tree[] trees) {
+        List<String> heldBy = new ArrayList<>();
+        List<String> notCounted = new ArrayList<>();
+        heldBy.add(source.name());
+        Set<Medium> media = EnumSet.of(source.medium());
+        int offsite = source.site() == Site.OFFSITE ? 1 : 0;
         for (int i = 0; i < holders.size(); i++) {
-            if (hashes[i] == null) {
+            TreeEntry theirs = trees[i] == null ? null : trees[i].entry(entry.name()).orElse(null);
+            if (theirs == null || !theirs.isFile() || !entry.content().equals(theirs.content())) {
                 continue;
             }
-            if (hashes[i].equals(refHash)) {
-                trees[i] = ref;
+            Holder h = holders.get(i);
+            Placement p = h.placement();
+            if (h.failed().contains(entry.content())) {
+                notCounted.add(p.name() + " (failed verification)");
                 continue;
             }
-            try {
-                trees[i] = holders.get(i).repository().tree(hashes[i]);
-            } catch (StorageException e) {
-                LOG.warn("{}: cannot read tree {}; its copies are not counted: {}",
-                        holders.get(i).placement().name(), hashes[i], e.getMessage());
+            if (!h.verified()) {
+                notCounted.add(p.name() + " (not verified recently enough)");
+                continue;
             }
+            heldBy.add(p.name());
+            media.add(p.medium());
+            offsite += p.site() == Site.OFFSITE ? 1 : 0;
         }
-        for (TreeEntry entry : ref.entries()) {
-            String childPath = path.isEmpty() ? entry.name() : path + "/" + entry.name();
-            String[] sub = new String[holders.size()];
-            List<String> heldBy = new ArrayList<>();
-            List<String> notCounted = new ArrayList<>();
-            heldBy.add(source.name());
-            Set<Medium> media = EnumSet.of(source.medium());
-            int offsite = source.site() == Site.OFFSITE ? 1 : 0;
-            for (int i = 0; i < holders.size(); i++) {
-                TreeEntry theirs = trees[i] == null ? null : trees[i].entry(entry.name()).orElse(null);
-                if (theirs == null || theirs.type() != entry.type()) {
-                    continue;
-                }
-                if (entry.isDir()) {
-                    sub[i] = theirs.tree();
-                } else if (entry.content().equals(theirs.content())) {
-                    Holder h = holders.get(i);
-                    Placement p = h.placement();
-                    if (h.failed().contains(entry.content())) {
-                        notCounted.add(p.name() + " (failed verification)");
-                        continue;
-                    }
-                    if (!h.verified()) {
-                        notCounted.add(p.name() + " (not verified recently enough)");
-                        continue;
-                    }
-                    heldBy.add(p.name());
-                    media.add(p.medium());
-                    offsite += p.site() == Site.OFFSITE ? 1 : 0;
-                }
-            }
-            if (entry.isDir()) {
-                walk(refRepo, entry.tree(), sub, childPath);
-                continue;
-            }
-            total++;
-            if (policy.isMetBy(heldBy.size(), media.size(), offsite)) {
-                compliant++;
-            } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {
-                shortFiles.add(new FileCompliance(childPath, heldBy.size(), media.size(), offsite, heldBy, notCounted));
-            }
+        total++;
+        if (policy.isMetBy(heldBy.size(), media.size(), offsite)) {
+            compliant++;
+        } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {
+            shortFiles.add(new FileCompliance(childPath, heldBy.size(), media.size(), offsite, heldBy, notCounted));
         }
     }
 }

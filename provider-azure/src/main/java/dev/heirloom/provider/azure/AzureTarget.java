@@ -76,7 +76,7 @@ final class AzureTarget implements StorageTarget {
     /** Reads up to this size are fetched in one request into memory (folder listings, snapshots, photos). */
     private static final long SMALL_READ = 4L << 20;
     /** Tries of a read whose blob keeps being replaced under it. */
-    private static final int REPLACED_WHILE_READ_TRIES = 3;
+    private static final int REPLACED_WHILE_READ_TRIES = 5;
     private static final Logger LOG = LoggerFactory.getLogger(AzureTarget.class);
     private static final HexFormat HEX = HexFormat.of();
 
@@ -243,6 +243,12 @@ final class AzureTarget implements StorageTarget {
         long count = length < 0 ? available : Math.min(length, available);
         if (count == 0) {
             return InputStream.nullInputStream();
+        }
+        if (offset == 0 && length < 0 && count <= SMALL_READ) {
+            // a whole small blob: one request for the current version, whole whichever it is
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) count);
+            blob.downloadStreamWithResponse(out, new BlobRange(0), null, null, false, null, com.azure.core.util.Context.NONE);
+            return new java.io.ByteArrayInputStream(out.toByteArray());
         }
         BlobRequestConditions sameVersion = new BlobRequestConditions().setIfMatch(props.getETag());
         if (count <= SMALL_READ) {

@@ -76,7 +76,7 @@ final class GcsTarget implements StorageTarget {
     /** Objects up to this size (of which we want a whole range) are read in one request. */
     private static final long SMALL_READ = 4L * 1024 * 1024;
     /** Tries of a read whose object keeps being replaced under it. */
-    private static final int REPLACED_WHILE_READ_TRIES = 3;
+    private static final int REPLACED_WHILE_READ_TRIES = 5;
 
     private final Storage storage;
     private final String bucket;
@@ -247,10 +247,10 @@ final class GcsTarget implements StorageTarget {
         }
         // pin the generation read, so a concurrent replace cannot mix two versions
         BlobId pinned = BlobId.of(bucket, id.getName(), blob.getGeneration());
-        if (offset == 0 && count == blob.getSize() && count <= SMALL_READ) {
-            // a whole small object (folder listings, snapshots, photos): one request, no read-ahead buffer
-            byte[] bytes = storage.readAllBytes(pinned, Storage.BlobSourceOption.generationMatch(blob.getGeneration()));
-            return new java.io.ByteArrayInputStream(bytes, 0, (int) Math.min(count, bytes.length));
+        if (offset == 0 && length < 0 && count <= SMALL_READ) {
+            // a whole small object (folder listings, snapshots, photos): one request for whichever
+            // generation is current, so a concurrent replace gives one whole version or the other
+            return new java.io.ByteArrayInputStream(storage.readAllBytes(id));
         }
         // a range: the channel asks for that range only (a whole download would cost the object's size)
         ReadChannel channel = storage.reader(pinned);
