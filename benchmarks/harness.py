@@ -5,13 +5,17 @@ Run through benchmarks/run.sh (it installs the peers and builds Heirloom). Each 
 every tool once per round, alternating which goes first, with a fresh destination prepared
 (untimed) before each timed run. Times are whole processes (JVM start included for Heirloom),
 page cache warm for everyone. Results: median per tool, Heirloom/peer ratios, the goal of the
-scenario; printed and written to docs/benchmarks.md (--no-doc to skip).
+scenario; printed and written to docs/benchmarks.md (--no-doc to skip; a --quick run writes it only
+with --doc). The document is rewritten only from scenarios that ran: a scenario that failed, or was
+not run, keeps its published row with the date it was last measured, and the run exits non-zero
+naming what failed.
 """
-import argparse, datetime, json, os, platform, shutil, socket, statistics, subprocess, sys, time
+import argparse, datetime, json, os, platform, re, shutil, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEIRLOOM = os.path.join(ROOT, "bin", "heirloom")
-CORPUS_TOOL = os.path.join(os.path.dirname(ROOT), "shared", "bench", "make-corpus.py")
+CORPUS_TOOL = os.path.join(ROOT, "benchmarks", "make-corpus.py")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 PASSWORD = "heirloom-bench"  # restic/borg repositories of the benchmark only
 
 SIZES = {
@@ -522,12 +526,19 @@ def main():
     p.add_argument("--only", help="comma-separated: " + ",".join(SCENARIOS))
     p.add_argument("--work", default=os.environ.get("HEIRLOOM_BENCH_DIR", "/tmp/heirloom-bench"))
     p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    p.add_argument("--doc", action="store_true", help="rewrite docs/benchmarks.md after a --quick run too")
+    p.add_argument("--make-fail", default="", help="comma-separated scenarios to fail on purpose (to check that "
+                                                    "their published rows are kept)")
     p.add_argument("--merge", action="store_true", help="keep the other scenarios of the last results.json")
     p.add_argument("--report", action="store_true", help="only print and write the report of the last run's results.json")
     args = p.parse_args()
     if args.rounds is None:
         args.rounds = 2 if args.quick else 3
     chosen = args.only.split(",") if args.only else SCENARIOS
+    unknown = [c for c in chosen + [f for f in args.make_fail.split(",") if f] if c not in SCENARIOS]
+    if unknown:
+        p.error(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    args.write_doc = not args.no_doc and (not args.quick or args.doc)
     if args.report:
         b = Bench.__new__(Bench)
         b.args = args
@@ -543,8 +554,8 @@ def main():
         print(table)
         for e in extra:
             print(e)
-        if not args.no_doc:
-            write_doc(args, chosen, table, extra, started)
+        if args.write_doc:
+            write_doc(args, b.table(), extra, set(chosen), set(), started)
         return
     b = Bench(args)
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -558,6 +569,8 @@ def main():
         for s in chosen:
             log(f"== {s}")
             try:
+                if s in args.make_fail.split(","):
+                    raise RuntimeError("made to fail on purpose (--make-fail)")
                 {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
                  "azure": b.azure, "verify": lambda: b.verify_and_restore("verify"),
                  "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
@@ -574,9 +587,12 @@ def main():
         print(e)
     for s in failed:
         print(f"scenario {s} FAILED to run; see the log above")
-    if not args.no_doc:
-        write_doc(args, chosen, table, extra, started)
+    if args.write_doc:
+        write_doc(args, b.table(), extra, set(chosen) - set(failed), set(failed), started)
+    elif not args.no_doc:
+        log(f"{DOC} left as it is: a --quick run measures small corpora (add --doc to write them)")
     if failed:
+        print(f"failed: {', '.join(failed)}")
         sys.exit(1)
 
 
@@ -599,17 +615,60 @@ def jmh_table(work):
     return "\n".join(lines)
 
 
-def write_doc(args, chosen, table, extra, started):
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    sizes = SIZES["quick" if args.quick else "full"]
-    text = f"""# Benchmarks
+def published_rows(path):
+    """The rows of the published table by scenario text, each with the date it was measured, and the
+    'Missed, <scenario>:' notes. Rows of a document written before rows had dates take its header's date."""
+    rows, notes = {}, {}
+    if not os.path.exists(path):
+        return rows, notes
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r"runs up to (\d{4}-\d{2}-\d{2})", text)
+    default = m.group(1) if m else "an earlier run"
+    for line in text.splitlines():
+        if line.startswith("| ") and not line.startswith("| scenario"):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            if len(cells) >= 4:
+                rows[cells[0]] = (cells[1:4], cells[4] if len(cells) > 4 else default)
+        elif line.startswith("- Missed, "):
+            notes[line[len("- Missed, "):].split(":", 1)[0]] = line[2:]
+    return rows, notes
 
-Written by `benchmarks/run.sh{' --quick' if args.quick else ''}` from the results of its runs up to {started:%Y-%m-%d %H:%M} UTC
-(`--merge` keeps earlier scenarios when some are run again); do not edit by hand.
+
+def write_doc(args, rows, extra, ran, failed, started):
+    """Rewrites docs/benchmarks.md: rows of the scenarios that ran now, the published rows of the others."""
+    sizes = SIZES["quick" if args.quick else "full"]
+    old_rows, old_notes = published_rows(DOC)
+    today = f"{started:%Y-%m-%d}" + (" (quick corpora)" if args.quick else "")
+    new = {r[0]: r for r in rows}
+    lines = ["| scenario | medians and Heirloom/peer ratios | goal | | measured |", "|---|---|---|---|---|"]
+    notes = []
+    for scenario, (text, _, _) in GOALS.items():
+        if scenario in ran and scenario in new:
+            _, _, medians, goal, verdict = new[scenario]
+            lines.append(f"| {text} | {medians} | {goal} | {verdict} | {today} |")
+            if verdict == "MISSED" and WHY.get(scenario):
+                notes.append(f"Missed, {scenario}: {WHY[scenario]}")
+        elif text in old_rows:
+            (medians, goal, verdict), measured = old_rows[text]
+            measured = re.sub(r";? ?failed to run on [^;|]*", "", measured).strip()
+            if scenario in failed:
+                measured += f"; failed to run on {started:%Y-%m-%d}"
+            lines.append(f"| {text} | {medians} | {goal} | {verdict} | {measured} |")
+            if scenario in old_notes:
+                notes.append(old_notes[scenario])
+        elif scenario in failed:
+            lines.append(f"| {text} | not measured yet | | | failed to run on {started:%Y-%m-%d} |")
+    if "rerun" in ran:
+        notes += [e for e in extra if not e.startswith("Missed, ")]
+    doc = f"""# Benchmarks
+
+Written by `benchmarks/run.sh` from the scenarios that ran, last on {started:%Y-%m-%d %H:%M} UTC; each row says when it
+was measured, and a scenario that failed or was not run keeps its earlier row. Do not edit by hand.
 
 - Machine: {machine()}
 - Peers: {versions()}
-- Corpora (`shared/bench/make-corpus.py`): A `{' '.join(sizes['A'])}`, B `{' '.join(sizes['B'])}`, C `{' '.join(sizes['C'])}`
+- Corpora (`benchmarks/make-corpus.py`): A `{' '.join(SIZES['full']['A'])}`, B `{' '.join(SIZES['full']['B'])}`, C `{' '.join(SIZES['full']['C'])}`
+  (`--quick`: A `{' '.join(SIZES['quick']['A'])}`, B `{' '.join(SIZES['quick']['B'])}`, C `{' '.join(SIZES['quick']['C'])}`)
 - {args.rounds} rounds per scenario, tools alternating which goes first; medians; ratio = Heirloom time / peer time.
   Whole processes (Heirloom's JVM start included, `bin/heirloom` with its class-data archive), page cache warm
   for everyone, a fresh destination before each timed run, `sync -f` after local copies so every tool pays for
@@ -619,18 +678,17 @@ Written by `benchmarks/run.sh{' --quick' if args.quick else ''}` from the result
   for three targets, both copies and the upload running at once), timed in the same rounds. heirloom/floor is Heirloom's own overhead; floor/peer is the best ratio this
   machine allows.
 
-{table}
+{chr(10).join(lines)}
 
-{chr(10).join('- ' + e for e in extra)}
+{chr(10).join('- ' + n for n in notes)}
 
 Kernels (JMH, `benchmarks/run.sh jmh`, results kept in `{args.work}/jmh.json`):
 
 {jmh_table(args.work)}
 """
-    with open(path, "w") as f:
-        f.write(text)
-    log(f"wrote {path}")
-
+    with open(DOC, "w", encoding="utf-8") as f:
+        f.write(doc)
+    log(f"wrote {DOC}")
 
 if __name__ == "__main__":
     main()

@@ -7,9 +7,11 @@
 #   benchmarks/run.sh jmh             # the JMH kernel benchmarks only
 #
 # Installs the peers (Debian rsync, rclone, restic, borgbackup, openssh-server) and Azurite
-# (npm, into .tools) when missing, builds Heirloom, makes the corpora with
-# shared/bench/make-corpus.py (cached in $HEIRLOOM_BENCH_DIR, default /tmp/heirloom-bench),
+# (npm, into .tools) when missing and says which, builds Heirloom, makes the corpora with
+# benchmarks/make-corpus.py (cached in $HEIRLOOM_BENCH_DIR, default /tmp/heirloom-bench),
 # runs each scenario for Heirloom and the peers alternately, and prints medians and ratios.
+# docs/benchmarks.md gets the rows of the scenarios that ran (a --quick run: only with --doc);
+# a failed scenario keeps its earlier row, and the run exits 1 naming it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,8 +31,14 @@ need restic || missing+=(restic)
 need borg || missing+=(borgbackup)
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || missing+=(openssh-server)
 need python3 || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run.sh: installing the peers and servers that are missing: ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+else
+  echo "run.sh: peers already installed (rsync, rclone, restic, borg, sshd)" >&2
+fi
 if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then
+  echo "run.sh: installing Azurite 3.37.0 into .tools" >&2
   need npm || apt_install nodejs npm
   npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
 fi
