@@ -260,6 +260,17 @@ public final class Heirloom implements AutoCloseable {
         return running.cancel();
     }
 
+    /**
+     * {@link #cancel()}, then waits at most {@code timeout} for the operation to stop and release
+     * its locks: for a program that is being stopped.
+     *
+     * @return whether nothing runs any more
+     */
+    public boolean cancelAndWait(Duration timeout) throws InterruptedException {
+        running.cancel();
+        return running.awaitIdle(timeout);
+    }
+
     /** The clock this instance uses for snapshots, locks and retention. */
     public Clock clock() {
         return clock;

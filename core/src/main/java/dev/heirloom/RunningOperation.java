@@ -23,6 +23,18 @@ final class RunningOperation {
         running.compareAndSet(flag, null);
     }
 
+    /** Waits until no operation runs, at most {@code timeout}. @return whether none runs now */
+    boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running.get() != null) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** Sets the running operation's flag. @return whether one was running */
     boolean cancel() {
         AtomicBoolean flag = running.get();

@@ -6,6 +6,7 @@ import dev.heirloom.StatusReport;
 import dev.heirloom.TargetSpec;
 import dev.heirloom.backup.ProgressListener;
 import dev.heirloom.plan.CopyPlan;
+import dev.heirloom.repository.RepositoryLock;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.restore.RestoreReport;
@@ -37,7 +38,7 @@ import java.util.concurrent.CountDownLatch;
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
-                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class},
+                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -48,10 +49,16 @@ public final class HeirloomCli {
     public static final int USAGE = 2;
     public static final int POLICY_NOT_MET = 3;
 
+    /** The configuration a command has open, for the stop hook (Ctrl-C, SIGTERM); null when none. */
+    private static volatile Heirloom current;
+
     /** Options every command shares. */
     static class Common {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration")
         Path config;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
 
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
@@ -60,7 +67,9 @@ public final class HeirloomCli {
         CommandLine.Model.CommandSpec spec;
 
         Heirloom open() {
-            return ConfigFile.load(config).build();
+            Heirloom h = ConfigFile.load(config).build();
+            current = h;
+            return h;
         }
 
         PrintWriter out() {
@@ -230,7 +239,7 @@ public final class HeirloomCli {
 
     @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present), "
             + "that the target's own checksums match those recorded at backup without downloading (checksum), "
-            + "or that it is still intact (content: read back and re-hashed; --sample P reads a rotating P% per run).")
+            + "or that it is still intact (content: read back and re-hashed; --sample P reads a rotating P%% per run).")
     static final class Verify extends Common implements Callable<Integer> {
         @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
         String target;
@@ -416,6 +425,7 @@ public final class HeirloomCli {
         public Integer call() throws InterruptedException {
             ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(config);
             Heirloom h = open();
+            current = null; // run stops its scheduler itself, with its own grace period
             PrintWriter out = out();
             JobScheduler.Builder b = JobScheduler.builder(h).stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
                     .listener(new ScheduleListener() {
@@ -483,7 +493,31 @@ public final class HeirloomCli {
         return cl;
     }
 
+    /**
+     * On Ctrl-C or SIGTERM: asks the running operation to stop (a backup then writes no snapshot),
+     * waits for it a little, and releases every repository lock the process still holds, so that
+     * nothing is left to block the next prune. The JVM then exits with 130 or 143.
+     */
+    private static void stopping() {
+        Heirloom h = current;
+        if (h == null) {
+            return;
+        }
+        try {
+            if (!h.cancelAndWait(Duration.ofSeconds(10))) {
+                System.err.println("heirloom: stopping; the operation did not end within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int released = RepositoryLock.releaseAllHeld();
+        if (released > 0) {
+            System.err.println("heirloom: stopped; released " + released + " repository lock(s)");
+        }
+    }
+
     public static void main(String[] args) {
+        Runtime.getRuntime().addShutdownHook(new Thread(HeirloomCli::stopping, "heirloom-stop-hook"));
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }

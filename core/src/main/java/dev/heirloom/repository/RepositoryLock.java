@@ -57,11 +57,15 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
+    /** The locks this process holds now, so that a process being stopped can release them. */
+    private static final java.util.Set<RepositoryLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Repository repo;
     private final String key;
     private final Clock clock;
     private final Info info;
     private final ScheduledExecutorService refresher;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RepositoryLock(Repository repo, String key, Clock clock, Info info) {
         this.repo = repo;
@@ -74,6 +78,23 @@ public final class RepositoryLock implements AutoCloseable {
             return t;
         });
         refresher.scheduleAtFixedRate(this::refresh, REFRESH_EVERY.toMillis(), REFRESH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        HELD.add(this);
+    }
+
+    /**
+     * Releases every lock this process still holds: for a process that is being stopped (Ctrl-C,
+     * SIGTERM) after its operation was asked to cancel, so that it leaves no lock behind to block
+     * the next prune. Best effort; a lock that cannot be removed goes stale.
+     *
+     * @return how many were released
+     */
+    public static int releaseAllHeld() {
+        int n = 0;
+        for (RepositoryLock lock : List.copyOf(HELD)) {
+            lock.close();
+            n++;
+        }
+        return n;
     }
 
     /**
@@ -170,9 +191,13 @@ public final class RepositoryLock implements AutoCloseable {
                 : WriteOptions.replace(Checksums.none()));
     }
 
-    /** Releases the lock. */
+    /** Releases the lock; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        HELD.remove(this);
         refresher.shutdownNow();
         try {
             repo.target().delete(key);
