@@ -605,7 +605,7 @@ def save(b, args, started, path):
 def jmh_table(work):
     path = os.path.join(work, "jmh.json")
     if not os.path.exists(path):
-        return "(not run: `benchmarks/run.sh jmh`)"
+        return None
     lines = ["| benchmark | score | unit |", "|---|---|---|"]
     for r in json.load(open(path)):
         name = r["benchmark"].replace("dev.heirloom.bench.", "")
@@ -616,12 +616,18 @@ def jmh_table(work):
 
 
 def published_rows(path):
-    """The rows of the published table by scenario text, each with the date it was measured, and the
-    'Missed, <scenario>:' notes. Rows of a document written before rows had dates take its header's date."""
+    """The rows of the published table by scenario text, each with the date it was measured, the
+    'Missed, <scenario>:' notes, and the kernels table. Rows of a document written before rows had
+    dates take its header's date."""
     rows, notes = {}, {}
     if not os.path.exists(path):
-        return rows, notes
+        return rows, notes, None
     text = open(path, encoding="utf-8").read()
+    kernels = re.search(r"^Kernels \(JMH.*?\n\n(.*)\Z", text, re.S | re.M)
+    for key in ("Machine", "Peers"):
+        m = re.search(r"^- " + key + r": (.*)$", text, re.M)
+        if m:
+            notes["@" + key] = m.group(1)
     m = re.search(r"runs up to (\d{4}-\d{2}-\d{2})", text)
     default = m.group(1) if m else "an earlier run"
     for line in text.splitlines():
@@ -631,13 +637,14 @@ def published_rows(path):
                 rows[cells[0]] = (cells[1:4], cells[4] if len(cells) > 4 else default)
         elif line.startswith("- Missed, "):
             notes[line[len("- Missed, "):].split(":", 1)[0]] = line[2:]
-    return rows, notes
+    return rows, notes, kernels.group(1).strip() if kernels else None
 
 
 def write_doc(args, rows, extra, ran, failed, started):
     """Rewrites docs/benchmarks.md: rows of the scenarios that ran now, the published rows of the others."""
     sizes = SIZES["quick" if args.quick else "full"]
-    old_rows, old_notes = published_rows(DOC)
+    old_rows, old_notes, old_kernels = published_rows(DOC)
+    kernels = jmh_table(args.work) or old_kernels or "(not run: `benchmarks/run.sh jmh`)"
     today = f"{started:%Y-%m-%d}" + (" (quick corpora)" if args.quick else "")
     new = {r[0]: r for r in rows}
     lines = ["| scenario | medians and Heirloom/peer ratios | goal | | measured |", "|---|---|---|---|---|"]
@@ -665,11 +672,11 @@ def write_doc(args, rows, extra, ran, failed, started):
 Written by `benchmarks/run.sh` from the scenarios that ran, last on {started:%Y-%m-%d %H:%M} UTC; each row says when it
 was measured, and a scenario that failed or was not run keeps its earlier row. Do not edit by hand.
 
-- Machine: {machine()}
-- Peers: {versions()}
+- Machine: {machine() if ran else old_notes.get("@Machine", machine())}
+- Peers: {versions() if ran else old_notes.get("@Peers", versions())}
 - Corpora (`benchmarks/make-corpus.py`): A `{' '.join(SIZES['full']['A'])}`, B `{' '.join(SIZES['full']['B'])}`, C `{' '.join(SIZES['full']['C'])}`
   (`--quick`: A `{' '.join(SIZES['quick']['A'])}`, B `{' '.join(SIZES['quick']['B'])}`, C `{' '.join(SIZES['quick']['C'])}`)
-- {args.rounds} rounds per scenario, tools alternating which goes first; medians; ratio = Heirloom time / peer time.
+- 3 rounds per scenario (2 with `--quick`), tools alternating which goes first; medians; ratio = Heirloom time / peer time.
   Whole processes (Heirloom's JVM start included, `bin/heirloom` with its class-data archive), page cache warm
   for everyone, a fresh destination before each timed run, `sync -f` after local copies so every tool pays for
   durability as Heirloom does (it fsyncs each object and folder).
@@ -682,9 +689,9 @@ was measured, and a scenario that failed or was not run keeps its earlier row. D
 
 {chr(10).join('- ' + n for n in notes)}
 
-Kernels (JMH, `benchmarks/run.sh jmh`, results kept in `{args.work}/jmh.json`):
+Kernels (JMH, `benchmarks/run.sh jmh`, results kept in `{args.work}/jmh.json`; kept from the last run that made them):
 
-{jmh_table(args.work)}
+{kernels}
 """
     with open(DOC, "w", encoding="utf-8") as f:
         f.write(doc)

@@ -2,7 +2,6 @@ package dev.heirloom.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.heirloom.Heirloom;
 import dev.heirloom.TargetSpec;
 import dev.heirloom.policy.Medium;
@@ -116,7 +115,7 @@ public final class ConfigFile {
     private static JsonNode readRoot(Path file) {
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(Files.readString(file));
+            root = LiteralYaml.read(Files.readString(file));
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException("configuration " + file + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -212,10 +211,11 @@ public final class ConfigFile {
         }
         if (root.has("rehash")) {
             JsonNode rehash = root.get("rehash");
-            if (!rehash.canConvertToInt() || rehash.asInt() < 0 || rehash.asInt() > 100) {
-                throw new InvalidConfigException("rehash: a share of unchanged files to re-read per backup, 0 to 100 (percent)");
+            if (!rehash.isInt() || rehash.intValue() < 0 || rehash.intValue() > 100) {
+                throw new InvalidConfigException("rehash: a share of unchanged files to re-read per backup, 0 to 100 (percent), not '"
+                        + rehash.asText() + "'");
             }
-            b.rehashPercent(rehash.asInt());
+            b.rehashPercent(rehash.intValue());
         }
         JsonNode targets = required(root, "targets", "");
         if (!targets.isArray() || targets.isEmpty()) {
@@ -255,7 +255,7 @@ public final class ConfigFile {
         }
         List<String> excludes = node.has("exclude") ? strings(node.get("exclude"), "source.exclude") : List.of();
         String label = node.has("label") ? text(node.get("label"), "source.label") : null;
-        boolean follow = node.has("followLinks") && node.get("followLinks").asBoolean(false);
+        boolean follow = node.has("followLinks") && bool(node.get("followLinks"), "source.followLinks");
         return new SourceSpec(path, new MediaFilter(groups, includes, excludes), medium, site, label, follow);
     }
 
@@ -273,7 +273,7 @@ public final class ConfigFile {
         onlyKnown(node, Set.of("copies", "media", "offsite"), "policy");
         return newPolicy(positive(required(node, "copies", "policy"), "policy.copies"),
                 positive(required(node, "media", "policy"), "policy.media"),
-                node.has("offsite") ? node.get("offsite").asInt() : 0);
+                node.has("offsite") ? atLeastZero(node.get("offsite"), "policy.offsite") : 0);
     }
 
     private static Policy newPolicy(int copies, int media, int offsite) {
@@ -334,10 +334,7 @@ public final class ConfigFile {
                 return 0;
             }
             JsonNode v = node.get(f);
-            if (!v.canConvertToInt() || v.asInt() < 0) {
-                throw new InvalidConfigException(where + "." + f + " must be a whole number of at least 0");
-            }
-            return v.asInt();
+            return atLeastZero(v, where + "." + f);
         };
         return new dev.heirloom.retention.RetentionPolicy(count.applyAsInt("last"), count.applyAsInt("daily"),
                 count.applyAsInt("weekly"), count.applyAsInt("monthly"), count.applyAsInt("yearly"),
@@ -359,7 +356,10 @@ public final class ConfigFile {
     }
 
     private String text(JsonNode node, String where) {
-        if (node == null || !node.isValueNode() || node.isNull()) {
+        if (node != null && node.isNull()) {
+            throw new InvalidConfigException(where + " is empty (a bare null or ~ is no value; quote it to mean the word)");
+        }
+        if (node == null || !node.isValueNode()) {
             throw new InvalidConfigException(where + " must be a plain value");
         }
         Matcher m = ENV.matcher(node.asText());
@@ -387,17 +387,35 @@ public final class ConfigFile {
         return list;
     }
 
-    private static int positive(JsonNode node, String where) {
-        if (!node.canConvertToInt() || node.asInt() < 1) {
-            throw new InvalidConfigException(where + " must be a whole number of at least 1");
+    private static boolean bool(JsonNode node, String where) {
+        if (!node.isBoolean()) {
+            throw new InvalidConfigException(where + " must be true or false, not '" + node.asText() + "'");
         }
-        return node.asInt();
+        return node.booleanValue();
+    }
+
+    private static int atLeastZero(JsonNode node, String where) {
+        if (!node.isInt() || node.intValue() < 0) {
+            throw new InvalidConfigException(where + " must be a whole number of at least 0, not '" + node.asText() + "'");
+        }
+        return node.intValue();
+    }
+
+    private static int positive(JsonNode node, String where) {
+        if (!node.isInt() || node.intValue() < 1) {
+            throw new InvalidConfigException(where + " must be a whole number of at least 1, not '" + node.asText() + "'");
+        }
+        return node.intValue();
     }
 
     private static JsonNode required(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "'" + field + "' is required");
+        }
+        if (value.isNull()) {
+            throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "'" + field
+                    + "' is empty (a bare null or ~ is no value; quote it to mean the word)");
         }
         return value;
     }
