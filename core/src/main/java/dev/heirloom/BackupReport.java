@@ -8,6 +8,7 @@ import dev.heirloom.source.SourceProblem;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a backup run did.
@@ -22,18 +23,26 @@ import java.util.List;
  * @param compliance   the policy checked after the run
  * @param suspectedBitRot files whose content changed although size and mtime did not; the snapshot
  *                     keeps their last good version and stores the suspect content beside it
+ * @param refused      why no snapshot was written although the targets could take one: the
+ *                     source holds no file, or lost more files than allowed (see
+ *                     {@link Heirloom.Builder#maxShrinkPercent}); empty when it was not refused
  */
 public record BackupReport(String snapshotId, Instant started, Instant finished, RunStats stats,
                            List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
-                           ComplianceReport compliance, List<BitRotSuspect> suspectedBitRot) {
+                           ComplianceReport compliance, List<BitRotSuspect> suspectedBitRot, Optional<String> refused) {
     public BackupReport {
         targets = List.copyOf(targets);
         problems = List.copyOf(problems);
         suspectedBitRot = List.copyOf(suspectedBitRot);
+        java.util.Objects.requireNonNull(refused, "refused");
     }
 
-    /** True when every target got its snapshot, no source file was skipped and none is suspect. */
+    /**
+     * True when every target got its snapshot, no source file was skipped and none is suspect
+     * (false when the run {@linkplain #refused() refused} to write a snapshot).
+     */
     public boolean succeeded() {
-        return problemCount == 0 && suspectedBitRot.isEmpty() && targets.stream().allMatch(TargetResult::succeeded);
+        return refused.isEmpty() && problemCount == 0 && suspectedBitRot.isEmpty()
+                && targets.stream().allMatch(TargetResult::succeeded);
     }
 }

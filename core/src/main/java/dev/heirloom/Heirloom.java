@@ -73,6 +73,7 @@ public final class Heirloom implements AutoCloseable {
     private final int threads;
     private final long smallFileLimit;
     private final int rehashPercent;
+    private final int maxShrinkPercent;
     private final Map<String, RetentionPolicy> retention;
     private final VerifyLevel requiredLevel;
     private final Duration requiredAge;
@@ -88,6 +89,7 @@ public final class Heirloom implements AutoCloseable {
         this.threads = b.threads;
         this.smallFileLimit = b.smallFileLimit;
         this.rehashPercent = b.rehashPercent;
+        this.maxShrinkPercent = b.maxShrinkPercent;
         this.retention = Map.copyOf(b.retention);
         this.requiredLevel = b.requiredLevel;
         this.requiredAge = b.requiredAge;
@@ -147,13 +149,13 @@ public final class Heirloom implements AutoCloseable {
         List<TargetResult> results;
         try (BackupWiring wiring = new BackupWiring(targets, open, true, host, clock, listener)) {
             result = new BackupEngine(source, wiring.destinations, new BackupEngine.Options(threads, smallFileLimit, false,
-                    host, clock, rehashPercent, cancelled::get), listener).run();
+                    host, clock, rehashPercent, cancelled::get, maxShrinkPercent), listener).run();
             results = wiring.results(result.targets());
         } finally {
             running.end(cancelled);
         }
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
-                result.problems(), result.problemCount(), compliance(), result.suspects());
+                result.problems(), result.problemCount(), compliance(), result.suspects(), result.refused());
     }
 
     /** Works out what a backup would copy, reading new files to hash them but writing nothing. */
@@ -355,6 +357,7 @@ public final class Heirloom implements AutoCloseable {
         private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
         private long smallFileLimit = 16L << 20;
         private int rehashPercent;
+        private int maxShrinkPercent = BackupEngine.DEFAULT_MAX_SHRINK_PERCENT;
         private final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
         private VerifyLevel requiredLevel;
         private Duration requiredAge;
@@ -428,6 +431,21 @@ public final class Heirloom implements AutoCloseable {
                 throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
             }
             this.rehashPercent = percent;
+            return this;
+        }
+
+        /**
+         * The largest share of the files of the last snapshot a backup may lose and still write its
+         * snapshot (0-100, default 50; 100 allows anything, an empty source included). A backup of a
+         * source that holds no file, or lost more, writes no snapshot and says why in
+         * {@link BackupReport#refused()}: an unmounted photo drive leaves an empty mount point, and
+         * a snapshot of it would let retention forget the real ones.
+         */
+        public Builder maxShrinkPercent(int percent) {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
+            }
+            this.maxShrinkPercent = percent;
             return this;
         }
 

@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "requireVerified", "retention", "schedule");
+            "maxShrinkPercent", "requireVerified", "retention", "schedule");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention");
@@ -208,6 +208,14 @@ public final class ConfigFile {
             }
             b.requireVerified(level, java.time.Duration.ofDays(positive(required(rv, "maxAgeDays", "requireVerified"),
                     "requireVerified.maxAgeDays")));
+        }
+        if (root.has("maxShrinkPercent")) {
+            JsonNode shrink = root.get("maxShrinkPercent");
+            if (!shrink.isInt() || shrink.intValue() < 0 || shrink.intValue() > 100) {
+                throw new InvalidConfigException("maxShrinkPercent: the largest share of the last snapshot's files a backup "
+                        + "may lose and still write its snapshot, 0 to 100 (percent), not '" + shrink.asText() + "'");
+            }
+            b.maxShrinkPercent(shrink.intValue());
         }
         if (root.has("rehash")) {
             JsonNode rehash = root.get("rehash");

@@ -67,7 +67,12 @@ public final class HeirloomCli {
         CommandLine.Model.CommandSpec spec;
 
         Heirloom open() {
-            Heirloom h = ConfigFile.load(config).build();
+            return open(b -> b);
+        }
+
+        /** Opens the configuration with a last change to its builder (a command-line option). */
+        Heirloom open(java.util.function.UnaryOperator<Heirloom.Builder> adjust) {
+            Heirloom h = adjust.apply(ConfigFile.load(config)).build();
             current = h;
             return h;
         }
@@ -102,9 +107,13 @@ public final class HeirloomCli {
         @Option(names = "--rehash", description = "read every unchanged-looking file again to catch bit rot in the source")
         boolean rehash;
 
+        @Option(names = "--allow-shrink", description = "write the snapshot even if the source is empty or lost more "
+                + "files than maxShrinkPercent allows (default: refuse when more than half are gone)")
+        boolean allowShrink;
+
         @Override
         public Integer call() {
-            try (Heirloom h = open()) {
+            try (Heirloom h = open(b -> allowShrink ? b.maxShrinkPercent(100) : b)) {
                 List<String> unreachable = h.whyPolicyUnreachable();
                 if (!unreachable.isEmpty() && !json) {
                     out().println("Warning: policy " + h.policy() + " can never be met by these targets:");

@@ -77,8 +77,9 @@ final class Output {
 
     static void backup(PrintWriter out, BackupReport r) {
         Duration took = Duration.between(r.started(), r.finished());
+        r.refused().ifPresent(why -> out.printf(Locale.ROOT, "NO SNAPSHOT WRITTEN: %s%n", why));
         out.printf(Locale.ROOT, "Backup %s: %d files (%s) in %.1f s; %d new or changed, %d unchanged; %s read%n",
-                r.snapshotId(), r.stats().files(), Sizes.human(r.stats().bytes()), took.toMillis() / 1000.0,
+                r.refused().isPresent() ? "refused" : r.snapshotId(), r.stats().files(), Sizes.human(r.stats().bytes()), took.toMillis() / 1000.0,
                 r.stats().filesRead(), r.stats().unchanged(), Sizes.human(r.stats().bytesRead()));
         for (TargetResult t : r.targets()) {
             if (t.succeeded()) {

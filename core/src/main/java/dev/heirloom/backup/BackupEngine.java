@@ -5,6 +5,8 @@ import dev.heirloom.repository.Snapshot;
 import dev.heirloom.source.SourceProblem;
 import dev.heirloom.source.SourceSpec;
 import dev.heirloom.spi.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -38,8 +40,11 @@ import java.util.function.BooleanSupplier;
  * dropped for the rest of the run and the others go on.
  */
 public final class BackupEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupEngine.class);
     /** The largest small-file limit: a small file is read whole into one array. */
     public static final long MAX_SMALL_FILE_LIMIT = 1L << 30;
+    /** By default a run may lose up to half of the reference snapshot's files. */
+    public static final int DEFAULT_MAX_SHRINK_PERCENT = 50;
 
     /**
      * How a run behaves.
@@ -52,14 +57,28 @@ public final class BackupEngine {
      * @param rehashPercent   share of unchanged files read again to catch silent corruption (bit rot), 0-100
      * @param cancelled       polled between files; once true the run stops taking files, writes no
      *                        snapshot and throws {@link CancellationException}
+     * @param maxShrinkPercent the largest share of the reference snapshot's files a run may lose and
+     *                        still write its snapshot (100: any, an empty source included); a source
+     *                        that holds no file, or lost more, gets no snapshot (an unmounted photo
+     *                        drive leaves an empty mount point, and its snapshot would let retention
+     *                        forget the real ones)
      */
     public record Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent,
-                          BooleanSupplier cancelled) {
+                          BooleanSupplier cancelled, int maxShrinkPercent) {
+        /** Options that refuse a run which lost more than half of the files. */
+        public Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent,
+                       BooleanSupplier cancelled) {
+            this(threads, smallFileLimit, dryRun, host, clock, rehashPercent, cancelled, DEFAULT_MAX_SHRINK_PERCENT);
+        }
+
         public Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent) {
             this(threads, smallFileLimit, dryRun, host, clock, rehashPercent, () -> false);
         }
 
         public Options {
+            if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
+                throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
+            }
             Objects.requireNonNull(cancelled, "cancelled");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1");
@@ -94,10 +113,12 @@ public final class BackupEngine {
      * @param problems     source problems (at most 10,000 listed)
      * @param problemCount all source problems
      * @param suspects     files whose content changed although size and mtime did not
+     * @param refused      why no snapshot was written although every target could take one (the
+     *                     source is empty or lost too many files); empty otherwise
      */
     public record Result(String snapshotId, Instant started, Instant finished, RunStats stats,
                          List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
-                         List<BitRotSuspect> suspects) {
+                         List<BitRotSuspect> suspects, Optional<String> refused) {
     }
 
     private final RunContext run;
@@ -118,15 +139,42 @@ public final class BackupEngine {
         if (run.lanes.isEmpty() && !run.options.dryRun()) {
             // no target could be opened: reading and hashing the library would store nothing
             return new Result(snapshotId, started, run.options.clock().instant(), new RunStats(0, 0, 0, 0, 0), List.of(),
-                    List.of(), 0, List.of());
+                    List.of(), 0, List.of(), Optional.empty());
         }
         findParents();
         SourceWalk.Folder root = walk();
-        List<TargetResult> results = commit(snapshotId, started, root);
+        Optional<String> refused = run.options.dryRun() ? Optional.empty() : shrinkRefusal(root);
+        refused.ifPresent(r -> LOG.error("no snapshot written: {}", r));
+        List<TargetResult> results = commit(snapshotId, started, root, refused.isEmpty());
         RunStats stats = new RunStats(run.files.get(), run.bytes.get(), run.filesRead.get(), run.bytesRead.get(),
                 run.unchanged.get());
         return new Result(snapshotId, started, run.options.clock().instant(), stats, results, List.copyOf(run.problems),
-                run.problemCount.get(), List.copyOf(run.suspects));
+                run.problemCount.get(), List.copyOf(run.suspects), refused);
+    }
+
+    /**
+     * Why this run's snapshot must not be written: the source holds no file the filter covers, or
+     * lost more of the reference snapshot's files than allowed. Objects and trees it stored stay
+     * (a later run or a prune takes care of them); the targets' latest snapshots stay as they were.
+     */
+    private Optional<String> shrinkRefusal(SourceWalk.Folder root) {
+        int limit = run.options.maxShrinkPercent();
+        if (limit >= 100) {
+            return Optional.empty();
+        }
+        long before = run.reference == null ? 0 : run.reference.parent.files();
+        if (root.files() == 0) {
+            return Optional.of("the source folder " + run.source.root() + " holds no file to back up"
+                    + (before > 0 ? " (its last snapshot held " + before + ")" : "")
+                    + "; an unmounted drive leaves an empty folder behind. If it is meant to be empty, back up with "
+                    + "--allow-shrink");
+        }
+        if (before > 0 && (before - root.files()) * 100 > before * limit) {
+            return Optional.of("the source holds " + root.files() + " files, " + (before - root.files())
+                    + " fewer than its last snapshot's " + before + " (more than " + limit + "% gone: a disk not fully "
+                    + "mounted, a renamed folder?). If the files were meant to go, back up with --allow-shrink");
+        }
+        return Optional.empty();
     }
 
     /** Each lane's latest snapshot of this source; the newest of them is the reference for change detection. */
@@ -168,11 +216,11 @@ public final class BackupEngine {
     }
 
     /** Writes the snapshot on every lane that had no failure (nothing in a dry run); one result per lane. */
-    private List<TargetResult> commit(String snapshotId, Instant started, SourceWalk.Folder root) {
+    private List<TargetResult> commit(String snapshotId, Instant started, SourceWalk.Folder root, boolean write) {
         List<TargetResult> results = new ArrayList<>();
         for (Lane lane : run.lanes) {
             Snapshot written = null;
-            if (lane.alive() && !run.options.dryRun()) {
+            if (lane.alive() && !run.options.dryRun() && write) {
                 Snapshot snapshot = new Snapshot(Snapshot.VERSION, snapshotId, started, run.options.host(),
                         run.source.label(), root.hash(), root.files(), root.bytes(),
                         lane.parent == null ? null : lane.parent.id());

@@ -44,6 +44,12 @@ public final class Retention {
             return List.of();
         }
         reasons.get(newestFirst.get(0).id()).add("latest");
+        // when the newest snapshots hold nothing (a source found empty, backed up with --allow-shrink),
+        // the newest one that holds files is never forgotten: it may be all that is left of the photos
+        newestFirst.stream().filter(s -> s.files() > 0).findFirst()
+                .filter(s -> s != newestFirst.get(0))
+                .filter(s -> newestFirst.stream().takeWhile(n -> n != s).allMatch(n -> n.files() == 0))
+                .ifPresent(s -> reasons.get(s.id()).add("newest that holds files (the later ones are empty)"));
         for (int i = 0; i < Math.min(policy.last(), newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i).id()).add("last " + policy.last());
         }
