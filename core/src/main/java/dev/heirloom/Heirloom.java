@@ -155,7 +155,8 @@ public final class Heirloom implements AutoCloseable {
             running.end(cancelled);
         }
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
-                result.problems(), result.problemCount(), compliance(), result.suspects(), result.refused());
+                result.problems(), result.problemCount(), statusCheck().run(open, result.snapshotId()).compliance(),
+                result.suspects(), result.refused());
     }
 
     /** Works out what a backup would copy, reading new files to hash them but writing nothing. */
@@ -179,8 +180,7 @@ public final class Heirloom implements AutoCloseable {
 
     /** Each target's latest snapshot and the compliance of the newest one. */
     public StatusReport status() {
-        return new StatusCheck(source.label(), sourcePlacement(), targets, policy, requiredLevel, requiredAge, clock)
-                .run(open);
+        return statusCheck().run(open);
     }
 
     /**
@@ -333,6 +333,10 @@ public final class Heirloom implements AutoCloseable {
     @Override
     public void close() {
         open.close();
+    }
+
+    private StatusCheck statusCheck() {
+        return new StatusCheck(source, sourcePlacement(), targets, policy, requiredLevel, requiredAge, clock);
     }
 
     private Placement sourcePlacement() {

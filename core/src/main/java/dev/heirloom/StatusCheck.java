@@ -27,6 +27,8 @@ import java.util.Set;
  */
 final class StatusCheck {
     private final String sourceLabel;
+    private final java.nio.file.Path sourceRoot;
+    private final boolean followLinks;
     private final Placement source;
     private final List<TargetSpec> targets;
     private final Policy policy;
@@ -34,9 +36,11 @@ final class StatusCheck {
     private final Duration requiredAge;
     private final Clock clock;
 
-    StatusCheck(String sourceLabel, Placement source, List<TargetSpec> targets, Policy policy, VerifyLevel requiredLevel,
-                Duration requiredAge, Clock clock) {
-        this.sourceLabel = sourceLabel;
+    StatusCheck(dev.heirloom.source.SourceSpec spec, Placement source, List<TargetSpec> targets, Policy policy,
+                VerifyLevel requiredLevel, Duration requiredAge, Clock clock) {
+        this.sourceLabel = spec.label();
+        this.sourceRoot = spec.root();
+        this.followLinks = spec.followLinks();
         this.source = source;
         this.targets = targets;
         this.policy = policy;
@@ -45,7 +49,16 @@ final class StatusCheck {
         this.clock = clock;
     }
 
+    /** The status as it is: the source counts only for the files it still holds as recorded. */
     StatusReport run(OpenTargets open) {
+        return run(open, null);
+    }
+
+    /**
+     * The status right after a backup: when the newest snapshot is the one it wrote
+     * ({@code justWritten}), the source was just walked for it and counts for every file.
+     */
+    StatusReport run(OpenTargets open, String justWritten) {
         List<TargetStatus> statuses = new ArrayList<>();
         List<ComplianceChecker.Holder> holders = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
@@ -68,7 +81,11 @@ final class StatusCheck {
                 unavailable.add(t.name());
             }
         }
-        ComplianceReport compliance = ComplianceChecker.check(policy, source, holders, unavailable,
+        Snapshot newest = holders.stream().map(ComplianceChecker.Holder::latest).filter(java.util.Objects::nonNull)
+                .max(java.util.Comparator.comparing(Snapshot::time)).orElse(null);
+        ComplianceChecker.SourceCopy sourceCopy = newest != null && newest.id().equals(justWritten)
+                ? ComplianceChecker.SourceCopy.TRUSTED : ComplianceChecker.SourceCopy.at(sourceRoot, followLinks);
+        ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
                 targets.stream().map(TargetSpec::placement).toList());
         return new StatusReport(statuses, compliance);
     }

@@ -15,6 +15,12 @@ import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -54,14 +60,16 @@ public final class ComplianceChecker {
 
     private final Policy policy;
     private final Placement source;
+    private final SourceCopy sourceCopy;
     private final List<Holder> holders;
     private long total;
     private long compliant;
     private final List<FileCompliance> shortFiles = new ArrayList<>();
 
-    private ComplianceChecker(Policy policy, Placement source, List<Holder> holders) {
+    private ComplianceChecker(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders) {
         this.policy = policy;
         this.source = source;
+        this.sourceCopy = sourceCopy;
         this.holders = holders;
     }
 
@@ -72,6 +80,42 @@ public final class ComplianceChecker {
      */
     public static ComplianceReport check(Policy policy, Placement source, List<Holder> holders, List<String> unavailable,
                                          List<Placement> allTargets) {
+        return check(policy, source, SourceCopy.TRUSTED, holders, unavailable, allTargets);
+    }
+
+    /**
+     * Whether the source still holds a file as the snapshot recorded it: the source is a copy
+     * only of the files that are there with that content, not of those deleted or changed since.
+     */
+    public interface SourceCopy {
+        /** The source as just walked by a backup of the snapshot being checked: every file is there. */
+        SourceCopy TRUSTED = (path, entry) -> true;
+
+        boolean holds(String path, TreeEntry entry);
+
+        /** Looks at the source folder: a file counts when it is there with the entry's size and modification time. */
+        static SourceCopy at(Path root, boolean followLinks) {
+            LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+            return (path, entry) -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(root.resolve(path), BasicFileAttributes.class, options);
+                    return a.isRegularFile() && a.size() == entry.size()
+                            && a.lastModifiedTime().toInstant().equals(entry.mtime());
+                } catch (IOException | InvalidPathException e) {
+                    return false;
+                }
+            };
+        }
+    }
+
+    /**
+     * Checks the policy.
+     *
+     * @param sourceCopy  which files the source still holds as recorded
+     * @param unavailable targets whose state could not be read (they count for nothing)
+     */
+    public static ComplianceReport check(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders,
+                                         List<String> unavailable, List<Placement> allTargets) {
         List<Placement> places = new ArrayList<>();
         places.add(source);
         places.addAll(allTargets);
@@ -86,7 +130,7 @@ public final class ComplianceChecker {
             return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of());
         }
         String root = newest.latest().root();
-        if (holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
+        if (sourceCopy == SourceCopy.TRUSTED && holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
             // Every target holds this very tree (the state after a backup that reached them all):
             // each file has the same holders, so when they meet the policy the snapshot's file
             // count is the answer and no folder listing needs reading.
@@ -106,7 +150,7 @@ public final class ComplianceChecker {
                         files, List.of());
             }
         }
-        ComplianceChecker checker = new ComplianceChecker(policy, source, holders);
+        ComplianceChecker checker = new ComplianceChecker(policy, source, sourceCopy, holders);
         String[] hashes = new String[holders.size()];
         for (int i = 0; i < holders.size(); i++) {
             hashes[i] = holders.get(i).latest() == null ? null : holders.get(i).latest().root();
@@ -199,9 +243,15 @@ public final class ComplianceChecker {
     private void count(TreeEntry entry, String childPath, Tree[] trees) {
         List<String> heldBy = new ArrayList<>();
         List<String> notCounted = new ArrayList<>();
-        heldBy.add(source.name());
-        Set<Medium> media = EnumSet.of(source.medium());
-        int offsite = source.site() == Site.OFFSITE ? 1 : 0;
+        Set<Medium> media = EnumSet.noneOf(Medium.class);
+        int offsite = 0;
+        if (sourceCopy.holds(childPath, entry)) {
+            heldBy.add(source.name());
+            media.add(source.medium());
+            offsite += source.site() == Site.OFFSITE ? 1 : 0;
+        } else {
+            notCounted.add(source.name() + " (deleted or changed there since the snapshot)");
+        }
         for (int i = 0; i < holders.size(); i++) {
             TreeEntry theirs = trees[i] == null ? null : trees[i].entry(entry.name()).orElse(null);
             if (theirs == null || !theirs.isFile() || !entry.content().equals(theirs.content())) {
