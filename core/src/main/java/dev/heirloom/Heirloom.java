@@ -95,7 +95,8 @@ public final class Heirloom implements AutoCloseable {
         this.requiredAge = b.requiredAge;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
-        this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy);
+        this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy,
+                b.source.root());
     }
 
     public static Builder builder() {

@@ -10,9 +10,14 @@ import dev.heirloom.storage.TargetDecorators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The configured targets, each opened on first use (wrapped in the standard decorators and
@@ -26,17 +31,51 @@ final class OpenTargets implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Map<String, Repository> open = new LinkedHashMap<>();
 
-    /** @throws InvalidConfigException naming the target whose scheme or options its provider refuses */
-    OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy) {
+    /**
+     * @param sourceRoot the source folder, which no target may lie in
+     * @throws InvalidConfigException naming the target whose scheme or options its provider
+     *                                refuses, two targets that are one place, or a target inside
+     *                                the source folder
+     */
+    OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy, Path sourceRoot) {
         this.specs = specs;
         this.registry = registry;
         this.retryPolicy = retryPolicy;
+        Map<String, String> byPlace = new LinkedHashMap<>();
+        Path source = realPath(sourceRoot);
         for (TargetSpec t : specs) {
+            TargetConfig config = new TargetConfig(t.uri(), t.options());
+            Optional<URI> location;
             try {
-                registry.check(new TargetConfig(t.uri(), t.options()));
+                location = registry.check(config).location(config);
             } catch (InvalidConfigException e) {
                 throw new InvalidConfigException("target " + t.name() + ": " + e.getMessage());
             }
+            // the same URI with the same options is one place whatever the provider says
+            String place = location.map(URI::toString).orElse(t.uri() + " " + new TreeMap<>(t.options()));
+            String other = byPlace.putIfAbsent(place, t.name());
+            if (other != null) {
+                throw new InvalidConfigException("targets " + other + " and " + t.name() + " are the same place ("
+                        + location.map(URI::toString).orElse(t.uri().toString())
+                        + "): one copy, not two; give each copy a place of its own");
+            }
+            if (location.isPresent() && "file".equals(location.get().getScheme())) {
+                Path folder = Path.of(location.get());
+                if (folder.startsWith(source)) {
+                    throw new InvalidConfigException("target " + t.name() + " (" + folder + ") is inside the source folder "
+                            + source + ": the next backup would take in the repository's own files");
+                }
+            }
+        }
+    }
+
+    /** The source folder's real path (links resolved), or its absolute form when it does not exist. */
+    private static Path realPath(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        try {
+            return absolute.toRealPath();
+        } catch (IOException e) {
+            return absolute;
         }
     }
 

@@ -167,13 +167,19 @@ class CliTest {
         assertThat(content.out()).contains("CORRUPT", ":2019/beach/IMG_0101.jpg");
         CliRun status = run("status", "-c", cfg.toString());
         assertThat(status.code()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
-        assertThat(status.out()).contains("2019/beach/IMG_0101.jpg: 2 copies", "usb (failed verification)");
+        // the source holds an edited version now, so it is no copy of the one backed up
+        assertThat(status.out()).contains("2019/beach/IMG_0101.jpg: 1 copies (cloud)", "usb (failed verification)",
+                "source (deleted or changed there since the snapshot)");
 
         CliRun repair = run("repair", "-c", cfg.toString(), "--target", "usb", "--json");
         assertThat(repair.code()).as(repair.all()).isZero();
         assertThat(repair.out()).contains("\"from\" : \"target:cloud\"");
         assertThat(run("verify", "-c", cfg.toString(), "--target", "usb", "--level", "content").code()).isZero();
-        assertThat(run("status", "-c", cfg.toString()).code()).as("compliant again").isZero();
+        CliRun after = run("status", "-c", cfg.toString());
+        assertThat(after.code()).as("the backed-up version has its two copies back; the edit is not backed up yet")
+                .isEqualTo(HeirloomCli.POLICY_NOT_MET);
+        assertThat(after.out()).contains("2019/beach/IMG_0101.jpg: 2 copies (usb, cloud)").doesNotContain("failed verification");
+        assertThat(run("backup", "-c", cfg.toString()).code()).as("after backing the edit up: compliant").isZero();
         assertThat(Files.readString(photo)).as("the source was not touched").isEqualTo("edited since the backup");
         assertThat(Files.getLastModifiedTime(photo)).isEqualTo(editedAt);
 

@@ -23,4 +23,17 @@ public interface StorageTargetProvider {
      * @throws TargetUnavailableException when the target cannot be reached now
      */
     StorageTarget open(TargetConfig config);
+
+    /**
+     * Where a target keeps its repository, as a canonical URI, when the provider can tell: two
+     * targets at the same location are one copy, not two, and Heirloom refuses such a
+     * configuration. A local folder is its real path (links resolved); a server, its host, port
+     * and absolute path. Needs no connection; may look at the local file system. The default:
+     * unknown (Heirloom then only refuses the same URI with the same options twice).
+     *
+     * @return the canonical location, or empty when it cannot be told without connecting
+     */
+    default java.util.Optional<java.net.URI> location(TargetConfig config) {
+        return java.util.Optional.empty();
+    }
 }

@@ -39,4 +39,27 @@ public final class LocalTargetProvider implements StorageTargetProvider {
         return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
                 config.intOption(MAX_CONCURRENCY, 8, 1, 256));
     }
+
+    /** The folder's real path: the deepest part that exists with its links resolved, then the rest as given. */
+    @Override
+    public java.util.Optional<java.net.URI> location(TargetConfig config) {
+        Path path;
+        try {
+            path = Path.of(config.uri()).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return java.util.Optional.empty();
+        }
+        Path existing = path;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return java.util.Optional.of(path.toUri());
+        }
+        try {
+            return java.util.Optional.of(existing.toRealPath().resolve(existing.relativize(path)).normalize().toUri());
+        } catch (java.io.IOException e) {
+            return java.util.Optional.of(path.toUri());
+        }
+    }
 }
