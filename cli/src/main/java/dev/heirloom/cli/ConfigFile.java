@@ -118,8 +118,12 @@ public final class ConfigFile {
             root = LiteralYaml.read(Files.readString(file));
         } catch (JsonProcessingException e) {
             throw new InvalidConfigException("configuration " + file + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidConfigException("configuration file " + file.toAbsolutePath().normalize()
+                    + " does not exist (give its path with -c FILE)");
         } catch (IOException e) {
-            throw new InvalidConfigException("cannot read configuration " + file + ": " + e.getMessage(), e);
+            throw new InvalidConfigException("cannot read configuration " + file.toAbsolutePath().normalize() + ": "
+                    + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidConfigException("configuration " + file + " must be a YAML mapping with source, policy and targets");

@@ -54,8 +54,26 @@ public final class HeirloomCli {
 
     /** Options every command shares. */
     static class Common {
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration")
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "YAML configuration (default: $HEIRLOOM_CONFIG, else ~/.config/heirloom/heirloom.yaml)")
         Path config;
+
+        /** The configuration file: -c, else $HEIRLOOM_CONFIG, else ~/.config/heirloom/heirloom.yaml. */
+        Path configFile() {
+            if (config != null) {
+                return config;
+            }
+            String fromEnv = System.getenv("HEIRLOOM_CONFIG");
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return Path.of(fromEnv);
+            }
+            Path standard = Path.of(System.getProperty("user.home"), ".config", "heirloom", "heirloom.yaml");
+            if (!java.nio.file.Files.exists(standard)) {
+                throw new InvalidConfigException("no configuration: give -c FILE, set HEIRLOOM_CONFIG, or create "
+                        + standard);
+            }
+            return standard;
+        }
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
         boolean help;
@@ -72,7 +90,7 @@ public final class HeirloomCli {
 
         /** Opens the configuration with a last change to its builder (a command-line option). */
         Heirloom open(java.util.function.UnaryOperator<Heirloom.Builder> adjust) {
-            Heirloom h = adjust.apply(ConfigFile.load(config)).build();
+            Heirloom h = adjust.apply(ConfigFile.load(configFile())).build();
             current = h;
             return h;
         }
@@ -320,7 +338,7 @@ public final class HeirloomCli {
         @Override
         public Integer call() {
             Verify verify = new Verify();
-            verify.config = config;
+            verify.config = configFile();
             verify.json = json;
             verify.spec = spec;
             verify.target = target;
@@ -432,7 +450,7 @@ public final class HeirloomCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(config);
+            ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(configFile());
             Heirloom h = open();
             current = null; // run stops its scheduler itself, with its own grace period
             PrintWriter out = out();

@@ -19,6 +19,14 @@ class CliHelpTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aMissingConfigurationFileIsNamedInFull() {
+        CliRun r = CliRun.of("status", "-c", "no-such-heirloom.yaml");
+        assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(r.err()).contains(java.nio.file.Path.of("no-such-heirloom.yaml").toAbsolutePath().toString())
+                .contains("does not exist");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--help", "help"})
     void theTopLevelHelpListsTheCommands(String how) {

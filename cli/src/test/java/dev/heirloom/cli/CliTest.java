@@ -300,9 +300,9 @@ class CliTest {
         assertThat(gs.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(gs.err()).contains("unknown option 'region' for gs targets", "credentialsFile");
 
-        CliRun usage = run("backup");
+        CliRun usage = run("backup"); // no -c, no HEIRLOOM_CONFIG, no ~/.config/heirloom/heirloom.yaml here
         assertThat(usage.code()).isEqualTo(HeirloomCli.USAGE);
-        assertThat(usage.err()).contains("--config");
+        assertThat(usage.err()).contains("give -c FILE", "HEIRLOOM_CONFIG", ".config/heirloom/heirloom.yaml");
     }
 
     @Test

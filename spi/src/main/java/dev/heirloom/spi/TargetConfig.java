@@ -49,6 +49,33 @@ public record TargetConfig(URI uri, Map<String, String> options) {
     }
 
     /**
+     * A duration option, written as everywhere in Heirloom ({@code 30s}, {@code 2m}, {@code 6h},
+     * {@code 7d}; see {@link DurationText}); a bare whole number is read as seconds, as older
+     * configurations wrote it.
+     *
+     * @throws InvalidConfigException when it is not a duration from {@code min} to {@code max}
+     */
+    public java.time.Duration durationOption(String name, java.time.Duration fallback, java.time.Duration min,
+                                             java.time.Duration max) {
+        Optional<String> raw = option(name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String text = raw.get().trim();
+        java.time.Duration d;
+        try {
+            d = text.matches("\\d{1,9}") ? java.time.Duration.ofSeconds(Long.parseLong(text)) : DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("option " + name + ": " + e.getMessage());
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new InvalidConfigException("option " + name + " must be from " + DurationText.format(min) + " to "
+                    + DurationText.format(max) + ", not " + text);
+        }
+        return d;
+    }
+
+    /**
      * A yes/no option ({@code true}/{@code false}, {@code yes}/{@code no}).
      *
      * @throws InvalidConfigException for any other value

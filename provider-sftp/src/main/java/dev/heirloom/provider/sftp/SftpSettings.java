@@ -69,7 +69,7 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
     }
 
     private static Duration seconds(TargetConfig config, String name, int fallback) {
-        return Duration.ofSeconds(config.intOption(name, fallback, 1, 3600));
+        return config.durationOption(name, Duration.ofSeconds(fallback), Duration.ofSeconds(1), Duration.ofHours(1));
     }
 
     /** user@host:port, for messages. */
