@@ -55,6 +55,16 @@ class TargetPlacesTest {
     }
 
     @Test
+    void aBadProviderOptionValueIsAConfigurationErrorBeforeAnyTargetOpens() throws Exception {
+        CliRun r = status("""
+                  - { name: usb,  path: usb/heirloom, medium: external-disk, site: onsite, options: { fsync: sometimes } }
+                """);
+        assertThat(r.code()).as(r.all()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(r.err()).contains("target usb: option fsync must be true or false");
+        assertThat(tmp.resolve("usb")).as("nothing was opened or created").doesNotExist();
+    }
+
+    @Test
     void distinctFoldersAreFine() throws Exception {
         CliRun r = status("""
                   - { name: usb,  path: usb/heirloom,  medium: external-disk, site: onsite }

@@ -154,6 +154,7 @@ public final class ProviderRegistry {
                         + provider.scheme() + " targets: " + spec.description());
             }
         }
+        provider.validate(config);
         return provider;
     }
 }

@@ -25,6 +25,17 @@ public interface StorageTargetProvider {
     StorageTarget open(TargetConfig config);
 
     /**
+     * Checks a configuration without connecting: the URI's form and every option's value. Heirloom
+     * calls it when a configuration is built, so that a wrong value is a configuration error found
+     * before any target is opened, not a failed target later. The default accepts anything;
+     * {@link #open} must check again (it may be called without this).
+     *
+     * @throws InvalidConfigException for a URI or option value that can never work
+     */
+    default void validate(TargetConfig config) {
+    }
+
+    /**
      * Where a target keeps its repository, as a canonical URI, when the provider can tell: two
      * targets at the same location are one copy, not two, and Heirloom refuses such a
      * configuration. A local folder is its real path (links resolved); a server, its host, port

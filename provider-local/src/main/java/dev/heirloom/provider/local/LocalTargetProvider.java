@@ -31,13 +31,20 @@ public final class LocalTargetProvider implements StorageTargetProvider {
 
     @Override
     public StorageTarget open(TargetConfig config) {
+        validate(config);
+        return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
+                config.intOption(MAX_CONCURRENCY, 8, 1, 256));
+    }
+
+    @Override
+    public void validate(TargetConfig config) {
         if (config.uri().getPath() == null || !config.uri().getPath().startsWith("/")
                 || (config.uri().getAuthority() != null && !config.uri().getAuthority().isEmpty())) {
             throw new InvalidConfigException("a local target needs an absolute file URI such as file:///media/usb/heirloom, not "
                     + config.uri());
         }
-        return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
-                config.intOption(MAX_CONCURRENCY, 8, 1, 256));
+        config.booleanOption(FSYNC, true);
+        config.intOption(MAX_CONCURRENCY, 8, 1, 256);
     }
 
     /** The folder's real path: the deepest part that exists with its links resolved, then the rest as given. */

@@ -37,4 +37,10 @@ public final class SftpTargetProvider implements StorageTargetProvider {
     public StorageTarget open(TargetConfig config) {
         return SftpTarget.open(SftpSettings.parse(config));
     }
+
+    /** Parses every option (reads no key file beyond checking it is readable, connects nowhere). */
+    @Override
+    public void validate(TargetConfig config) {
+        SftpSettings.parse(config);
+    }
 }
