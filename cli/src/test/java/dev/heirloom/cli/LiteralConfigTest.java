@@ -58,7 +58,7 @@ class LiteralConfigTest {
             assertThat(t.uri().getPath()).endsWith("/usb/" + word);
         }
         // as an option value the word reaches the provider as written, which accepts true/false/yes/no only
-        if (word.equals("yes") || word.equals("no")) {
+        if (java.util.Set.of("yes", "no", "true", "false").contains(word.toLowerCase(java.util.Locale.ROOT))) {
             try (Heirloom h = load(config(word)).build()) {
                 assertThat(h.targets().get(0).options()).containsEntry("fsync", word);
             }
