@@ -38,6 +38,27 @@ public final class SftpTargetProvider implements StorageTargetProvider {
         return SftpTarget.open(SftpSettings.parse(config));
     }
 
+    /**
+     * The server and folder: host (lower case), port and the normalized path; a path under the
+     * home folder ({@code /~/...}) depends on the account, so it names the user as well.
+     */
+    @Override
+    public java.util.Optional<java.net.URI> location(TargetConfig config) {
+        java.net.URI uri = config.uri();
+        if (uri.getHost() == null || uri.getPath() == null) {
+            return java.util.Optional.empty();
+        }
+        String path = java.nio.file.Path.of(uri.getPath()).normalize().toString();
+        String user = uri.getUserInfo() != null ? uri.getUserInfo() : System.getProperty("user.name");
+        int port = uri.getPort() > 0 ? uri.getPort() : 22;
+        try {
+            return java.util.Optional.of(new java.net.URI("sftp", path.startsWith("/~") ? user : null,
+                    uri.getHost().toLowerCase(java.util.Locale.ROOT), port, path, null, null));
+        } catch (java.net.URISyntaxException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Parses every option (reads no key file beyond checking it is readable, connects nowhere). */
     @Override
     public void validate(TargetConfig config) {
