@@ -30,13 +30,26 @@ public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<Str
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("target name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        if (carriesPassword(uri)) {
+            // said without the URI: it holds the password
+            throw new IllegalArgumentException("target " + name + ": the URI carries a password; put it in the "
+                    + "'password' option (from ${env:NAME}), never in the URI");
+        }
         if (uri.getScheme() == null) {
             throw new IllegalArgumentException("target " + name + ": URI has no scheme: " + uri);
         }
-        if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
-            throw new IllegalArgumentException("target " + name + ": put passwords in options, not in the URI");
-        }
         options = Map.copyOf(options);
+    }
+
+    /** Whether the URI's authority holds {@code user:password@}, whether or not Java parsed a host out of it. */
+    private static boolean carriesPassword(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            String ssp = uri.getRawSchemeSpecificPart();
+            authority = ssp != null && ssp.startsWith("//") ? ssp.substring(2).split("/", 2)[0] : null;
+        }
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        return at > 0 && authority.substring(0, at).contains(":");
     }
 
     public Placement placement() {
