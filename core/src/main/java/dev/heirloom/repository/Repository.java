@@ -58,6 +58,21 @@ public final class Repository implements AutoCloseable {
         this.target = target;
     }
 
+    /** Whether {@code heirloom.json} was found readable (or absent) once: it does not change under a reader. */
+    private volatile boolean readable;
+
+    /**
+     * Refuses to read a repository whose {@code heirloom.json} is of another format, a newer
+     * version or unreadable (docs/format.md: a reader must refuse a version it does not know). A
+     * missing one lets readers go on: what is stored can still be restored.
+     */
+    private void checkReadable() {
+        if (!readable) {
+            config();
+            readable = true;
+        }
+    }
+
     /** The target itself, for the lock files of this package. */
     StorageTarget target() {
         return target;
@@ -97,9 +112,18 @@ public final class Repository implements AutoCloseable {
         return Optional.of(config);
     }
 
-    /** Opens the repository, creating {@code heirloom.json} first when absent. */
+    /**
+     * Opens the repository, creating {@code heirloom.json} first when the target holds no
+     * repository yet. A missing {@code heirloom.json} beside existing snapshots is damage, not a
+     * new repository: it is refused rather than recreated under a new id that would hide it.
+     */
     public RepositoryConfig initialize(Clock clock) {
         Optional<RepositoryConfig> existing = config();
+        if (existing.isEmpty() && !snapshotKeys().isEmpty()) {
+            throw new StorageException(RepositoryLayout.CONFIG + " is missing although the target holds snapshots: "
+                    + "the repository is damaged, and a new one is not made over it. Copy heirloom.json back from "
+                    + "another copy of this repository, or back up to an empty folder");
+        }
         if (existing.isPresent()) {
             return existing.get();
         }
@@ -299,8 +323,14 @@ public final class Repository implements AutoCloseable {
         target.flush();
     }
 
-    /** All snapshots, oldest first. */
+    /**
+     * All snapshots, oldest first.
+     *
+     * @throws StorageException when {@code heirloom.json} says the repository is not one this
+     *                          Heirloom can read (another format, a newer version, unreadable)
+     */
     public List<Snapshot> snapshots() {
+        checkReadable();
         List<Snapshot> result = new ArrayList<>();
         for (String key : snapshotKeys()) {
             result.add(CanonicalJson.read(readAll(key), Snapshot.class, key));
@@ -327,6 +357,7 @@ public final class Repository implements AutoCloseable {
      * not follow the layout is read whole.
      */
     public Optional<Snapshot> latest(String source) {
+        checkReadable();
         List<String> keys = snapshotKeys();
         if (!keys.stream().allMatch(k -> SNAPSHOT_NAME.matcher(k).matches())) {
             return latestOfAll(source);
