@@ -15,6 +15,9 @@ import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -38,6 +41,7 @@ import java.util.regex.Pattern;
  * closes the target.
  */
 public final class Repository implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
     private static final int TREE_CACHE_SIZE = 20_000;
     private static final Comparator<Snapshot> SNAPSHOT_ORDER = Comparator.comparing(Snapshot::time)
             .thenComparing(Snapshot::id);
@@ -46,6 +50,7 @@ public final class Repository implements AutoCloseable {
             Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
 
     private final StorageTarget target;
+    private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -333,10 +338,62 @@ public final class Repository implements AutoCloseable {
         checkReadable();
         List<Snapshot> result = new ArrayList<>();
         for (String key : snapshotKeys()) {
-            result.add(CanonicalJson.read(readAll(key), Snapshot.class, key));
+            readSnapshot(key).ifPresent(result::add);
         }
         result.sort(SNAPSHOT_ORDER);
         return result;
+    }
+
+    /**
+     * Reads one snapshot file; one that is truncated, empty or not a snapshot is recorded in
+     * {@link #unreadableSnapshots()} and skipped, so that it does not make the whole target
+     * unusable (the others, and the objects they name, are still there).
+     */
+    private Optional<Snapshot> readSnapshot(String key) {
+        try {
+            return Optional.of(CanonicalJson.read(readAll(key), Snapshot.class, key));
+        } catch (StorageException e) {
+            if (e.isTransient() || e instanceof ObjectNotFoundException) {
+                throw e;
+            }
+            if (unreadable.put(key, e.getMessage()) == null) {
+                LOG.warn("{} is unreadable and skipped ({}); 'heirloom repair' copies it back from another target", key,
+                        e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Snapshot files found unreadable so far (key → why); they are skipped by every reader. */
+    public Map<String, String> unreadableSnapshots() {
+        return Map.copyOf(unreadable);
+    }
+
+    /** The bytes of a snapshot file, when it is a readable snapshot (to copy it to another target). */
+    public Optional<byte[]> snapshotFile(String key) {
+        if (!SNAPSHOT_NAME.matcher(key).matches() && !key.startsWith(RepositoryLayout.SNAPSHOTS)) {
+            throw new IllegalArgumentException("not a snapshot key: " + key);
+        }
+        if (target.stat(key).isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes = readAll(key);
+        try {
+            CanonicalJson.read(bytes, Snapshot.class, key);
+            return Optional.of(bytes);
+        } catch (StorageException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes a good copy of a snapshot file over a damaged one (repair). */
+    public void replaceSnapshotFile(String key, byte[] bytes) {
+        if (!key.startsWith(RepositoryLayout.SNAPSHOTS)) {
+            throw new IllegalArgumentException("not a snapshot key: " + key);
+        }
+        CanonicalJson.read(bytes, Snapshot.class, key);
+        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        unreadable.remove(key);
     }
 
     private List<String> snapshotKeys() {
@@ -370,7 +427,11 @@ public final class Repository implements AutoCloseable {
             if (bestSecond != null && !second.equals(bestSecond)) {
                 break; // every later key is an older second
             }
-            Snapshot s = CanonicalJson.read(readAll(key), Snapshot.class, key);
+            Optional<Snapshot> read = readSnapshot(key);
+            if (read.isEmpty()) {
+                continue;
+            }
+            Snapshot s = read.get();
             if (!RepositoryLayout.snapshotKey(s).equals(key)) {
                 return latestOfAll(source); // a name that does not tell its time: read them all
             }

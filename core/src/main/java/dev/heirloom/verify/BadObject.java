@@ -17,7 +17,9 @@ public record BadObject(String hash, Kind kind, Problem problem, String detail, 
         /** A file's content ({@code objects/}). */
         CONTENT,
         /** A folder listing ({@code trees/}). */
-        TREE
+        TREE,
+        /** A snapshot file ({@code snapshots/}); its hash field holds the file's key. */
+        SNAPSHOT
     }
 
     /** Kinds of failure. */

@@ -75,6 +75,16 @@ public final class Repairer {
         List<RepairReport.Repaired> repaired = new ArrayList<>();
         List<BadObject> lost = new ArrayList<>();
         for (BadObject bad : verification.bad()) {
+            if (bad.kind() == BadObject.Kind.SNAPSHOT) {
+                Optional<String> from = snapshotFromOtherTargets(bad.hash());
+                if (from.isPresent()) {
+                    LOG.info("{}: repaired {} from {}", targetName, bad.hash(), from.get());
+                    repaired.add(new RepairReport.Repaired(bad.hash(), from.get()));
+                } else {
+                    lost.add(bad);
+                }
+                continue;
+            }
             if (!RepositoryLayout.isHash(bad.hash())) {
                 lost.add(bad);
                 continue;
@@ -94,6 +104,22 @@ public final class Repairer {
             }
         }
         return new RepairReport(targetName, verification, repaired, lost);
+    }
+
+    /** A damaged snapshot file copied back from another target of the same backup. */
+    private Optional<String> snapshotFromOtherTargets(String key) {
+        for (Map.Entry<String, Repository> other : others.entrySet()) {
+            try {
+                Optional<byte[]> good = other.getValue().snapshotFile(key);
+                if (good.isPresent()) {
+                    target.replaceSnapshotFile(key, good.get());
+                    return Optional.of("target:" + other.getKey());
+                }
+            } catch (StorageException e) {
+                LOG.warn("{}: {} cannot come from {}: {}", targetName, key, other.getKey(), e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<String> fromSource(String key, BadObject bad) {

@@ -101,6 +101,9 @@ public final class Verifier {
     public VerifyReport run() {
         Instant started = options.clock().instant();
         List<Snapshot> snapshots = repo.snapshots();
+        repo.unreadableSnapshots().forEach((key, why) -> bad.put(key, new BadObject(key, BadObject.Kind.SNAPSHOT,
+                BadObject.Problem.CORRUPT, why + "; every target of that backup holds the same file: 'heirloom repair' "
+                + "copies it back", List.of())));
         collect(snapshots);
         int percent = options.level() == VerifyLevel.CONTENT ? options.samplePercent() : 100;
         if (options.level() == VerifyLevel.CONTENT) {
