@@ -21,16 +21,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The one door to the repository on one target: objects, trees, snapshots and the small state
@@ -43,14 +40,9 @@ import java.util.regex.Pattern;
 public final class Repository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
     private static final int TREE_CACHE_SIZE = 20_000;
-    private static final Comparator<Snapshot> SNAPSHOT_ORDER = Comparator.comparing(Snapshot::time)
-            .thenComparing(Snapshot::id);
-    /** The layout's snapshot names, whose first 16 characters after the folder are the time to the second. */
-    private static final Pattern SNAPSHOT_NAME = Pattern.compile(
-            Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
 
     private final StorageTarget target;
-    private final Map<String, String> unreadable = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SnapshotFiles snapshots;
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -61,6 +53,7 @@ public final class Repository implements AutoCloseable {
 
     public Repository(StorageTarget target) {
         this.target = target;
+        this.snapshots = new SnapshotFiles(target);
     }
 
     /** Whether {@code heirloom.json} was found readable (or absent) once: it does not change under a reader. */
@@ -124,7 +117,7 @@ public final class Repository implements AutoCloseable {
      */
     public RepositoryConfig initialize(Clock clock) {
         Optional<RepositoryConfig> existing = config();
-        if (existing.isEmpty() && !snapshotKeys().isEmpty()) {
+        if (existing.isEmpty() && !snapshots.keys().isEmpty()) {
             throw new StorageException(RepositoryLayout.CONFIG + " is missing although the target holds snapshots: "
                     + "the repository is damaged, and a new one is not made over it. Copy heirloom.json back from "
                     + "another copy of this repository, or back up to an empty folder");
@@ -237,6 +230,11 @@ public final class Repository implements AutoCloseable {
     }
 
     private void forEach(String prefix, Consumer<ObjectInfo> each) {
+        forEach(target, prefix, each);
+    }
+
+    /** Every stored key under a prefix, page by page. */
+    static void forEach(StorageTarget target, String prefix, Consumer<ObjectInfo> each) {
         Optional<String> token = Optional.empty();
         do {
             ListPage page = target.list(prefix, token, 1000);
@@ -321,151 +319,49 @@ public final class Repository implements AutoCloseable {
      * the objects and trees are durable before the snapshot that names them, and after.
      */
     public void putSnapshot(Snapshot snapshot) {
-        byte[] bytes = CanonicalJson.write(snapshot);
-        target.flush();
-        target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
-                WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
-        target.flush();
+        snapshots.put(snapshot);
     }
 
     /**
-     * All snapshots, oldest first.
+     * All snapshots, oldest first; a snapshot file that cannot be read is skipped and recorded in
+     * {@link #unreadableSnapshots()}.
      *
      * @throws StorageException when {@code heirloom.json} says the repository is not one this
      *                          Heirloom can read (another format, a newer version, unreadable)
      */
     public List<Snapshot> snapshots() {
         checkReadable();
-        List<Snapshot> result = new ArrayList<>();
-        for (String key : snapshotKeys()) {
-            readSnapshot(key).ifPresent(result::add);
-        }
-        result.sort(SNAPSHOT_ORDER);
-        return result;
-    }
-
-    /**
-     * Reads one snapshot file; one that is truncated, empty or not a snapshot is recorded in
-     * {@link #unreadableSnapshots()} and skipped, so that it does not make the whole target
-     * unusable (the others, and the objects they name, are still there).
-     */
-    private Optional<Snapshot> readSnapshot(String key) {
-        try {
-            return Optional.of(CanonicalJson.read(readAll(key), Snapshot.class, key));
-        } catch (StorageException e) {
-            if (e.isTransient() || e instanceof ObjectNotFoundException) {
-                throw e;
-            }
-            if (unreadable.put(key, e.getMessage()) == null) {
-                LOG.warn("{} is unreadable and skipped ({}); 'heirloom repair' copies it back from another target", key,
-                        e.getMessage());
-            }
-            return Optional.empty();
-        }
+        return snapshots.all();
     }
 
     /** Snapshot files found unreadable so far (key → why); they are skipped by every reader. */
     public Map<String, String> unreadableSnapshots() {
-        return Map.copyOf(unreadable);
+        return snapshots.unreadable();
     }
 
     /** The bytes of a snapshot file, when it is a readable snapshot (to copy it to another target). */
     public Optional<byte[]> snapshotFile(String key) {
-        if (!SNAPSHOT_NAME.matcher(key).matches() && !key.startsWith(RepositoryLayout.SNAPSHOTS)) {
-            throw new IllegalArgumentException("not a snapshot key: " + key);
-        }
-        if (target.stat(key).isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] bytes = readAll(key);
-        try {
-            CanonicalJson.read(bytes, Snapshot.class, key);
-            return Optional.of(bytes);
-        } catch (StorageException e) {
-            return Optional.empty();
-        }
+        return snapshots.file(key);
     }
 
     /** Writes a good copy of a snapshot file over a damaged one (repair). */
     public void replaceSnapshotFile(String key, byte[] bytes) {
-        if (!key.startsWith(RepositoryLayout.SNAPSHOTS)) {
-            throw new IllegalArgumentException("not a snapshot key: " + key);
-        }
-        CanonicalJson.read(bytes, Snapshot.class, key);
-        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
-        unreadable.remove(key);
-    }
-
-    private List<String> snapshotKeys() {
-        List<String> keys = new ArrayList<>();
-        forEach(RepositoryLayout.SNAPSHOTS, info -> {
-            if (info.key().endsWith(".json")) {
-                keys.add(info.key());
-            }
-        });
-        return keys;
+        snapshots.replaceFile(key, bytes);
     }
 
     /**
-     * The newest snapshot of the given source label. Snapshot files are named by their time to the
-     * second, so they are read newest first and only until the newest of this source is certain:
-     * usually one read, however long the history (a nightly backup on a cloud target would
-     * otherwise fetch every snapshot ever kept, every night). A repository whose snapshot names do
-     * not follow the layout is read whole.
+     * The newest snapshot of the given source label, usually in one read however long the history
+     * (snapshot files are named by their time); see {@link SnapshotFiles#latest}.
      */
     public Optional<Snapshot> latest(String source) {
         checkReadable();
-        List<String> keys = snapshotKeys();
-        if (!keys.stream().allMatch(k -> SNAPSHOT_NAME.matcher(k).matches())) {
-            return latestOfAll(source);
-        }
-        keys.sort(Comparator.reverseOrder());
-        Snapshot best = null;
-        String bestSecond = null;
-        for (String key : keys) {
-            String second = key.substring(0, RepositoryLayout.SNAPSHOTS.length() + 16);
-            if (bestSecond != null && !second.equals(bestSecond)) {
-                break; // every later key is an older second
-            }
-            Optional<Snapshot> read = readSnapshot(key);
-            if (read.isEmpty()) {
-                continue;
-            }
-            Snapshot s = read.get();
-            if (!RepositoryLayout.snapshotKey(s).equals(key)) {
-                return latestOfAll(source); // a name that does not tell its time: read them all
-            }
-            if (s.source().equals(source) && (best == null || SNAPSHOT_ORDER.compare(s, best) > 0)) {
-                best = s;
-                bestSecond = second;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    private Optional<Snapshot> latestOfAll(String source) {
-        List<Snapshot> all = snapshots();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            if (all.get(i).source().equals(source)) {
-                return Optional.of(all.get(i));
-            }
-        }
-        return Optional.empty();
+        return snapshots.latest(source);
     }
 
     /** The snapshot whose id starts with the given prefix (at least 4 hex digits, unambiguous). */
     public Snapshot snapshot(String idPrefix) {
-        if (idPrefix.length() < 4) {
-            throw new IllegalArgumentException("give at least 4 characters of a snapshot id");
-        }
-        List<Snapshot> matches = snapshots().stream().filter(s -> s.id().startsWith(idPrefix)).toList();
-        if (matches.isEmpty()) {
-            throw new ObjectNotFoundException("snapshot " + idPrefix);
-        }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("snapshot id " + idPrefix + " is ambiguous");
-        }
-        return matches.get(0);
+        checkReadable();
+        return snapshots.byIdPrefix(idPrefix);
     }
 
     /** Reads a small JSON state file (such as {@code verify/…}), empty when absent. */
@@ -487,6 +383,11 @@ public final class Repository implements AutoCloseable {
     }
 
     private byte[] readAll(String key) {
+        return readAll(target, key);
+    }
+
+    /** A small repository file's bytes. */
+    static byte[] readAll(StorageTarget target, String key) {
         try (InputStream in = target.read(key, 0, -1)) {
             return in.readAllBytes();
         } catch (IOException e) {

@@ -1,0 +1,189 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectNotFoundException;
+import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The snapshot files of one repository ({@code snapshots/<time>-<id>.json}): writing them last,
+ * listing them, finding the latest of a source in one read, and skipping (and remembering) one
+ * that cannot be read. The part of {@link Repository} that knows snapshot files.
+ */
+final class SnapshotFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotFiles.class);
+    static final Comparator<Snapshot> SNAPSHOT_ORDER = Comparator.comparing(Snapshot::time).thenComparing(Snapshot::id);
+    /** The layout's snapshot names, whose first 16 characters after the folder are the time to the second. */
+    private static final Pattern SNAPSHOT_NAME = Pattern.compile(
+            Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
+
+    private final StorageTarget target;
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+
+    SnapshotFiles(StorageTarget target) {
+        this.target = target;
+    }
+
+    /**
+     * Writes a snapshot file once everything it names is stored: flushes the target first, so that
+     * the objects and trees are durable before the snapshot that names them, and after.
+     */
+    void put(Snapshot snapshot) {
+        byte[] bytes = CanonicalJson.write(snapshot);
+        target.flush();
+        target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
+                WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        target.flush();
+    }
+
+    /**
+     * All snapshots, oldest first.
+     *
+     * @throws StorageException when {@code heirloom.json} says the repository is not one this
+     *                          Heirloom can read (another format, a newer version, unreadable)
+     */
+    List<Snapshot> all() {
+        List<Snapshot> result = new ArrayList<>();
+        for (String key : keys()) {
+            readSnapshot(key).ifPresent(result::add);
+        }
+        result.sort(SNAPSHOT_ORDER);
+        return result;
+    }
+
+    /**
+     * Reads one snapshot file; one that is truncated, empty or not a snapshot is recorded in
+     * {@link #unreadableSnapshots()} and skipped, so that it does not make the whole target
+     * unusable (the others, and the objects they name, are still there).
+     */
+    private Optional<Snapshot> readSnapshot(String key) {
+        try {
+            return Optional.of(CanonicalJson.read(Repository.readAll(target, key), Snapshot.class, key));
+        } catch (StorageException e) {
+            if (e.isTransient() || e instanceof ObjectNotFoundException) {
+                throw e;
+            }
+            if (unreadable.put(key, e.getMessage()) == null) {
+                LOG.warn("{} is unreadable and skipped ({}); 'heirloom repair' copies it back from another target", key,
+                        e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Snapshot files found unreadable so far (key → why); they are skipped by every reader. */
+    Map<String, String> unreadable() {
+        return Map.copyOf(unreadable);
+    }
+
+    /** The bytes of a snapshot file, when it is a readable snapshot (to copy it to another target). */
+    Optional<byte[]> file(String key) {
+        if (!SNAPSHOT_NAME.matcher(key).matches() && !key.startsWith(RepositoryLayout.SNAPSHOTS)) {
+            throw new IllegalArgumentException("not a snapshot key: " + key);
+        }
+        if (target.stat(key).isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes = Repository.readAll(target, key);
+        try {
+            CanonicalJson.read(bytes, Snapshot.class, key);
+            return Optional.of(bytes);
+        } catch (StorageException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes a good copy of a snapshot file over a damaged one (repair). */
+    void replaceFile(String key, byte[] bytes) {
+        if (!key.startsWith(RepositoryLayout.SNAPSHOTS)) {
+            throw new IllegalArgumentException("not a snapshot key: " + key);
+        }
+        CanonicalJson.read(bytes, Snapshot.class, key);
+        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        unreadable.remove(key);
+    }
+
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        Repository.forEach(target, RepositoryLayout.SNAPSHOTS, info -> {
+            if (info.key().endsWith(".json")) {
+                keys.add(info.key());
+            }
+        });
+        return keys;
+    }
+
+    /**
+     * The newest snapshot of the given source label. Snapshot files are named by their time to the
+     * second, so they are read newest first and only until the newest of this source is certain:
+     * usually one read, however long the history (a nightly backup on a cloud target would
+     * otherwise fetch every snapshot ever kept, every night). A repository whose snapshot names do
+     * not follow the layout is read whole.
+     */
+    Optional<Snapshot> latest(String source) {
+        List<String> keys = keys();
+        if (!keys.stream().allMatch(k -> SNAPSHOT_NAME.matcher(k).matches())) {
+            return latestOfAll(source);
+        }
+        keys.sort(Comparator.reverseOrder());
+        Snapshot best = null;
+        String bestSecond = null;
+        for (String key : keys) {
+            String second = key.substring(0, RepositoryLayout.SNAPSHOTS.length() + 16);
+            if (bestSecond != null && !second.equals(bestSecond)) {
+                break; // every later key is an older second
+            }
+            Optional<Snapshot> read = readSnapshot(key);
+            if (read.isEmpty()) {
+                continue;
+            }
+            Snapshot s = read.get();
+            if (!RepositoryLayout.snapshotKey(s).equals(key)) {
+                return latestOfAll(source); // a name that does not tell its time: read them all
+            }
+            if (s.source().equals(source) && (best == null || SNAPSHOT_ORDER.compare(s, best) > 0)) {
+                best = s;
+                bestSecond = second;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<Snapshot> latestOfAll(String source) {
+        List<Snapshot> all = all();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i).source().equals(source)) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The snapshot whose id starts with the given prefix (at least 4 hex digits, unambiguous). */
+    Snapshot byIdPrefix(String idPrefix) {
+        if (idPrefix.length() < 4) {
+            throw new IllegalArgumentException("give at least 4 characters of a snapshot id");
+        }
+        List<Snapshot> matches = all().stream().filter(s -> s.id().startsWith(idPrefix)).toList();
+        if (matches.isEmpty()) {
+            throw new ObjectNotFoundException("snapshot " + idPrefix);
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("snapshot id " + idPrefix + " is ambiguous");
+        }
+        return matches.get(0);
+    }
+}
