@@ -26,7 +26,6 @@ import dev.heirloom.source.SourceSpec;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.storage.ProviderRegistry;
-import dev.heirloom.storage.RetryPolicy;
 import dev.heirloom.verify.RepairReport;
 import dev.heirloom.verify.Repairer;
 import dev.heirloom.verify.Verifier;
@@ -353,132 +352,12 @@ public final class Heirloom implements AutoCloseable {
     }
 
     /** Configures a {@link Heirloom}. A source and at least one target are required. */
-    public static final class Builder {
-        private SourceSpec source;
-        private final Map<String, TargetSpec> targets = new LinkedHashMap<>();
-        private Policy policy = Policy.threeTwoOne();
-        private ProviderRegistry registry;
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
-        private long smallFileLimit = 16L << 20;
-        private int rehashPercent;
-        private int maxShrinkPercent = BackupEngine.DEFAULT_MAX_SHRINK_PERCENT;
-        private final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
-        private VerifyLevel requiredLevel;
-        private Duration requiredAge;
-        private Clock clock = Clock.systemUTC();
-        private String host;
-
+    public static final class Builder extends HeirloomSettings<Builder> {
         private Builder() {
         }
 
-        /** The source folder on an internal disk at home, with a filter. */
-        public Builder source(Path root, MediaFilter filter) {
-            return source(new SourceSpec(root, filter, Medium.INTERNAL_DISK, Site.ONSITE, null, false));
-        }
-
-        public Builder source(SourceSpec spec) {
-            this.source = Objects.requireNonNull(spec, "spec");
-            return this;
-        }
-
-        /** Adds a target without options. */
-        public Builder target(String name, URI uri, Medium medium, Site site) {
-            return target(new TargetSpec(name, uri, medium, site, Map.of()));
-        }
-
-        public Builder target(TargetSpec spec) {
-            if (targets.putIfAbsent(spec.name(), spec) != null) {
-                throw new InvalidConfigException("two targets named '" + spec.name() + "'");
-            }
-            return this;
-        }
-
-        /** The policy to check; default 3-2-1. */
-        public Builder policy(Policy value) {
-            this.policy = Objects.requireNonNull(value, "policy");
-            return this;
-        }
-
-        /** Providers to use; default: those found by {@link java.util.ServiceLoader}. */
-        public Builder registry(ProviderRegistry value) {
-            this.registry = value;
-            return this;
-        }
-
-        /** Retries of transient target errors; default {@link RetryPolicy#defaults()}. */
-        public Builder retryPolicy(RetryPolicy value) {
-            this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
-            return this;
-        }
-
-        /** Files processed at once; default max(4, processors). */
-        public Builder threads(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("threads must be at least 1");
-            }
-            this.threads = value;
-            return this;
-        }
-
-        /** Files up to this size are read once into memory and fed to every target; 0 to 1 GiB, default 16 MiB. */
-        public Builder smallFileLimit(long bytes) {
-            if (bytes < 0 || bytes > BackupEngine.MAX_SMALL_FILE_LIMIT) {
-                throw new IllegalArgumentException("the small-file limit must be from 0 to 1 GiB");
-            }
-            this.smallFileLimit = bytes;
-            return this;
-        }
-
-        /** Share of unchanged-looking files read again on every backup to catch bit rot (0-100, default 0). */
-        public Builder rehashPercent(int percent) {
-            if (percent < 0 || percent > 100) {
-                throw new IllegalArgumentException("rehash share must be from 0 to 100 percent");
-            }
-            this.rehashPercent = percent;
-            return this;
-        }
-
-        /**
-         * The largest share of the files of the last snapshot a backup may lose and still write its
-         * snapshot (0-100, default 50; 100 allows anything, an empty source included). A backup of a
-         * source that holds no file, or lost more, writes no snapshot and says why in
-         * {@link BackupReport#refused()}: an unmounted photo drive leaves an empty mount point, and
-         * a snapshot of it would let retention forget the real ones.
-         */
-        public Builder maxShrinkPercent(int percent) {
-            if (percent < 0 || percent > 100) {
-                throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
-            }
-            this.maxShrinkPercent = percent;
-            return this;
-        }
-
-        /**
-         * Counts a target's copies toward the policy only when the target passed a verification at
-         * this level or above within {@code maxAge}; objects a verification found bad never count.
-         * Without this, a copy counts when the target's latest snapshot holds it.
-         */
-        public Builder requireVerified(VerifyLevel level, Duration maxAge) {
-            this.requiredLevel = Objects.requireNonNull(level, "level");
-            this.requiredAge = Objects.requireNonNull(maxAge, "maxAge");
-            return this;
-        }
-
-        /** The retention policy {@link Heirloom#forget} applies on one target. */
-        public Builder retention(String target, RetentionPolicy policy) {
-            retention.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(policy, "policy"));
-            return this;
-        }
-
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Host name recorded in snapshots; default the local host name. */
-        public Builder host(String value) {
-            this.host = value;
+        @Override
+        Builder self() {
             return this;
         }
 
