@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * exclusive for operations that delete (forget, prune). Taking one writes the lock file, then
  * lists the others: a shared lock yields to any live exclusive one, an exclusive lock to any live
  * lock at all, and the loser removes its own file. A held lock is refreshed while it lives; one
- * not refreshed within the stale age, or left by a dead process on this host, is stale. A stale
- * lock still blocks, with a message saying so: it is removed only on request ({@link #breakStale}).
+ * not refreshed within the stale age, or left by a dead process on this host, is stale. A lock
+ * whose process is provably gone (taken on this host, its pid no longer running) is removed by
+ * the next operation that meets it, with a warning; any other stale lock still blocks, with a
+ * message saying so, and is removed only on request ({@link #breakStale}).
  */
 public final class RepositoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryLock.class);
@@ -49,6 +51,11 @@ public final class RepositoryLock implements AutoCloseable {
             if (time.plus(STALE_AFTER).isBefore(now)) {
                 return true;
             }
+            return host.equals(localHost) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        }
+
+        /** Whether it was taken on this host by a process that no longer runs: nothing can hold it. */
+        boolean ownerGone(String localHost) {
             return host.equals(localHost) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
 
@@ -108,6 +115,12 @@ public final class RepositoryLock implements AutoCloseable {
         write(repo, key, mine, true);
         for (Held other : list(repo)) {
             if (other.key().equals(key) || !(exclusive || other.info().exclusive())) {
+                continue;
+            }
+            if (other.info().ownerGone(host)) {
+                // provably dead: its process is not running on this very host (restic does the same)
+                LOG.warn("removed the lock of {}: its process is gone", other.info().describe());
+                repo.target().delete(other.key());
                 continue;
             }
             repo.target().delete(key);

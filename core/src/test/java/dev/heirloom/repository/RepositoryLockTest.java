@@ -84,6 +84,22 @@ class RepositoryLockTest {
     }
 
     @Test
+    void aLockOfAProcessThatIsGoneFromThisHostIsRemovedByTheNextRun() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "a");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        byte[] lock = ("{\"exclusive\":true,\"operation\":\"prune\",\"host\":\"this-host\",\"pid\":" + gone.pid()
+                + ",\"time\":\"" + Instant.now() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        store.write("locks/killed-prune.json", dev.heirloom.spi.ContentSource.ofBytes(lock),
+                dev.heirloom.spi.WriteOptions.createIfAbsent(dev.heirloom.spi.Checksums.none()));
+        try (Heirloom h = heirloom(src)) {
+            assertThat(h.backup().succeeded()).as("a killed prune does not block the next backup").isTrue();
+            assertThat(RepositoryLock.list(new Repository(store))).as("its lock is gone").isEmpty();
+        }
+    }
+
+    @Test
     void aStaleLockBlocksUntilItIsRemovedExplicitly() throws Exception {
         Path src = tmp.resolve("src");
         Trees.write(src, "a.jpg", "a");
