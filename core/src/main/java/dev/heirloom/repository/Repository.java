@@ -67,7 +67,6 @@ public final class Repository implements AutoCloseable {
     private void checkReadable() {
         if (!readable) {
             config();
-            readable = true;
         }
     }
 
@@ -95,6 +94,7 @@ public final class Repository implements AutoCloseable {
     /** The repository's {@code heirloom.json}, or empty when the target holds no repository yet. */
     public Optional<RepositoryConfig> config() {
         if (target.stat(RepositoryLayout.CONFIG).isEmpty()) {
+            readable = true;
             return Optional.empty();
         }
         RepositoryConfig config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class,
@@ -107,6 +107,7 @@ public final class Repository implements AutoCloseable {
             throw new StorageException("repository format version " + config.version()
                     + " is newer than this Heirloom understands (" + RepositoryConfig.VERSION + "); upgrade Heirloom");
         }
+        readable = true; // readers need not read it again (a backup has just initialized it)
         return Optional.of(config);
     }
 

@@ -49,12 +49,7 @@ final class SnapshotFiles {
         target.flush();
     }
 
-    /**
-     * All snapshots, oldest first.
-     *
-     * @throws StorageException when {@code heirloom.json} says the repository is not one this
-     *                          Heirloom can read (another format, a newer version, unreadable)
-     */
+    /** All readable snapshots, oldest first. */
     List<Snapshot> all() {
         List<Snapshot> result = new ArrayList<>();
         for (String key : keys()) {
@@ -66,7 +61,7 @@ final class SnapshotFiles {
 
     /**
      * Reads one snapshot file; one that is truncated, empty or not a snapshot is recorded in
-     * {@link #unreadableSnapshots()} and skipped, so that it does not make the whole target
+     * {@link #unreadable()} and skipped, so that it does not make the whole target
      * unusable (the others, and the objects they name, are still there).
      */
     private Optional<Snapshot> readSnapshot(String key) {
@@ -91,9 +86,7 @@ final class SnapshotFiles {
 
     /** The bytes of a snapshot file, when it is a readable snapshot (to copy it to another target). */
     Optional<byte[]> file(String key) {
-        if (!SNAPSHOT_NAME.matcher(key).matches() && !key.startsWith(RepositoryLayout.SNAPSHOTS)) {
-            throw new IllegalArgumentException("not a snapshot key: " + key);
-        }
+        requireSnapshotKey(key);
         if (target.stat(key).isEmpty()) {
             return Optional.empty();
         }
@@ -108,14 +101,19 @@ final class SnapshotFiles {
 
     /** Writes a good copy of a snapshot file over a damaged one (repair). */
     void replaceFile(String key, byte[] bytes) {
-        if (!key.startsWith(RepositoryLayout.SNAPSHOTS)) {
-            throw new IllegalArgumentException("not a snapshot key: " + key);
-        }
+        requireSnapshotKey(key);
         CanonicalJson.read(bytes, Snapshot.class, key);
         target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
         unreadable.remove(key);
     }
 
+    private static void requireSnapshotKey(String key) {
+        if (!key.startsWith(RepositoryLayout.SNAPSHOTS)) {
+            throw new IllegalArgumentException("not a snapshot key: " + key);
+        }
+    }
+
+    /** The keys of every snapshot file. */
     List<String> keys() {
         List<String> keys = new ArrayList<>();
         Repository.forEach(target, RepositoryLayout.SNAPSHOTS, info -> {
