@@ -41,7 +41,7 @@ final class ChangeDetection {
         if (!trusts(ref, file) || rehashDue(rel)) {
             return null;
         }
-        if (!run.needing(ref.content(), laneEntries).isEmpty()) {
+        if (!run.heldEverywhere(ref.content(), laneEntries)) {
             return null;
         }
         run.unchanged.incrementAndGet();

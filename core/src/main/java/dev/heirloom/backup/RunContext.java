@@ -89,12 +89,26 @@ final class RunContext {
     List<Lane> needing(String hash, TreeEntry[] laneEntries) {
         List<Lane> needing = new ArrayList<>();
         for (int i = 0; i < lanes.size(); i++) {
-            TreeEntry held = laneEntries[i];
-            if (lanes.get(i).alive() && (held == null || !held.isFile() || !hash.equals(held.content()))) {
+            if (lacks(i, hash, laneEntries)) {
                 needing.add(lanes.get(i));
             }
         }
         return needing;
+    }
+
+    /** Whether every live lane's latest snapshot holds this content at this path (no allocation: the nightly path). */
+    boolean heldEverywhere(String hash, TreeEntry[] laneEntries) {
+        for (int i = 0; i < lanes.size(); i++) {
+            if (lacks(i, hash, laneEntries)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean lacks(int lane, String hash, TreeEntry[] laneEntries) {
+        TreeEntry held = laneEntries[lane];
+        return lanes.get(lane).alive() && (held == null || !held.isFile() || !hash.equals(held.content()));
     }
 
     /** A failure as a report shows it: a storage error's own message, anything else with its type. */
