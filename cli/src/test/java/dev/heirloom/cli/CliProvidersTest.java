@@ -21,7 +21,7 @@ class CliProvidersTest {
     @Test
     void serviceLoaderFindsExactlyTheShippedProviders() {
         // this class path holds the CLI's runtime jars plus the TCK and the test servers
-        assertThat(ProviderRegistry.load().schemes()).containsExactlyInAnyOrder("file", "sftp", "azure", "gs");
+        assertThat(ProviderRegistry.load().schemes()).containsExactlyInAnyOrder("file", "sftp", "azure", "gs", "s3");
     }
 
     @Test

@@ -34,7 +34,8 @@ public final class ProviderRegistry {
             "file", "dev.heirloom:heirloom-provider-local",
             "sftp", "dev.heirloom:heirloom-provider-sftp",
             "azure", "dev.heirloom:heirloom-provider-azure",
-            "gs", "dev.heirloom:heirloom-provider-gcs");
+            "gs", "dev.heirloom:heirloom-provider-gcs",
+            "s3", "dev.heirloom:heirloom-provider-s3");
 
     private final Map<String, StorageTargetProvider> providers;
     private final List<String> loadProblems;
