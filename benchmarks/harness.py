@@ -69,12 +69,13 @@ GOALS = {
     "three-targets": ("one run to three targets (two local folders + SFTP)", "rsync x3 (sum)", 0.6),
     "sftp": ("full backup over SFTP to OpenSSH on loopback", "rsync -e ssh", 0.6),
     "azure": ("full backup to Azurite", "rclone azureblob", 1.0),
+    "s3": ("full backup of corpus A to S3Proxy on loopback", "rclone s3", 0.8),
     "verify": ("content verify of corpus A on a local target", "restic check --read-data", 0.8),
     "restore": ("full restore of corpus A from a local target", "restic restore", 1.0),
     "memory": ("peak memory backing up corpus C (small files; RSS)", "restic", None),
 }
 
-SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "verify", "restore", "memory"]
+SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "s3", "verify", "restore", "memory"]
 
 
 def log(*a):
@@ -85,7 +86,11 @@ def sh(cmd, env=None, cwd=None, check=True):
     """Runs a command; returns (seconds, peak RSS in KiB, output)."""
     full = ["/usr/bin/time", "-f", "%e %M", "-o", "/tmp/heirloom-bench-time"] + cmd
     e = dict(os.environ)
-    e.update(env or {})
+    for k, v in (env or {}).items():  # None removes a variable
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
     t0 = time.monotonic()
     p = subprocess.run(full, env=e, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
@@ -114,6 +119,7 @@ class Bench:
         self.notes = {}
         self.sshd = None
         self.azurite = None
+        self.s3proxy = None
         self.warm()
 
     def warm(self):
@@ -201,8 +207,31 @@ Subsystem sftp internal-sftp
                         "key": key}
         return self.azurite
 
+    S3_KEY, S3_SECRET = "heirloom-bench", "bench-secret-0123456789"
+
+    def start_s3proxy(self):
+        """S3Proxy (filesystem backend) from the jar test-servers' build copied from Maven Central."""
+        if self.s3proxy:
+            return self.s3proxy
+        jar = os.path.join(ROOT, "test-servers", "target", "server-jars", "s3proxy.jar")
+        if not os.path.exists(jar):
+            raise RuntimeError(f"{jar} is missing: build the project first (mvn -pl test-servers install)")
+        d = fresh(os.path.join(self.work, "s3proxy"))
+        port = free_port()
+        props = os.path.join(d, "s3proxy.properties")
+        with open(props, "w") as f:
+            f.write(f"s3proxy.endpoint=http://127.0.0.1:{port}\ns3proxy.authorization=aws-v2-or-v4\n"
+                    f"s3proxy.identity={self.S3_KEY}\ns3proxy.credential={self.S3_SECRET}\n"
+                    f"jclouds.provider=filesystem\njclouds.filesystem.basedir={d}/data\n")
+        os.makedirs(os.path.join(d, "data"))
+        proc = subprocess.Popen(["java", "-Xmx512m", "-jar", jar, "--properties", props],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port, 60)
+        self.s3proxy = {"proc": proc, "port": port, "dir": d, "endpoint": f"http://127.0.0.1:{port}"}
+        return self.s3proxy
+
     def stop(self):
-        for s in (self.sshd, self.azurite):
+        for s in (self.sshd, self.azurite, self.s3proxy):
             if s:
                 s["proc"].terminate()
                 try:
@@ -212,17 +241,19 @@ Subsystem sftp internal-sftp
 
     # scenario -> what it leaves on disk (corpora stay, they are reused)
     LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "three-targets": ["dst3", "remote3"],
-                 "sftp": ["remote-sftp"], "azure": ["azurite"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
+                 "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
 
     def cleanup(self, scenario):
         """Frees the disk a scenario used (an Azurite store of corpus A alone keeps several GB)."""
-        if scenario == "azure" and self.azurite:
-            self.azurite["proc"].terminate()
-            try:
-                self.azurite["proc"].wait(30)
-            except subprocess.TimeoutExpired:
-                self.azurite["proc"].kill()
-            self.azurite = None
+        for name in ("azurite", "s3proxy"):
+            server = getattr(self, name)
+            if scenario == {"azurite": "azure", "s3proxy": "s3"}[name] and server:
+                server["proc"].terminate()
+                try:
+                    server["proc"].wait(30)
+                except subprocess.TimeoutExpired:
+                    server["proc"].kill()
+                setattr(self, name, None)
         for d in self.LEFTOVERS.get(scenario, []):
             shutil.rmtree(os.path.join(self.work, d), ignore_errors=True)
 
@@ -377,6 +408,42 @@ Subsystem sftp internal-sftp
             ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
             ("rclone azureblob", lambda: counter.__setitem__(0, counter[0] + 1),
              lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"az:rclone-{counter[0]}/rclone"], env=renv)[:2]),
+        ])
+
+    def s3(self):
+        a = self.corpus("A")
+        s3 = self.start_s3proxy()
+        counter = [0]
+        cfgs = {}
+        data = os.path.join(s3["dir"], "data")
+
+        def prep_h():
+            counter[0] += 1
+            cfgs["h"] = self.heirloom_config("s3", a, [
+                f"{{ name: cloud, uri: \"s3://heirloom-{counter[0]}/heirloom\", medium: cloud, site: offsite, "
+                f"options: {{ endpoint: \"{s3['endpoint']}\", accessKeyId: {self.S3_KEY}, "
+                f"secretAccessKey: {self.S3_SECRET}, createBucket: true }} }}"])
+            clear()
+
+        def clear():
+            # each run fills a new bucket; the last one is removed so a full corpus lives on disk once
+            for b in os.listdir(data):
+                shutil.rmtree(os.path.join(data, b), ignore_errors=True)
+
+        # rclone 1.60 fails on loopback with "unsupported transport" while AWS_CA_BUNDLE is set
+        renv = {"RCLONE_CONFIG_S3_TYPE": "s3", "RCLONE_CONFIG_S3_PROVIDER": "Other",
+                "RCLONE_CONFIG_S3_ENDPOINT": s3["endpoint"], "RCLONE_CONFIG_S3_ACCESS_KEY_ID": self.S3_KEY,
+                "RCLONE_CONFIG_S3_SECRET_ACCESS_KEY": self.S3_SECRET, "RCLONE_CONFIG_S3_FORCE_PATH_STYLE": "true",
+                "AWS_CA_BUNDLE": None}
+
+        def prep_r():
+            counter[0] += 1
+            clear()
+
+        self.rounds("s3", [
+            ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
+            ("rclone s3", prep_r,
+             lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"s3:rclone-{counter[0]}/rclone"], env=renv)[:2]),
         ])
 
     def verify_and_restore(self, which):
@@ -572,7 +639,7 @@ def main():
                 if s in args.make_fail.split(","):
                     raise RuntimeError("made to fail on purpose (--make-fail)")
                 {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
-                 "azure": b.azure, "verify": lambda: b.verify_and_restore("verify"),
+                 "azure": b.azure, "s3": b.s3, "verify": lambda: b.verify_and_restore("verify"),
                  "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 log(f"scenario {s} failed: {e}")

@@ -43,7 +43,8 @@ if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then
   npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
 fi
 
-if [ ! -f cli/target/lib/heirloom-core-0.1.0-SNAPSHOT.jar ] || [ ! -f benchmarks/target/classpath.txt ]; then
+if [ ! -f cli/target/lib/heirloom-core-0.1.0-SNAPSHOT.jar ] || [ ! -f benchmarks/target/classpath.txt ] \
+   || [ ! -f test-servers/target/server-jars/s3proxy.jar ]; then
   mvn -q -B -ntp install -DskipTests
 fi
 

@@ -290,10 +290,10 @@ class CliTest {
         assertThat(r.code()).isEqualTo(HeirloomCli.USAGE);
         assertThat(r.err()).contains("targets[0].medium", "unknown medium 'floppy'");
 
-        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"s3://bucket/p\", medium: cloud, site: offsite }\n");
-        CliRun s3 = run("status", "-c", cfg.toString());
-        assertThat(s3.code()).isEqualTo(HeirloomCli.USAGE);
-        assertThat(s3.err()).contains("no storage provider for scheme 's3'", "available: azure, file, gs, sftp");
+        Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"b2://bucket/p\", medium: cloud, site: offsite }\n");
+        CliRun unknown = run("status", "-c", cfg.toString());
+        assertThat(unknown.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(unknown.err()).contains("no storage provider for scheme 'b2'", "available: azure, file, gs, s3, sftp");
 
         Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite, options: { region: eu } }\n");
         CliRun gs = run("status", "-c", cfg.toString());

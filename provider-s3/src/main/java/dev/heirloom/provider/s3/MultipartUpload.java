@@ -28,6 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Uploads content too large for one PUT in parts: the object appears only at
@@ -46,6 +52,10 @@ final class MultipartUpload {
     private final S3Client s3;
     private final S3Settings settings;
     private final S3Errors errors;
+    /** Parts of one upload sent at once while the next is read (memory: this many parts per upload). */
+    static final int PARTS_IN_FLIGHT = 3;
+    /** Sends parts; daemon threads that end when idle, shared by the uploads of one target. */
+    private final ExecutorService senders;
     /** Whether the store takes a full-object checksum at completion; learnt at the first refusal. */
     private volatile boolean fullObjectChecksums = true;
 
@@ -53,6 +63,12 @@ final class MultipartUpload {
         this.s3 = s3;
         this.settings = settings;
         this.errors = errors;
+        this.senders = new java.util.concurrent.ThreadPoolExecutor(0, settings.concurrency(), 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "heirloom-s3-part");
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /**
@@ -71,9 +87,10 @@ final class MultipartUpload {
     Uploaded upload(String what, String name, ContentSource content, WriteVerifier verifier, boolean ifAbsent,
                     Optional<String> storageClass) {
         Existing existing = find(what, name);
-        String uploadId = existing.uploadId().orElseGet(() -> create(what, name, storageClass));
-        MultiDigest whole = MultiDigest.exactly(Set.of(ChecksumAlgorithm.SHA256, ChecksumAlgorithm.CRC32C));
-        List<CompletedPart> parts = new ArrayList<>();
+        String uploadId = existing.uploadId().orElseGet(() -> create(what, name, storageClass, settings.checksums()));
+        MultiDigest whole = MultiDigest.exactly(Set.of(ChecksumAlgorithm.CRC32C));
+        List<Future<CompletedPart>> parts = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);
         long resumed = 0;
         byte[] buffer = new byte[(int) settings.partSize()];
         try (InputStream in = content.open()) {
@@ -92,21 +109,41 @@ final class MultipartUpload {
                 Part already = existing.parts().get(number);
                 if (already != null) {
                     if (already.size() == n && matches(already, checksum, buffer, n)) {
-                        parts.add(completed(number, already.eTag(), checksum));
+                        parts.add(CompletableFuture.completedFuture(completed(number, already.eTag(), checksum)));
                         resumed += n;
                         continue;
                     }
                     LOG.debug("{}: part {} on the store is not these bytes, sending it again", what, number);
                 }
-                parts.add(uploadPart(what, name, uploadId, number, buffer, n, checksum));
+                failFast(parts);
+                // the next part is read while up to PARTS_IN_FLIGHT are being sent
+                inFlight.acquire();
+                byte[] data = java.util.Arrays.copyOf(buffer, n);
+                int part = number;
+                parts.add(senders.submit(() -> {
+                    try {
+                        return uploadPart(what, name, uploadId, part, data, checksum);
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
             }
         } catch (IOException e) {
+            cancel(parts);
             throw new StorageException(what + ": reading the content to upload failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            cancel(parts);
+            Thread.currentThread().interrupt();
+            throw new StorageException(what + ": interrupted", e);
+        } catch (RuntimeException e) {
+            cancel(parts);
+            throw e;
         }
-        verifier.verify();
-        Checksums sums = whole.finish();
+        List<CompletedPart> sent = await(what, parts);
+        Checksums sums = verifier.verify().with(ChecksumAlgorithm.CRC32C,
+                whole.finish().get(ChecksumAlgorithm.CRC32C).orElseThrow());
         try {
-            complete(what, name, uploadId, parts, sums, ifAbsent);
+            complete(what, name, uploadId, sent, sums, ifAbsent);
         } catch (dev.heirloom.spi.ObjectExistsException taken) {
             abort(name, uploadId);
             return new Uploaded(sums, resumed, true);
@@ -173,8 +210,48 @@ final class MultipartUpload {
         return part.build();
     }
 
-    private CompletedPart uploadPart(String what, String name, String uploadId, int number, byte[] buffer, int n,
+    /** Throws the failure of a part already sent, so that a broken upload stops reading. */
+    private static void failFast(List<Future<CompletedPart>> parts) {
+        for (Future<CompletedPart> f : parts) {
+            if (f.isDone()) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    cancel(parts);
+                    throw e.getCause() instanceof RuntimeException r ? r : new StorageException(e.getCause().getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    private static List<CompletedPart> await(String what, List<Future<CompletedPart>> parts) {
+        List<CompletedPart> done = new ArrayList<>();
+        try {
+            for (Future<CompletedPart> f : parts) {
+                done.add(f.get());
+            }
+            return done;
+        } catch (ExecutionException e) {
+            cancel(parts);
+            throw e.getCause() instanceof RuntimeException r ? r
+                    : new StorageException(what + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            cancel(parts);
+            Thread.currentThread().interrupt();
+            throw new StorageException(what + ": interrupted", e);
+        }
+    }
+
+    private static void cancel(List<Future<CompletedPart>> parts) {
+        parts.forEach(f -> f.cancel(true));
+    }
+
+    private CompletedPart uploadPart(String what, String name, String uploadId, int number, byte[] data,
                                      String checksum) {
+        int n = data.length;
         UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(settings.bucket()).key(name)
                 .uploadId(uploadId).partNumber(number).contentLength((long) n);
         if (settings.checksums()) {
@@ -183,19 +260,57 @@ final class MultipartUpload {
             request.contentMD5(S3Checksums.base64(HEX.parseHex(checksum)));
         }
         String eTag = errors.call(what + ": upload part " + number,
-                () -> s3.uploadPart(request.build(), RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, n)))).eTag();
+                () -> s3.uploadPart(request.build(), RequestBody.fromBytes(data))).eTag();
         return completed(number, eTag, checksum);
     }
 
-    private String create(String what, String name, Optional<String> storageClass) {
+    private String create(String what, String name, Optional<String> storageClass, boolean fullObjectCrc) {
         CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
                 .bucket(settings.bucket()).key(name);
-        if (settings.checksums()) {
+        if (fullObjectCrc) {
             request.checksumAlgorithm(software.amazon.awssdk.services.s3.model.ChecksumAlgorithm.CRC32_C)
                     .checksumType(ChecksumType.FULL_OBJECT);
         }
         storageClass.ifPresent(request::storageClass);
         return errors.call(what + ": start a multipart upload", () -> s3.createMultipartUpload(request.build())).uploadId();
+    }
+
+    /**
+     * Copies {@code from} to {@code to} on the server in parts of {@code partSize} (UploadPartCopy),
+     * for objects larger than one CopyObject may copy. The copy is completed without a full-object
+     * checksum (the store lists none for copied parts everywhere), so it is verified by size and content.
+     *
+     * @return whether an if-absent completion found {@code to} taken (nothing was completed)
+     */
+    boolean copy(String what, String from, String to, long size, long partSize, boolean ifAbsent,
+                 Optional<String> storageClass) {
+        String uploadId = create(what, to, storageClass, false);
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += partSize, number++) {
+                String range = "bytes=" + offset + "-" + (Math.min(size, offset + partSize) - 1);
+                int n = number;
+                String eTag = errors.call(what + ": copy part " + n, () -> s3.uploadPartCopy(b -> b
+                        .sourceBucket(settings.bucket()).sourceKey(from).destinationBucket(settings.bucket())
+                        .destinationKey(to).uploadId(uploadId).partNumber(n).copySourceRange(range)))
+                        .copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(n).eTag(eTag).build());
+            }
+            CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
+                    .bucket(settings.bucket()).key(to).uploadId(uploadId).multipartUpload(b -> b.parts(parts));
+            if (ifAbsent) {
+                complete.ifNoneMatch("*");
+            }
+            errors.call(what + ": complete the copy", () -> s3.completeMultipartUpload(complete.build()));
+            return false;
+        } catch (dev.heirloom.spi.ObjectExistsException taken) {
+            abort(to, uploadId);
+            return true;
+        } catch (RuntimeException e) {
+            abort(to, uploadId);
+            throw e;
+        }
     }
 
     /** Unfinished uploads of one key: the newest, with its parts by number, and the others. */

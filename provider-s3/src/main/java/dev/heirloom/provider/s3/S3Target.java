@@ -2,6 +2,7 @@ package dev.heirloom.provider.s3;
 
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
@@ -12,6 +13,7 @@ import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
@@ -20,14 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayInputStream;
@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,17 +62,17 @@ final class S3Target implements StorageTarget {
     private final S3Client s3;
     private final S3Settings settings;
     private final S3Errors errors;
-    private final MultipartUpload multipart;
+    private final S3Uploads uploads;
     private final Capabilities capabilities;
     private final AtomicLong resumedBytes = new AtomicLong();
 
-    S3Target(S3Client s3, S3Settings settings, S3Errors errors, boolean conditional) {
+    S3Target(S3Client s3, S3Settings settings, S3Errors errors, boolean conditional, long copyPartLimit) {
         this.s3 = s3;
         this.settings = settings;
         this.errors = errors;
-        this.multipart = new MultipartUpload(s3, settings, errors);
+        this.uploads = new S3Uploads(s3, settings, errors, copyPartLimit);
         Capabilities.Builder caps = Capabilities.builder().conditionalCreate(conditional).atomicReplace(true)
-                .rangeRead(true).maxConcurrency(settings.concurrency()).retriesInternally(true);
+                .rangeRead(true).maxConcurrency(settings.concurrency()).retriesInternally(true).staging(true);
         if (settings.checksums()) {
             caps.serverChecksums(ChecksumAlgorithm.CRC32C);
         }
@@ -82,6 +81,11 @@ final class S3Target implements StorageTarget {
 
     /** Builds the client, checks the bucket, finds out whether conditional writes hold, cleans up. */
     static S3Target open(S3Settings settings) {
+        return open(settings, S3Uploads.MAX_SINGLE_COPY);
+    }
+
+    /** With a lower limit for one CopyObject, so that tests reach the multipart copy with small objects. */
+    static S3Target open(S3Settings settings, long copyPartLimit) {
         S3Errors errors = new S3Errors(settings.credentials());
         S3Client s3;
         try {
@@ -90,9 +94,10 @@ final class S3Target implements StorageTarget {
             throw new InvalidConfigException("cannot set up the S3 client for " + settings + ": " + errors.scrub(e.getMessage()));
         }
         try {
-            checkBucket(s3, settings, errors);
-            boolean conditional = settings.conditionalWrites().orElseGet(() -> honoursIfNoneMatch(s3, settings, errors));
-            S3Target target = new S3Target(s3, settings, errors, conditional);
+            BucketChecks.existsOrCreate(s3, settings, errors);
+            boolean conditional = settings.conditionalWrites()
+                    .orElseGet(() -> BucketChecks.honoursIfNoneMatch(s3, settings, errors));
+            S3Target target = new S3Target(s3, settings, errors, conditional, copyPartLimit);
             target.cleanUp();
             return target;
         } catch (RuntimeException e) {
@@ -213,21 +218,74 @@ final class S3Target implements StorageTarget {
         }
         WriteVerifier verifier = new WriteVerifier(key, content, options.expected());
         Optional<String> storageClass = key.startsWith("objects/") ? settings.storageClass() : Optional.empty();
-        MultipartUpload.Uploaded sent;
-        if (content.size() <= settings.partSize()) {
-            sent = putWhole(what, name, content, verifier, options.ifAbsent(), storageClass);
-        } else {
-            sent = multipart.upload(what, name, content, verifier, options.ifAbsent(), storageClass);
-            resumedBytes.addAndGet(sent.resumedBytes());
+        MultipartUpload.Uploaded sent = uploads.send(what, name, content, verifier, options.ifAbsent(), storageClass);
+        resumedBytes.addAndGet(sent.resumedBytes());
+        if (!sent.keyTaken() && content.size() <= settings.partSize()) {
+            // one PUT the store accepted with our CRC-32C: a HEAD would tell nothing new, and costs a round trip per photo
+            Checksums kept = settings.checksums()
+                    ? new Checksums(java.util.Map.of(ChecksumAlgorithm.CRC32C, sent.checksums().get(ChecksumAlgorithm.CRC32C).orElseThrow()))
+                    : Checksums.none();
+            return ObjectInfo.of(key, content.size(), Optional.of(Instant.now()), kept);
         }
+        return stored(key, content.size(), sent);
+    }
+
+    /** The object a write or publish made, or, when the key was taken meanwhile, the same bytes there or a conflict. */
+    private ObjectInfo stored(String key, long size, MultipartUpload.Uploaded sent) {
         Optional<ObjectInfo> stored = stat(key);
         if (sent.keyTaken()) {
             // absent a moment ago: another writer, or our own first try that the SDK retried, got there
             // first; the same bytes under the same key are a success, anything else is a real conflict
-            return stored.filter(there -> same(key, there, content.size(), sent.checksums()))
+            return stored.filter(there -> same(key, there, size, sent.checksums()))
                     .orElseThrow(() -> new ObjectExistsException(key));
         }
-        return stored.orElseGet(() -> ObjectInfo.of(key, content.size(), Optional.of(Instant.now()), sent.checksums()));
+        return stored.orElseGet(() -> ObjectInfo.of(key, size, Optional.of(Instant.now()), sent.checksums()));
+    }
+
+    /**
+     * Uploads the content under a name of the provider's own ({@code .heirloom-staging/NAME}, never
+     * listed), reading it once; {@link StagedObject#publish} then copies it on the server to its key.
+     * The stage name is stable for the same source file, so a staged upload cut short resumes like
+     * any multipart upload.
+     */
+    @Override
+    public StagedObject stage(String stageName, ContentSource content) {
+        if (stageName == null || !stageName.matches("[0-9a-z-]{1,64}")) {
+            throw new IllegalArgumentException("stage names are 1 to 64 characters of [0-9a-z-]");
+        }
+        String staged = internalName(stageName);
+        String what = "stage " + stageName;
+        // staged in the bucket's default class: a copy out of an archive class would need a retrieval
+        // first, and infrequent-access classes bill a minimum duration for what lives minutes
+        MultipartUpload.Uploaded sent = uploads.send(what, staged, new WriteVerifier(stageName, content, Checksums.none()),
+                content, Optional.empty());
+        resumedBytes.addAndGet(sent.resumedBytes());
+        long size = content.size();
+        return StagedObject.of(size, (key, options) -> {
+            String name = name(key);
+            Optional<dev.heirloom.spi.ChecksumAlgorithm> bad = options.expected().firstMismatch(sent.checksums());
+            if (bad.isPresent()) {
+                throw new ChecksumMismatchException("staged content for " + key + " has " + bad.get() + " "
+                        + sent.checksums().get(bad.get()).orElse("?") + ", expected "
+                        + options.expected().get(bad.get()).orElse("?") + "; nothing was published");
+            }
+            if (options.ifAbsent() && stat(key).isPresent()) {
+                throw new ObjectExistsException(key);
+            }
+            Optional<String> storageClass = key.startsWith("objects/") ? settings.storageClass() : Optional.empty();
+            boolean taken = uploads.copy("publish " + key, staged, name, size, options.ifAbsent(), storageClass);
+            ObjectInfo info = stored(key, size, new MultipartUpload.Uploaded(sent.checksums(), 0, taken));
+            deleteQuietly(staged);
+            return info;
+        }, () -> deleteQuietly(staged));
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(name));
+        } catch (RuntimeException e) {
+            LOG.debug("could not remove {} (the next clean-up will): {}", name, errors.scrub(e.getMessage()));
+        }
     }
 
     /**
@@ -249,38 +307,6 @@ final class S3Target implements StorageTarget {
         }
         Optional<String> theirs = there.checksums().get(ChecksumAlgorithm.CRC32C);
         return theirs.isPresent() && theirs.equals(ours.get(ChecksumAlgorithm.CRC32C));
-    }
-
-    private MultipartUpload.Uploaded putWhole(String what, String name, ContentSource content, WriteVerifier verifier,
-                                              boolean ifAbsent, Optional<String> storageClass) {
-        byte[] bytes;
-        try (InputStream in = content.open()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, content.size() + 1));
-        } catch (IOException e) {
-            throw new StorageException(what + ": reading the content to upload failed: " + e.getMessage(), e);
-        }
-        verifier.update(bytes, 0, bytes.length);
-        verifier.verify();
-        MultiDigest digest = MultiDigest.exactly(Set.of(ChecksumAlgorithm.SHA256, ChecksumAlgorithm.CRC32C));
-        digest.update(bytes, 0, bytes.length);
-        Checksums sums = digest.finish();
-        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(settings.bucket()).key(name)
-                .contentLength((long) bytes.length);
-        if (settings.checksums()) {
-            request.checksumCRC32C(S3Checksums.base64(sums.get(ChecksumAlgorithm.CRC32C).orElseThrow()));
-        } else {
-            request.contentMD5(S3Checksums.base64(S3Checksums.md5(bytes, 0, bytes.length)));
-        }
-        if (ifAbsent) {
-            request.ifNoneMatch("*");
-        }
-        storageClass.ifPresent(request::storageClass);
-        try {
-            errors.call(what, () -> s3.putObject(request.build(), RequestBody.fromBytes(bytes)));
-        } catch (ObjectExistsException taken) {
-            return new MultipartUpload.Uploaded(sums, 0, true);
-        }
-        return new MultipartUpload.Uploaded(sums, 0, false);
     }
 
     @Override
@@ -315,71 +341,31 @@ final class S3Target implements StorageTarget {
 
     /**
      * Removes what interrupted runs left more than {@link #ABANDONED} ago: unfinished multipart
-     * uploads under the prefix. Best effort: a store that refuses is left as it is.
+     * uploads under the prefix, and staged content never published. Best effort: a store that refuses is left as it is.
      */
     void cleanUp() {
         try {
             String root = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
-            int aborted = multipart.abortOlderThan(root, Instant.now().minus(ABANDONED));
+            Instant before = Instant.now().minus(ABANDONED);
+            int aborted = uploads.multipart().abortOlderThan(root, before);
             if (aborted > 0) {
                 LOG.info("aborted {} multipart upload(s) abandoned more than {} days ago", aborted, ABANDONED.toDays());
             }
+            String internal = root + INTERNAL;
+            String token = null;
+            do {
+                String from = token;
+                ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(internal)
+                        .continuationToken(from));
+                for (S3Object o : page.contents()) {
+                    if (o.lastModified() != null && o.lastModified().isBefore(before)) {
+                        deleteQuietly(o.key());
+                    }
+                }
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            } while (token != null);
         } catch (RuntimeException e) {
             LOG.debug("cannot look for abandoned uploads: {}", errors.scrub(e.getMessage()));
-        }
-    }
-
-    /**
-     * Whether the store refuses a second create-if-absent of the same key: writes a probe object
-     * twice with {@code If-None-Match: *} and removes it. A store that ignores the header lets the
-     * second write through.
-     */
-    static boolean honoursIfNoneMatch(S3Client s3, S3Settings settings, S3Errors errors) {
-        String name = ObjectKeys.under(settings.prefix(), INTERNAL + "probe-" + UUID.randomUUID());
-        PutObjectRequest put = PutObjectRequest.builder().bucket(settings.bucket()).key(name).ifNoneMatch("*")
-                .contentLength(0L).build();
-        try {
-            s3.putObject(put, RequestBody.empty());
-            try {
-                s3.putObject(put, RequestBody.empty());
-                LOG.warn("s3://{}: the store ignores If-None-Match; create-if-absent is check-then-act, safe only "
-                        + "with one writer at a time", settings.bucket());
-                return false;
-            } catch (SdkException e) {
-                int status = S3Errors.status(e);
-                if (status == 412 || status == 409) {
-                    return true;
-                }
-                throw errors.translate("check whether the store honours If-None-Match", e);
-            } finally {
-                s3.deleteObject(b -> b.bucket(settings.bucket()).key(name));
-            }
-        } catch (SdkException e) {
-            if (S3Errors.status(e) == 403) {
-                // read-only credentials: nothing will be created through them anyway
-                return false;
-            }
-            throw errors.translate("check whether the store honours If-None-Match", e);
-        }
-    }
-
-    /** Checks that the bucket exists (creating it when asked to). */
-    static void checkBucket(S3Client s3, S3Settings settings, S3Errors errors) {
-        try {
-            s3.headBucket(b -> b.bucket(settings.bucket()));
-        } catch (SdkException e) {
-            if (S3Errors.status(e) != 404) {
-                throw errors.translate("open bucket " + settings.bucket(), e);
-            }
-            if (!settings.createBucket()) {
-                throw new InvalidConfigException("the S3 bucket " + settings.bucket() + " does not exist; create it, "
-                        + "or set the option createBucket: true");
-            }
-            errors.call("create bucket " + settings.bucket(), () -> s3.createBucket(b -> {
-                b.bucket(settings.bucket());
-                settings.region().filter(r -> !r.equals("us-east-1") && settings.endpoint().isEmpty())
-                        .ifPresent(r -> b.createBucketConfiguration(c -> c.locationConstraint(r)));
-            }));
         }
     }
 

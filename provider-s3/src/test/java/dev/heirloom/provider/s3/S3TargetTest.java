@@ -228,6 +228,39 @@ class S3TargetTest {
     }
 
     @Test
+    void stagedContentIsPublishedByAServerSideCopyAndLeavesNothingBehind() throws Exception {
+        byte[] video = new byte[(int) (11 * MIB + 5)];
+        new Random(5).nextBytes(video);
+        Checksums ours = MultiDigest.of(new java.io.ByteArrayInputStream(video),
+                Set.of(ChecksumAlgorithm.SHA256, ChecksumAlgorithm.CRC32C), new byte[8192]);
+        String key = "objects/" + ours.get(ChecksumAlgorithm.SHA256).orElseThrow();
+        // a copy limit of 5 MiB makes the 11 MiB publish a multipart copy of three parts
+        try (S3Target t = S3Target.open(S3Settings.parse(new TargetConfig(URI.create("s3://staging/p"),
+                options(server.endpoint(), "partSizeMiB", "5"))), 5 * MIB)) {
+            try (dev.heirloom.spi.StagedObject staged = t.stage("clip-1", ContentSource.ofBytes(video))) {
+                assertThat(t.list("", Optional.empty(), 100).objects()).as("staged content is not listed").isEmpty();
+                ObjectInfo published = staged.publish(key, WriteOptions.createIfAbsent(ours));
+                assertThat(published.size()).isEqualTo(video.length);
+            }
+            try (InputStream back = t.read(key, 0, -1)) {
+                assertThat(back.readAllBytes()).isEqualTo(video);
+            }
+            try (dev.heirloom.spi.StagedObject again = t.stage("clip-2", ContentSource.ofBytes(video))) {
+                assertThatThrownBy(() -> again.publish(key, WriteOptions.createIfAbsent(ours)))
+                        .isInstanceOf(dev.heirloom.spi.ObjectExistsException.class);
+            }
+            byte[] small = "a photo".getBytes();
+            try (dev.heirloom.spi.StagedObject wrong = t.stage("photo-1", ContentSource.ofBytes(small))) {
+                assertThatThrownBy(() -> wrong.publish("objects/ab", WriteOptions.createIfAbsent(ours)))
+                        .isInstanceOf(dev.heirloom.spi.ChecksumMismatchException.class);
+            }
+            assertThat(t.stat("objects/ab")).isEmpty();
+            assertThat(server.dataDir().resolve("staging/p/" + S3Target.INTERNAL)).satisfies(d ->
+                    assertThat(!Files.exists(d) || Files.list(d).findAny().isEmpty()).as("no staged leftovers").isTrue());
+        }
+    }
+
+    @Test
     void credentialsNeverReachExceptionsReportsOrLogs() throws Exception {
         String wrong = "wrong-secret-" + UUID.randomUUID();
         Path src = Files.createDirectories(tmp.resolve("src"));
