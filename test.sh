@@ -21,7 +21,8 @@ need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 # provider-sftp's tests start a real OpenSSH server on loopback
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || apt_install openssh-server
-# provider-gcs proves its GCS test server with a second client, rclone
+# provider-gcs proves its GCS test server with a second client, rclone; provider-s3 reads back with rclone too
+# (S3Proxy and S3Mock, the S3 servers, come from Maven Central with the build)
 [ -x /usr/bin/rclone ] || apt_install rclone
 # provider-azure's tests start Azurite (npm), installed into the project's .tools folder
 AZURITE_VERSION=3.37.0

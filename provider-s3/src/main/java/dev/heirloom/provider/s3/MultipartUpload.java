@@ -32,7 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,11 +91,19 @@ final class MultipartUpload {
         String uploadId = existing.uploadId().orElseGet(() -> create(what, name, storageClass, settings.checksums()));
         MultiDigest whole = MultiDigest.exactly(Set.of(ChecksumAlgorithm.CRC32C));
         List<Future<CompletedPart>> parts = new ArrayList<>();
-        Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);
+        // the next part is read into a free buffer while up to PARTS_IN_FLIGHT are sent from the others
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
+        int allocated = 0;
         long resumed = 0;
-        byte[] buffer = new byte[(int) settings.partSize()];
         try (InputStream in = content.open()) {
             for (int number = 1; ; number++) {
+                byte[] buffer = free.poll();
+                if (buffer == null && allocated <= PARTS_IN_FLIGHT) {
+                    buffer = new byte[(int) settings.partSize()];
+                    allocated++;
+                } else if (buffer == null) {
+                    buffer = free.take();
+                }
                 int n = in.readNBytes(buffer, 0, buffer.length);
                 if (n == 0) {
                     break;
@@ -111,20 +120,20 @@ final class MultipartUpload {
                     if (already.size() == n && matches(already, checksum, buffer, n)) {
                         parts.add(CompletableFuture.completedFuture(completed(number, already.eTag(), checksum)));
                         resumed += n;
+                        free.add(buffer);
                         continue;
                     }
                     LOG.debug("{}: part {} on the store is not these bytes, sending it again", what, number);
                 }
                 failFast(parts);
-                // the next part is read while up to PARTS_IN_FLIGHT are being sent
-                inFlight.acquire();
-                byte[] data = java.util.Arrays.copyOf(buffer, n);
+                byte[] data = buffer;
                 int part = number;
+                int length = n;
                 parts.add(senders.submit(() -> {
                     try {
-                        return uploadPart(what, name, uploadId, part, data, checksum);
+                        return uploadPart(what, name, uploadId, part, data, length, checksum);
                     } finally {
-                        inFlight.release();
+                        free.add(data);
                     }
                 }));
             }
@@ -249,9 +258,8 @@ final class MultipartUpload {
         parts.forEach(f -> f.cancel(true));
     }
 
-    private CompletedPart uploadPart(String what, String name, String uploadId, int number, byte[] data,
+    private CompletedPart uploadPart(String what, String name, String uploadId, int number, byte[] data, int n,
                                      String checksum) {
-        int n = data.length;
         UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(settings.bucket()).key(name)
                 .uploadId(uploadId).partNumber(number).contentLength((long) n);
         if (settings.checksums()) {
@@ -260,7 +268,7 @@ final class MultipartUpload {
             request.contentMD5(S3Checksums.base64(HEX.parseHex(checksum)));
         }
         String eTag = errors.call(what + ": upload part " + number,
-                () -> s3.uploadPart(request.build(), RequestBody.fromBytes(data))).eTag();
+                () -> s3.uploadPart(request.build(), S3Uploads.body(data, n))).eTag();
         return completed(number, eTag, checksum);
     }
 

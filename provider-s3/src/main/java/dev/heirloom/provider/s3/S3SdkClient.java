@@ -27,7 +27,7 @@ final class S3SdkClient {
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .maxConnections(s.concurrency() * 2)
                         .connectionTimeout(Duration.ofSeconds(15))
-                        .socketTimeout(Duration.ofSeconds(120)))
+                        .socketTimeout(s.readTimeout()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(b -> b.maxAttempts(s.maxTries()))
                         .apiCallAttemptTimeout(Duration.ofMinutes(10))

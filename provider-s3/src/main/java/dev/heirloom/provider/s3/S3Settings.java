@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param checksums   send SHA-256 / CRC-32C checksums the store checks and keeps; false: Content-MD5 only,
  *                    for stores that reject the additional checksums
  * @param conditionalWrites empty: find out whether the store honours {@code If-None-Match} when opened
+ * @param stageLargeFiles offer staging, so that a new large file is read once and copied on the server
+ * @param readTimeout  how long a connection may stay silent before it counts as lost
  */
 record S3Settings(String bucket, String prefix, Optional<URI> endpoint, Optional<String> region, boolean pathStyle,
                   Credentials credentials, Optional<String> storageClass, boolean createBucket, int concurrency,
-                  long partSize, int maxTries, boolean checksums, Optional<Boolean> conditionalWrites) {
+                  long partSize, int maxTries, boolean checksums, Optional<Boolean> conditionalWrites,
+                  boolean stageLargeFiles, java.time.Duration readTimeout) {
 
     static final String ENDPOINT = "endpoint";
     static final String REGION = "region";
@@ -41,6 +44,8 @@ record S3Settings(String bucket, String prefix, Optional<URI> endpoint, Optional
     static final String MAX_TRIES = "maxTries";
     static final String CHECKSUMS = "checksums";
     static final String CONDITIONAL_WRITES = "conditionalWrites";
+    static final String STAGE_LARGE_FILES = "stageLargeFiles";
+    static final String READ_TIMEOUT = "readTimeout";
 
     /** Classes that stay online: reads work at once. */
     static final Set<String> ONLINE_CLASSES = Set.of("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
@@ -116,7 +121,9 @@ record S3Settings(String bucket, String prefix, Optional<URI> endpoint, Optional
                 new Credentials(profile, keyId, secret, token), storageClass,
                 config.booleanOption(CREATE_BUCKET, false), config.intOption(CONCURRENCY, 8, 1, 64),
                 config.intOption(PART_SIZE, 16, 5, 5120) * MIB, config.intOption(MAX_TRIES, 4, 1, 10),
-                config.booleanOption(CHECKSUMS, true), conditional);
+                config.booleanOption(CHECKSUMS, true), conditional, config.booleanOption(STAGE_LARGE_FILES, false),
+                config.durationOption(READ_TIMEOUT, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofMinutes(30)));
     }
 
     private static URI endpoint(String text) {

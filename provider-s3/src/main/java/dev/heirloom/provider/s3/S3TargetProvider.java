@@ -44,11 +44,16 @@ public final class S3TargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(S3Settings.CONCURRENCY, "requests in flight at once (default 8)"),
                 OptionSpec.optional(S3Settings.PART_SIZE, "multipart part size in MiB, 5 to 5120 (default 16); "
                         + "smaller content goes in one PUT"),
+                OptionSpec.optional(S3Settings.READ_TIMEOUT, "how long a connection may stay silent before it "
+                        + "counts as lost and the request is tried again, e.g. 30s or 2m (default 60s)"),
                 OptionSpec.optional(S3Settings.MAX_TRIES, "tries per request by the SDK's retry policy (default 4)"),
                 OptionSpec.optional(S3Settings.CHECKSUMS, "send SHA-256/CRC-32C checksums that the store checks and "
                         + "keeps (default true); false for stores that reject them: Content-MD5 only"),
                 OptionSpec.optional(S3Settings.CONDITIONAL_WRITES, "whether the store honours If-None-Match "
-                        + "(default: tested when the target is opened)"));
+                        + "(default: tested when the target is opened)"),
+                OptionSpec.optional(S3Settings.STAGE_LARGE_FILES, "read a new large file once, uploading it while it "
+                        + "is hashed, then copy it on the server to its name (true/false, default false: read it "
+                        + "twice locally; worth it when the source is slower to read than a server-side copy)"));
     }
 
     @Override

@@ -92,11 +92,20 @@ final class S3Uploads {
         }
         storageClass.ifPresent(request::storageClass);
         try {
-            errors.call(what, () -> s3.putObject(request.build(), RequestBody.fromBytes(bytes)));
+            errors.call(what, () -> s3.putObject(request.build(), body(bytes, bytes.length)));
         } catch (ObjectExistsException taken) {
             return new MultipartUpload.Uploaded(sums, 0, true);
         }
         return new MultipartUpload.Uploaded(sums, 0, false);
+    }
+
+    /**
+     * The first {@code length} bytes of an array as a request body, without the copy
+     * {@code RequestBody.fromBytes} makes (the array must not change until the call returns).
+     */
+    static RequestBody body(byte[] bytes, int length) {
+        return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(bytes, 0, length), length,
+                "application/octet-stream");
     }
 
     /**

@@ -29,7 +29,7 @@ class S3ProxyContractTest extends StorageTargetContract {
 
     static Map<String, String> options(S3ProxyServer server) {
         return Map.of("endpoint", server.endpoint(), "accessKeyId", S3ProxyServer.ACCESS_KEY,
-                "secretAccessKey", S3ProxyServer.SECRET_KEY, "createBucket", "true", "partSizeMiB", "5");
+                "secretAccessKey", S3ProxyServer.SECRET_KEY, "createBucket", "true", "partSizeMiB", "5", "stageLargeFiles", "true");
     }
 
     @Override

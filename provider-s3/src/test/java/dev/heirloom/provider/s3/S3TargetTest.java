@@ -88,7 +88,7 @@ class S3TargetTest {
         Map<String, String> ok = Map.of("endpoint", "http://127.0.0.1:1");
         p.validate(new TargetConfig(URI.create("s3://photos/heirloom"), ok));
         for (Map.Entry<String, String> bad : Map.of("partSizeMiB", "4", "concurrency", "eight", "pathStyle", "maybe",
-                "storageClass", "COLDEST", "region", "Europe West", "endpoint", "ftp://host/", "checksums", "1",
+                "storageClass", "COLDEST", "region", "Europe West", "stageLargeFiles", "once", "endpoint", "ftp://host/", "checksums", "1",
                 "conditionalWrites", "sometimes", "maxTries", "2.5").entrySet()) {
             Map<String, String> o = new HashMap<>(ok);
             o.put(bad.getKey(), bad.getValue());
@@ -142,6 +142,44 @@ class S3TargetTest {
                 assertThat(stored.checksums().get(ChecksumAlgorithm.CRC32C)).as("size " + size)
                         .isEqualTo(ours.get(ChecksumAlgorithm.CRC32C));
             }
+        }
+    }
+
+    @Test
+    void concurrentWritersOfTheSameNewObjectLeaveOneWinnerAndNoFalseConflict() throws Exception {
+        byte[] photo = new byte[300_000];
+        new Random(9).nextBytes(photo);
+        Checksums ours = MultiDigest.of(new java.io.ByteArrayInputStream(photo), Set.of(ChecksumAlgorithm.SHA256),
+                new byte[8192]);
+        String key = "objects/" + ours.get(ChecksumAlgorithm.SHA256).orElseThrow();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (S3Target t = open("s3://race/p", options(server.endpoint()))) {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        t.write(key, ContentSource.ofBytes(photo), WriteOptions.createIfAbsent(ours));
+                        return "stored";
+                    } catch (dev.heirloom.spi.ObjectExistsException e) {
+                        return "exists";
+                    }
+                }));
+            }
+            go.countDown();
+            java.util.List<String> outcomes = new java.util.ArrayList<>();
+            for (var f : results) {
+                outcomes.add(f.get());
+            }
+            assertThat(outcomes).as("each writer stored it, or found it there; none failed").contains("stored")
+                    .allMatch(o -> o.equals("stored") || o.equals("exists"));
+            try (InputStream back = t.read(key, 0, -1)) {
+                assertThat(back.readAllBytes()).isEqualTo(photo);
+            }
+            assertThat(t.list("objects/", Optional.empty(), 100).objects()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -236,7 +274,7 @@ class S3TargetTest {
         String key = "objects/" + ours.get(ChecksumAlgorithm.SHA256).orElseThrow();
         // a copy limit of 5 MiB makes the 11 MiB publish a multipart copy of three parts
         try (S3Target t = S3Target.open(S3Settings.parse(new TargetConfig(URI.create("s3://staging/p"),
-                options(server.endpoint(), "partSizeMiB", "5"))), 5 * MIB)) {
+                options(server.endpoint(), "partSizeMiB", "5", "stageLargeFiles", "true"))), 5 * MIB)) {
             try (dev.heirloom.spi.StagedObject staged = t.stage("clip-1", ContentSource.ofBytes(video))) {
                 assertThat(t.list("", Optional.empty(), 100).objects()).as("staged content is not listed").isEmpty();
                 ObjectInfo published = staged.publish(key, WriteOptions.createIfAbsent(ours));
