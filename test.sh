@@ -24,6 +24,8 @@ need mvn || apt_install maven
 # provider-gcs proves its GCS test server with a second client, rclone; provider-s3 reads back with rclone too
 # (S3Proxy and S3Mock, the S3 servers, come from Maven Central with the build)
 [ -x /usr/bin/rclone ] || apt_install rclone
+# provider-vfs's FTP and FTPS server: Debian's pyftpdlib (with pyOpenSSL for TLS), for Debian's python3
+/usr/bin/python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1 || apt_install python3-pyftpdlib python3-openssl
 # provider-azure's tests start Azurite (npm), installed into the project's .tools folder
 AZURITE_VERSION=3.37.0
 if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then

@@ -21,7 +21,8 @@ class CliProvidersTest {
     @Test
     void serviceLoaderFindsExactlyTheShippedProviders() {
         // this class path holds the CLI's runtime jars plus the TCK and the test servers
-        assertThat(ProviderRegistry.load().schemes()).containsExactlyInAnyOrder("file", "sftp", "azure", "gs", "s3");
+        assertThat(ProviderRegistry.load().schemes()).containsExactlyInAnyOrder("file", "sftp", "azure", "gs", "s3",
+                "vfs+ftp", "vfs+ftps", "vfs+webdav4", "vfs+webdav4s", "vfs+sftp");
     }
 
     @Test

@@ -293,7 +293,7 @@ class CliTest {
         Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"b2://bucket/p\", medium: cloud, site: offsite }\n");
         CliRun unknown = run("status", "-c", cfg.toString());
         assertThat(unknown.code()).isEqualTo(HeirloomCli.USAGE);
-        assertThat(unknown.err()).contains("no storage provider for scheme 'b2'", "available: azure, file, gs, s3, sftp");
+        assertThat(unknown.err()).contains("no storage provider for scheme 'b2'", "available: azure, file, gs, s3, sftp, vfs+ftp");
 
         Files.writeString(cfg, "source: { path: Pictures }\ntargets:\n  - { name: x, uri: \"gs://bucket/p\", medium: cloud, site: offsite, options: { region: eu } }\n");
         CliRun gs = run("status", "-c", cfg.toString());

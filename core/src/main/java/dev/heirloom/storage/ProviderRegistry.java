@@ -35,7 +35,11 @@ public final class ProviderRegistry {
             "sftp", "dev.heirloom:heirloom-provider-sftp",
             "azure", "dev.heirloom:heirloom-provider-azure",
             "gs", "dev.heirloom:heirloom-provider-gcs",
-            "s3", "dev.heirloom:heirloom-provider-s3");
+            "s3", "dev.heirloom:heirloom-provider-s3",
+            "vfs+ftp", "dev.heirloom:heirloom-provider-vfs",
+            "vfs+ftps", "dev.heirloom:heirloom-provider-vfs",
+            "vfs+webdav4", "dev.heirloom:heirloom-provider-vfs",
+            "vfs+webdav4s", "dev.heirloom:heirloom-provider-vfs");
 
     private final Map<String, StorageTargetProvider> providers;
     private final List<String> loadProblems;

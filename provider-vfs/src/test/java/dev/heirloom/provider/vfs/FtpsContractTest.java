@@ -1,0 +1,61 @@
+package dev.heirloom.provider.vfs;
+
+import dev.heirloom.spi.StorageTarget;
+import dev.heirloom.spi.TargetConfig;
+import dev.heirloom.tck.StorageTargetContract;
+import dev.heirloom.testservers.FtpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * provider-vfs passes the whole storage contract over FTPS (explicit TLS, protected data channel)
+ * against pyftpdlib, trusting the server's self-signed certificate through the option trustStore.
+ */
+class FtpsContractTest extends StorageTargetContract {
+    private static FtpServer server;
+    private static Path trustStore;
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("heirloom-ftps");
+        server = FtpServer.startTls(dir);
+        trustStore = trustStoreFor(server.certificate(), dir.resolve("trust.p12"));
+    }
+
+    /** A PKCS#12 trust store holding one certificate, made with the JDK's keytool as a user would. */
+    static Path trustStoreFor(Path certificate, Path store) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-importcert", "-noprompt", "-alias", "ftps", "-file",
+                certificate.toString(), "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+        return store;
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Override
+    protected int largeObjectSize() {
+        return 3 * 1024 * 1024 + 17;
+    }
+
+    @Override
+    protected StorageTarget newTarget() {
+        return new FtpsVfsProvider().open(new TargetConfig(URI.create("vfs+ftps://" + FtpServer.USER + "@127.0.0.1:"
+                + server.port() + "/tck/run" + COUNT.incrementAndGet()), Map.of("password", FtpServer.PASSWORD,
+                "trustStore", trustStore.toString(), "trustStorePassword", "changeit")));
+    }
+}
