@@ -26,6 +26,8 @@ need mvn || apt_install maven
 [ -x /usr/bin/rclone ] || apt_install rclone
 # provider-vfs's FTP and FTPS server: Debian's pyftpdlib (with pyOpenSSL for TLS), for Debian's python3
 /usr/bin/python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1 || apt_install python3-pyftpdlib python3-openssl
+# ... and its second WebDAV server, Apache httpd with mod_dav
+[ -x /usr/sbin/apache2 ] || apt_install apache2
 # provider-azure's tests start Azurite (npm), installed into the project's .tools folder
 AZURITE_VERSION=3.37.0
 if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then

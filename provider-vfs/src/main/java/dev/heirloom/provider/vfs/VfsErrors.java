@@ -25,7 +25,8 @@ final class VfsErrors {
 
     static StorageException translate(String what, IOException e, VfsSettings s) {
         String text = scrub(describe(e), s);
-        String lower = text.toLowerCase(Locale.ROOT);
+        // matched without the file URLs VFS quotes (a port such as 35073 is no status code)
+        String lower = " " + text.replaceAll("\"[a-z0-9+.-]+://[^\"]*\"", "\"…\"").toLowerCase(Locale.ROOT) + " ";
         Throwable certificate = find(e, CertificateException.class);
         if (certificate != null || find(e, SSLException.class) != null && lower.contains("certif")) {
             return new AuthenticationException(what + ": the server's TLS certificate is not trusted (" + text + "); if it "
@@ -33,19 +34,19 @@ final class VfsErrors {
                     + "-importcert -file server.pem -keystore trust.p12 -storetype PKCS12', and give it as the option "
                     + "trustStore", null);
         }
-        if (lower.contains("login") || lower.contains("530") || lower.contains("401") || lower.contains("unauthorized")
+        if (lower.contains("login") || code(lower, "530") || code(lower, "401") || lower.contains("unauthorized")
                 || lower.contains("authenticat")) {
             return new AuthenticationException(what + ": the server refused the login of " + s.user().orElse("anonymous")
                     + " (" + text + ")", null);
         }
-        if (lower.contains("552") || lower.contains("507") || lower.contains("no space") || lower.contains("quota")
+        if (code(lower, "552") || code(lower, "507") || lower.contains("no space") || lower.contains("quota")
                 || lower.contains("insufficient storage") || lower.contains("disk full")) {
             return new InsufficientStorageException(what + ": the server is out of space (" + text + ")", null);
         }
         if (find(e, ConnectException.class) != null || find(e, SocketTimeoutException.class) != null
                 || find(e, UnknownHostException.class) != null || find(e, SocketException.class) != null
-                || lower.contains("connect") || lower.contains("421") || lower.contains("timed out")
-                || lower.contains("503")) {
+                || lower.contains("connect") || code(lower, "421") || lower.contains("timed out")
+                || code(lower, "503") || lower.contains("shut down") || lower.contains("closed")) {
             return new TargetUnavailableException(what + ": " + text, null);
         }
         if (e instanceof FileSystemException && find(e, IOException.class) != e) {
@@ -53,6 +54,11 @@ final class VfsErrors {
             return new TargetUnavailableException(what + ": " + text, null);
         }
         return new StorageException(what + ": " + text);
+    }
+
+    /** Whether a three-digit FTP or HTTP status stands alone in the text. */
+    private static boolean code(String text, String status) {
+        return java.util.regex.Pattern.compile("(?<![0-9])" + status + "(?![0-9])").matcher(text).find();
     }
 
     private static String describe(Throwable e) {

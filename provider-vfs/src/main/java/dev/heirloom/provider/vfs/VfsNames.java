@@ -26,7 +26,8 @@ final class VfsNames {
         if (!webdav) {
             return baseName.replace("%25", "%");
         }
-        return utf8(baseName).replace("%3F", "?").replace("%23", "#").replace("%25", "%");
+        // servers write the escapes in either case (rclone %3F, Apache %3f)
+        return utf8(baseName).replaceAll("(?i)%3F", "?").replaceAll("%23", "#").replaceAll("%25", "%");
     }
 
     /** A name whose characters are the bytes of valid UTF-8 read as Latin-1, decoded; any other unchanged. */

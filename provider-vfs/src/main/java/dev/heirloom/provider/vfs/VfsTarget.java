@@ -119,6 +119,16 @@ final class VfsTarget implements StorageTarget {
         } catch (StorageException e) {
             throw e;
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("has been shut down") && !what.startsWith("stage ")) {
+                // Commons VFS's HTTP client now and then hands a thread a connection another thread
+                // just shut down; once more on a fresh one (a write reopens its content, as allowed)
+                LOG.debug("{}: {}; trying once more", what, e.getMessage());
+                try {
+                    return call.call();
+                } catch (IOException again) {
+                    throw VfsErrors.translate(what, again, settings);
+                }
+            }
             throw VfsErrors.translate(what, e, settings);
         }
     }
@@ -219,7 +229,14 @@ final class VfsTarget implements StorageTarget {
             if (options.ifAbsent() && dest.exists()) {
                 throw new ObjectExistsException(key);
             }
-            FileObject temp = upload(key, UUID.randomUUID().toString(), content, options.expected());
+            FileObject temp;
+            try {
+                temp = upload(key, UUID.randomUUID().toString(), content, options.expected());
+            } catch (ShortUpload e) {
+                // seen with pyftpdlib over TLS: the server kept fewer bytes than it confirmed; once more
+                LOG.warn("{}: {}; sending it again", settings, e.getMessage());
+                temp = upload(key, UUID.randomUUID().toString(), content, options.expected());
+            }
             try {
                 return publish(key, dest, temp, content.size(), options);
             } finally {
@@ -261,8 +278,8 @@ final class VfsTarget implements StorageTarget {
                 stored = temp.getContent().getSize();
             }
             if (stored != content.size()) {
-                throw new TargetUnavailableException("write " + key + ": the server holds " + stored + " of "
-                        + content.size() + " bytes sent; nothing was published", null);
+                throw new ShortUpload("write " + key + ": the server holds " + stored + " of " + content.size()
+                        + " bytes sent; nothing was published");
             }
             done = true;
             return temp;
@@ -413,6 +430,13 @@ final class VfsTarget implements StorageTarget {
             }
         } catch (FileSystemException e) {
             LOG.debug("{}: cannot look for abandoned temporaries: {}", settings, e.getMessage());
+        }
+    }
+
+    /** The server confirmed an upload but holds fewer bytes: transient, nothing was published. */
+    static final class ShortUpload extends TargetUnavailableException {
+        ShortUpload(String message) {
+            super(message, null);
         }
     }
 

@@ -1,0 +1,97 @@
+package dev.heirloom.testservers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A second, independent WebDAV server: Debian's Apache httpd with {@code mod_dav_fs} on a free
+ * loopback port, run in the foreground with a configuration of its own, basic authentication for
+ * one user (password hashed with {@code openssl passwd -apr1}). Started as root it serves as
+ * {@code www-data}, so its folders are open to that user. Missing Apache fails with the install command.
+ */
+public final class ApacheWebdavServer implements AutoCloseable {
+    /** The user the server accepts. */
+    public static final String USER = "family";
+    /** Its password (tests check it never leaks). */
+    public static final String PASSWORD = "apache-dav-pass-51f0";
+    private static final Path HTTPD = Path.of("/usr/sbin/apache2");
+    private static final Path MODULES = Path.of("/usr/lib/apache2/modules");
+
+    private final Path root;
+    private final int port;
+    private final LoopbackProcess process;
+
+    private ApacheWebdavServer(Path root, int port, LoopbackProcess process) {
+        this.root = root;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Serves {@code dir}/root. */
+    public static ApacheWebdavServer start(Path dir) {
+        if (!Files.isExecutable(HTTPD) || !Files.exists(MODULES.resolve("mod_dav_fs.so"))) {
+            throw new IllegalStateException("Apache httpd with mod_dav is not installed: run 'apt-get install -y apache2' "
+                    + "(./test.sh does this)");
+        }
+        try {
+            Path root = Files.createDirectories(dir.resolve("root"));
+            Path lock = Files.createDirectories(dir.resolve("lock"));
+            for (Path open : List.of(root, lock)) {
+                Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Process hash = new ProcessBuilder("openssl", "passwd", "-apr1", PASSWORD).start();
+            String hashed = new String(hash.getInputStream().readAllBytes()).trim();
+            if (hash.waitFor() != 0 || hashed.isEmpty()) {
+                throw new IllegalStateException("openssl could not hash the test password");
+            }
+            Files.writeString(dir.resolve("htpasswd"), USER + ":" + hashed + "\n");
+            int port = LoopbackProcess.freePort();
+            StringBuilder conf = new StringBuilder();
+            conf.append("ServerRoot ").append(dir).append("\nServerName 127.0.0.1\nListen 127.0.0.1:").append(port)
+                    .append("\nPidFile ").append(dir.resolve("httpd.pid")).append("\nErrorLog ").append(dir.resolve("error.log"))
+                    .append("\nUser www-data\nGroup www-data\n");
+            for (String m : List.of("mpm_event", "authz_core", "authn_core", "authn_file", "auth_basic", "authz_user",
+                    "dav", "dav_fs")) {
+                conf.append("LoadModule ").append(m).append("_module ").append(MODULES.resolve("mod_" + m + ".so")).append('\n');
+            }
+            conf.append("DavLockDB ").append(lock.resolve("davlock")).append("\nDocumentRoot ").append(root)
+                    .append("\n<Directory ").append(root).append(">\n  Dav On\n  AuthType Basic\n  AuthName heirloom\n")
+                    .append("  AuthUserFile ").append(dir.resolve("htpasswd")).append("\n  Require valid-user\n</Directory>\n");
+            Path config = dir.resolve("httpd.conf");
+            Files.writeString(config, conf);
+            LoopbackProcess process = LoopbackProcess.start(List.of(HTTPD.toString(), "-f", config.toString(), "-DFOREGROUND"),
+                    dir.resolve("httpd.out"), port, Duration.ofSeconds(30));
+            return new ApacheWebdavServer(root, port, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The folder served as {@code /}. */
+    public Path root() {
+        return root;
+    }
+
+    /** Kills the server and its workers at once. */
+    public void kill() {
+        process.kill();
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
