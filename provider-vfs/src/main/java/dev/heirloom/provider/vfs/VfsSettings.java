@@ -72,7 +72,7 @@ record VfsSettings(String protocol, String host, int port, Optional<String> user
 
     @Override
     public String toString() {
-        return "VfsSettings[" + protocol + "://" + user.map(u -> u + "@").orElse("") + host + (port > 0 ? ":" + port : "")
-                + path + "]";
+        // as the user wrote it (without a password, which never is in the URI)
+        return "vfs+" + protocol + "://" + user.map(u -> u + "@").orElse("") + host + (port > 0 ? ":" + port : "") + path;
     }
 }
