@@ -79,7 +79,10 @@ public final class FtpServer implements AutoCloseable {
                     "h.passive_ports = range(int(sys.argv[5]), int(sys.argv[5]) + 20)",
                     "h.permit_foreign_addresses = False",
                     tls ? "h.certfile = sys.argv[6]\nh.keyfile = sys.argv[7]\nh.tls_control_required = True\n"
-                            + "h.tls_data_required = True" : "",
+                            + "h.tls_data_required = True\n"
+                            // pyftpdlib 1.5's TLS 1.3 data channel drops the tail of some uploads
+                            // (the provider's size check refuses them); TLS 1.2 does not
+                            + "from OpenSSL import SSL\nh.ssl_protocol = SSL.TLSv1_2_METHOD" : "",
                     "ThreadedFTPServer(('127.0.0.1', int(sys.argv[1])), h).serve_forever()",
                     ""));
             List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), String.valueOf(port),
