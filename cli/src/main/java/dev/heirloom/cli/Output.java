@@ -159,7 +159,10 @@ final class Output {
     }
 
     static void compliance(PrintWriter out, ComplianceReport c) {
-        if (c.snapshotId().isEmpty()) {
+        if (c.snapshotId().isEmpty() && !c.unavailable().isEmpty()) {
+            // an unreachable target may well hold one: say what is known, not that there is none
+            out.printf(Locale.ROOT, "Policy %s: NOT MET - no snapshot on a reachable target%n", c.policy());
+        } else if (c.snapshotId().isEmpty()) {
             out.printf(Locale.ROOT, "Policy %s: NOT MET - no target holds a snapshot yet%n", c.policy());
         } else if (c.compliant()) {
             out.printf(Locale.ROOT, "Policy %s: MET - all %d files have %d+ copies on %d+ media, %d+ offsite%n",
