@@ -258,8 +258,8 @@ final class S3Target implements StorageTarget {
         String what = "stage " + stageName;
         // staged in the bucket's default class: a copy out of an archive class would need a retrieval
         // first, and infrequent-access classes bill a minimum duration for what lives minutes
-        MultipartUpload.Uploaded sent = uploads.send(what, staged, new WriteVerifier(stageName, content, Checksums.none()),
-                content, Optional.empty());
+        MultipartUpload.Uploaded sent = uploads.send(what, staged, content,
+                new WriteVerifier(stageName, content, Checksums.none()), false, Optional.empty());
         resumedBytes.addAndGet(sent.resumedBytes());
         long size = content.size();
         return StagedObject.of(size, (key, options) -> {

@@ -53,12 +53,6 @@ final class S3Uploads {
                 : multipart.upload(what, name, content, verifier, ifAbsent, storageClass);
     }
 
-    /** Stages: like {@link #send} to a name of the provider's own, never if-absent. */
-    MultipartUpload.Uploaded send(String what, String name, WriteVerifier verifier, ContentSource content,
-                                  Optional<String> storageClass) {
-        return send(what, name, content, verifier, false, storageClass);
-    }
-
     private MultipartUpload.Uploaded putWhole(String what, String name, ContentSource content, WriteVerifier verifier,
                                               boolean ifAbsent, Optional<String> storageClass) {
         byte[] bytes;

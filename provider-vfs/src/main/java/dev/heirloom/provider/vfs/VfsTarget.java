@@ -117,12 +117,17 @@ final class VfsTarget implements StorageTarget {
     }
 
     private <T> T call(String what, VfsCall<T> call) {
+        return call(what, true, call);
+    }
+
+    /** @param repeatable whether the call may run twice (staging may not: its content is read once) */
+    private <T> T call(String what, boolean repeatable, VfsCall<T> call) {
         try {
             return call.call();
         } catch (StorageException e) {
             throw e;
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).contains("has been shut down") && !what.startsWith("stage ")) {
+            if (repeatable && String.valueOf(e.getMessage()).contains("has been shut down")) {
                 // Commons VFS's HTTP client now and then hands a thread a connection another thread
                 // just shut down; once more on a fresh one (a write reopens its content, as allowed)
                 LOG.debug("{}: {}; trying once more", what, e.getMessage());
@@ -346,7 +351,7 @@ final class VfsTarget implements StorageTarget {
         if (stageName == null || !stageName.matches("[0-9a-z-]{1,64}")) {
             throw new IllegalArgumentException("stage names are 1 to 64 characters of [0-9a-z-]");
         }
-        FileObject temp = call("stage " + stageName, () -> upload(stageName, "stage-" + stageName + "-"
+        FileObject temp = call("stage " + stageName, false, () -> upload(stageName, "stage-" + stageName + "-"
                 + UUID.randomUUID(), content, Checksums.none()));
         return StagedObject.of(content.size(), (key, options) -> call("publish " + key,
                 () -> publish(key, file(key), temp, content.size(), options)), () -> deleteQuietly(temp));
