@@ -250,7 +250,9 @@ class S3TargetTest {
                 ObjectInfo stored = t.write(key, clip, WriteOptions.createIfAbsent(ours));
                 long resent = proxy.bytesToServer();
                 long kept = t.resumedBytes();
-                assertThat(kept).as("whole parts found on the store").isGreaterThanOrEqualTo(size / 2 - 2 * part);
+                // the cut can fall while PARTS_IN_FLIGHT parts are on the wire: those are lost, the ones before kept
+                assertThat(kept).as("whole parts found on the store")
+                        .isGreaterThanOrEqualTo(size / 2 - (MultipartUpload.PARTS_IN_FLIGHT + 1) * part);
                 assertThat(resent).as("the missing parts plus at most one, and the requests' headers")
                         .isLessThanOrEqualTo(size - kept + part + MIB);
                 assertThat(stored.size()).isEqualTo(size);
