@@ -60,7 +60,7 @@ final class BackupWiring implements AutoCloseable {
         List<TargetResult> all = new ArrayList<>();
         for (TargetSpec t : targets) {
             if (openErrors.containsKey(t.name())) {
-                all.add(new TargetResult(t.name(), Optional.empty(), 0, 0, 0, 0, Optional.of(openErrors.get(t.name()))));
+                all.add(new TargetResult(t.name(), Optional.empty(), 0, 0, 0, 0, 0, 0, Optional.of(openErrors.get(t.name()))));
             } else {
                 ran.stream().filter(r -> r.name().equals(t.name())).findFirst().ifPresent(all::add);
             }

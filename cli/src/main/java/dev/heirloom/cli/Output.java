@@ -12,6 +12,7 @@ import dev.heirloom.TargetStatus;
 import dev.heirloom.backup.TargetResult;
 import dev.heirloom.plan.Sizes;
 import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.policy.DamagedFolder;
 import dev.heirloom.policy.FileCompliance;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.source.SourceProblem;
@@ -85,6 +86,12 @@ final class Output {
             if (t.succeeded()) {
                 out.printf(Locale.ROOT, "  %-12s ok      %d new objects (%s), %d already there, %d folders recorded%n",
                         t.name(), t.objectsWritten(), Sizes.human(t.bytesWritten()), t.objectsPresent(), t.treesWritten());
+                if (t.treesDamaged() > 0) {
+                    out.printf(Locale.ROOT, "  %-12s         %d folder record(s) of the last snapshot were missing or damaged; "
+                            + "the folders were read again from the source, %d record(s) stored anew and the new snapshot "
+                            + "names only intact ones (older snapshots may still name the damaged ones: heirloom verify, "
+                            + "heirloom repair)%n", "", t.treesDamaged(), t.treesRepaired());
+                }
             } else {
                 out.printf(Locale.ROOT, "  %-12s FAILED  %s%n", t.name(), t.error().orElse("?"));
             }
@@ -164,6 +171,11 @@ final class Output {
             out.printf(Locale.ROOT, "Policy %s: NOT MET - no snapshot on a reachable target%n", c.policy());
         } else if (c.snapshotId().isEmpty()) {
             out.printf(Locale.ROOT, "Policy %s: NOT MET - no target holds a snapshot yet%n", c.policy());
+        } else if (!c.allFoldersReadable()) {
+            long lost = c.damagedFolders().stream().filter(d -> !d.readable()).count();
+            out.printf(Locale.ROOT, "Policy %s: NOT MET - %d folder(s) of snapshot %s cannot be read from any target, "
+                    + "so the files in them cannot be counted (%d of the %d files counted are short of copies)%n",
+                    c.policy(), lost, c.snapshotId().get(), c.nonCompliantFiles(), c.totalFiles());
         } else if (c.compliant()) {
             out.printf(Locale.ROOT, "Policy %s: MET - all %d files have %d+ copies on %d+ media, %d+ offsite%n",
                     c.policy(), c.totalFiles(), c.policy().copies(), c.policy().media(), c.policy().offsite());
@@ -173,6 +185,15 @@ final class Output {
         }
         c.unreachable().forEach(r -> out.println("  can never comply: " + r));
         c.unavailable().forEach(t -> out.println("  not counted (unavailable): " + t));
+        for (DamagedFolder d : c.damagedFolders()) {
+            out.printf(Locale.ROOT, "  DAMAGED folder record '%s' (tree %s)%s: %s%n", d.path().isEmpty() ? "/" : d.path(),
+                    d.tree(), d.readable() ? "" : " on every target", d.damagedOn().isEmpty() ? "no target gives it back"
+                            : String.join("; ", d.damagedOn()));
+            out.printf(Locale.ROOT, "    fix: %s%n", d.readable()
+                    ? "heirloom repair (copies it from a target that holds it intact)"
+                    : "heirloom backup writes it again if the folder is unchanged in the source; older snapshots may "
+                            + "still restore the files (heirloom snapshots)");
+        }
         List<FileCompliance> shown = c.shortFiles().subList(0, Math.min(SHOWN_SHORT_FILES, c.shortFiles().size()));
         for (FileCompliance f : shown) {
             out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%s%n", f.path(), f.copies(),

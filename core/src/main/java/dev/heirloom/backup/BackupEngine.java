@@ -233,6 +233,7 @@ public final class BackupEngine {
             }
             results.add(new TargetResult(lane.name, Optional.ofNullable(written), lane.objectsWritten.get(),
                     lane.bytesWritten.get(), lane.objectsPresent.get(), lane.treesWritten.get(),
+                    lane.unreadableTrees.size(), lane.treesRewritten.get(),
                     Optional.ofNullable(lane.failure.get()).map(RunContext::describe)));
         }
         return results;

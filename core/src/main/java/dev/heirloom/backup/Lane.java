@@ -28,6 +28,10 @@ final class Lane {
     final AtomicLong bytesWritten = new AtomicLong();
     final AtomicLong objectsPresent = new AtomicLong();
     final AtomicLong treesWritten = new AtomicLong();
+    /** Trees of the latest snapshot that could not be read (missing, corrupt): written again, replacing. */
+    final java.util.Set<String> unreadableTrees = ConcurrentHashMap.newKeySet();
+    /** Of those, the ones the source gave again and that were stored anew. */
+    final AtomicLong treesRewritten = new AtomicLong();
     private final ProgressListener listener;
     /** The target's latest snapshot of this source; null when it has none. */
     Snapshot parent;

@@ -71,9 +71,22 @@ final class SourceWalk {
         Tree refTree = refHash == null ? null : loadTree(run.reference, refHash);
         EntryCursor refCursor = new EntryCursor(refTree);
         EntryCursor[] laneCursors = new EntryCursor[n];
+        // what each lane holds intact here: a tree it cannot read is written again, never built upon
+        String[] held = laneHashes.clone();
         for (int i = 0; i < n; i++) {
             String h = laneHashes[i];
-            Tree laneTree = h == null ? null : h.equals(refHash) ? refTree : loadTree(run.lanes.get(i), h);
+            Lane lane = run.lanes.get(i);
+            Tree laneTree;
+            if (h == null) {
+                laneTree = null;
+            } else if (h.equals(refHash) && (refTree != null || lane == run.reference)) {
+                laneTree = refTree;
+            } else {
+                laneTree = loadTree(lane, h);
+            }
+            if (h != null && laneTree == null) {
+                held[i] = null;
+            }
             laneCursors[i] = laneTree == refTree ? refCursor : new EntryCursor(laneTree);
         }
         List<CompletableFuture<Child>> children = new ArrayList<>();
@@ -92,7 +105,7 @@ final class SourceWalk {
             }
         }
         return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new))
-                .thenApplyAsync(v -> finish(children, refHash, refTree, laneHashes, isRoot), pool);
+                .thenApplyAsync(v -> finish(children, refHash, refTree, held, isRoot), pool);
     }
 
     private Optional<CompletableFuture<Child>> folder(SourceEntry e, String rel, TreeEntry refEntry,
@@ -164,12 +177,14 @@ final class SourceWalk {
         return new Folder(trees.write(entries, refHash, refTree, laneHashes), fileCount, byteCount);
     }
 
+    /** A lane's tree, or null when it cannot be read; the lane then writes the folder's tree again. */
     private static Tree loadTree(Lane lane, String hash) {
         try {
             return lane.repo.tree(hash);
         } catch (StorageException e) {
-            LOG.warn("{}: cannot read tree {} of the last snapshot; its folder is treated as new: {}",
-                    lane.name, hash, e.getMessage());
+            LOG.warn("{}: cannot read tree {} of the last snapshot; its folder is read from the source and its tree "
+                    + "written again: {}", lane.name, hash, e.getMessage());
+            lane.unreadableTrees.add(hash);
             return null;
         }
     }

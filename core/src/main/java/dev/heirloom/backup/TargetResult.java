@@ -13,10 +13,14 @@ import java.util.Optional;
  * @param bytesWritten    their bytes
  * @param objectsPresent  content objects found already stored (deduplicated)
  * @param treesWritten    folder trees stored (in a dry run: that would be)
+ * @param treesDamaged    trees of the target's last snapshot that could not be read (missing or corrupt); their
+ *                        folders were read from the source as new, and the new snapshot names none of them
+ * @param treesRepaired   of those, the ones the source gave again (same folder, same tree) and were stored anew
  * @param error           why the target failed, empty when it succeeded
  */
 public record TargetResult(String name, Optional<Snapshot> snapshot, long objectsWritten, long bytesWritten,
-                           long objectsPresent, long treesWritten, Optional<String> error) {
+                           long objectsPresent, long treesWritten, long treesDamaged, long treesRepaired,
+                           Optional<String> error) {
     public boolean succeeded() {
         return error.isEmpty();
     }

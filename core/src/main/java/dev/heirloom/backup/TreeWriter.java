@@ -48,9 +48,14 @@ final class TreeWriter {
             }
             try {
                 if (run.options.dryRun()) {
-                    if (!lane.repo.hasTree(hash)) {
+                    if (!lane.repo.hasTree(hash) || lane.unreadableTrees.contains(hash)) {
                         lane.treesWritten.incrementAndGet();
                     }
+                } else if (lane.unreadableTrees.contains(hash)) {
+                    // the stored copy is missing or damaged: the same folder gives the same bytes, so replace it
+                    lane.repo.replaceTree(hash, dev.heirloom.spi.ContentSource.ofBytes(canonical));
+                    lane.treesWritten.incrementAndGet();
+                    lane.treesRewritten.incrementAndGet();
                 } else if (lane.repo.putTree(hash, canonical)) {
                     lane.treesWritten.incrementAndGet();
                 }

@@ -2,6 +2,7 @@ package dev.heirloom.compliance;
 
 import dev.heirloom.policy.FileCompliance;
 import dev.heirloom.policy.ComplianceReport;
+import dev.heirloom.policy.DamagedFolder;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
@@ -11,6 +12,7 @@ import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.Tree;
 import dev.heirloom.repository.TreeEntry;
+import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class ComplianceChecker {
     private long total;
     private long compliant;
     private final List<FileCompliance> shortFiles = new ArrayList<>();
+    private final List<DamagedFolder> damagedFolders = new ArrayList<>();
 
     private ComplianceChecker(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders) {
         this.policy = policy;
@@ -127,7 +130,7 @@ public final class ComplianceChecker {
             }
         }
         if (newest == null) {
-            return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of());
+            return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of(), List.of());
         }
         String root = newest.latest().root();
         if (sourceCopy == SourceCopy.TRUSTED && holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
@@ -147,7 +150,7 @@ public final class ComplianceChecker {
             if (policy.isMetBy(copies, media.size(), offsite)) {
                 long files = newest.latest().files();
                 return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable, files,
-                        files, List.of());
+                        files, List.of(), List.of());
             }
         }
         ComplianceChecker checker = new ComplianceChecker(policy, source, sourceCopy, holders);
@@ -155,50 +158,74 @@ public final class ComplianceChecker {
         for (int i = 0; i < holders.size(); i++) {
             hashes[i] = holders.get(i).latest() == null ? null : holders.get(i).latest().root();
         }
-        checker.walk(newest.repository(), newest.latest(), hashes);
+        int newestIndex = 0;
+        while (holders.get(newestIndex) != newest) {
+            newestIndex++;
+        }
+        checker.walk(newest.latest(), newestIndex, hashes);
         return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable,
-                checker.total, checker.compliant, checker.shortFiles);
+                checker.total, checker.compliant, checker.shortFiles, checker.damagedFolders);
     }
 
-    /** One folder of the newest snapshot with each holder's tree at the same path (null where it has none). */
-    private record Frame(String path, Tree[] trees) {
+    /**
+     * One folder of the newest snapshot with each holder's tree at the same path (null where it has
+     * none or cannot give it back) and why a holder that should have one cannot.
+     */
+    private record Frame(String path, Tree[] trees, String[] damaged, boolean[] own) {
     }
 
     /**
      * Walks the newest snapshot with the repository's one walk, keeping for each folder on the
-     * way down the holders' trees at the same path; a folder whose tree hash a holder shares is
-     * the reference tree itself, read once.
+     * way down the holders' trees at the same path. A folder's tree is read from the newest holder;
+     * holders that name the same hash share it (the hash is the bytes), unless their last
+     * verification found that tree damaged. When the newest holder cannot give a tree back, it is
+     * read from another holder that names it, and the damage is reported; when none can, the files
+     * under it cannot be counted.
      */
-    private void walk(Repository refRepo, Snapshot newest, String[] rootHashes) {
+    private void walk(Snapshot newest, int newestIndex, String[] rootHashes) {
         Deque<Frame> stack = new ArrayDeque<>();
-        ReferencedObjects.everyPath(refRepo).walk(newest, new ReferencedObjects.Visitor() {
-            private String[] pending = rootHashes;
-
+        String[][] pending = {rootHashes};
+        String[][] above = {new String[holders.size()]};
+        Frame[] read = new Frame[1];
+        ReferencedObjects.TreeSource source = (hash, path) -> {
+            read[0] = readTrees(hash, path, pending[0], above[0], newestIndex);
+            for (int i = 0; i < holders.size(); i++) {
+                if (read[0].trees()[i] != null && hash.equals(pending[0][i])) {
+                    return read[0].trees()[i];
+                }
+            }
+            throw new ObjectNotFoundException("tree " + hash + " of folder '" + path + "' (no target gives it back)");
+        };
+        ReferencedObjects.everyPath(source).walk(newest, new ReferencedObjects.Visitor() {
             @Override
             public void tree(String hash, Snapshot snapshot, String path) {
-                stack.push(new Frame(path, treesOf(hash, pending)));
+                stack.push(read[0]);
             }
 
             @Override
             public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot, String path) {
-                throw error;
+                damage(path, hash, read[0], false);
             }
 
             @Override
             public boolean folder(TreeEntry folder, Snapshot snapshot, String path) {
                 Frame here = frameFor(path, folder.name());
                 String[] sub = new String[holders.size()];
+                String[] subAbove = new String[holders.size()];
                 for (int i = 0; i < holders.size(); i++) {
                     TreeEntry theirs = here.trees()[i] == null ? null : here.trees()[i].entry(folder.name()).orElse(null);
                     sub[i] = theirs != null && theirs.isDir() ? theirs.tree() : null;
+                    subAbove[i] = here.damaged()[i] == null || !here.own()[i] ? here.damaged()[i]
+                            : "the record of the folder '" + here.path() + "' above it is damaged";
                 }
-                pending = sub;
+                pending[0] = sub;
+                above[0] = subAbove;
                 return true;
             }
 
             @Override
             public void file(TreeEntry entry, Snapshot snapshot, String path) {
-                count(entry, path, frameFor(path, entry.name()).trees());
+                count(entry, path, frameFor(path, entry.name()));
             }
 
             @Override
@@ -215,32 +242,72 @@ public final class ComplianceChecker {
                 }
                 return stack.peek();
             }
-
-            private Tree[] treesOf(String refHash, String[] hashes) {
-                Tree ref = refRepo.tree(refHash);
-                Tree[] trees = new Tree[holders.size()];
-                for (int i = 0; i < holders.size(); i++) {
-                    if (hashes[i] == null) {
-                        continue;
-                    }
-                    if (hashes[i].equals(refHash)) {
-                        trees[i] = ref;
-                        continue;
-                    }
-                    try {
-                        trees[i] = holders.get(i).repository().tree(hashes[i]);
-                    } catch (StorageException e) {
-                        LOG.warn("{}: cannot read tree {}; its copies are not counted: {}",
-                                holders.get(i).placement().name(), hashes[i], e.getMessage());
-                    }
-                }
-                return trees;
-            }
         });
     }
 
+    /** Each holder's tree at one folder, the newest holder's first; notes any holder that cannot give its own. */
+    private Frame readTrees(String refHash, String path, String[] hashes, String[] damagedAbove, int newestIndex) {
+        int n = holders.size();
+        Tree[] trees = new Tree[n];
+        String[] damaged = new String[n];
+        boolean[] own = new boolean[n];
+        Tree ref = null;
+        for (int k = 0; k < n; k++) {
+            int i = k == 0 ? newestIndex : k <= newestIndex ? k - 1 : k;
+            String hash = hashes[i];
+            if (hash == null) {
+                damaged[i] = damagedAbove[i];
+                continue;
+            }
+            Holder h = holders.get(i);
+            if (h.failed().contains(hash)) {
+                damaged[i] = "its last verification found this folder's record damaged";
+                own[i] = true;
+                continue;
+            }
+            if (ref != null && hash.equals(refHash)) {
+                trees[i] = ref;
+                continue;
+            }
+            try {
+                trees[i] = h.repository().tree(hash);
+                if (hash.equals(refHash)) {
+                    ref = trees[i];
+                }
+            } catch (ObjectNotFoundException e) {
+                damaged[i] = "this folder's record is missing";
+            } catch (StorageException e) {
+                damaged[i] = "this folder's record cannot be read: " + e.getMessage();
+            }
+            own[i] = damaged[i] != null;
+            if (own[i]) {
+                LOG.warn("{}: cannot give back tree {} of folder '{}'; its copies there are not counted: {}",
+                        h.placement().name(), hash, path, damaged[i]);
+            }
+        }
+        Frame frame = new Frame(path, trees, damaged, own);
+        if (ref != null) {
+            damage(path, refHash, frame, true);
+        }
+        return frame;
+    }
+
+    /** Records a folder some holder cannot give back; {@code readable}: another holder did. */
+    private void damage(String path, String hash, Frame frame, boolean readable) {
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < holders.size(); i++) {
+            if (frame.own()[i]) {
+                on.add(holders.get(i).placement().name() + ": " + frame.damaged()[i]);
+            }
+        }
+        if ((!on.isEmpty() || !readable) && damagedFolders.size() < ComplianceReport.LISTED_LIMIT) {
+            damagedFolders.add(new DamagedFolder(path, hash, on, readable));
+        }
+    }
+
     /** Counts one file's copies: the source, and each holder whose tree at this path has the same content. */
-    private void count(TreeEntry entry, String childPath, Tree[] trees) {
+    private void count(TreeEntry entry, String childPath, Frame frame) {
+        Tree[] trees = frame.trees();
         List<String> heldBy = new ArrayList<>();
         List<String> notCounted = new ArrayList<>();
         Set<Medium> media = EnumSet.noneOf(Medium.class);
@@ -253,6 +320,10 @@ public final class ComplianceChecker {
             notCounted.add(source.name() + " (deleted or changed there since the snapshot)");
         }
         for (int i = 0; i < holders.size(); i++) {
+            if (frame.damaged()[i] != null) {
+                notCounted.add(holders.get(i).placement().name() + " (" + frame.damaged()[i] + ")");
+                continue;
+            }
             TreeEntry theirs = trees[i] == null ? null : trees[i].entry(entry.name()).orElse(null);
             if (theirs == null || !theirs.isFile() || !entry.content().equals(theirs.content())) {
                 continue;

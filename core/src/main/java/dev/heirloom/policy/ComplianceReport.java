@@ -14,10 +14,12 @@ import java.util.Optional;
  * @param totalFiles     files checked
  * @param compliantFiles files meeting the policy
  * @param shortFiles     files short of the policy, at most {@link #LISTED_LIMIT} of them
+ * @param damagedFolders folders of the snapshot some target could not give back (at most {@link #LISTED_LIMIT});
+ *                       one that no target gave back leaves its files uncounted, so the policy is not met
  */
 public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<String> unreachable,
                                List<String> unavailable, long totalFiles, long compliantFiles,
-                               List<FileCompliance> shortFiles) {
+                               List<FileCompliance> shortFiles, List<DamagedFolder> damagedFolders) {
     /** Most short files listed in a report; {@link #nonCompliantFiles()} counts them all. */
     public static final int LISTED_LIMIT = 1000;
 
@@ -25,6 +27,7 @@ public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<
         unreachable = List.copyOf(unreachable);
         unavailable = List.copyOf(unavailable);
         shortFiles = List.copyOf(shortFiles);
+        damagedFolders = List.copyOf(damagedFolders);
     }
 
     public long nonCompliantFiles() {
@@ -32,10 +35,16 @@ public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<
     }
 
     /**
-     * True when there is a snapshot and every file in it meets the policy with the copies that could
-     * be counted (an unavailable target can only add copies, never remove them).
+     * True when there is a snapshot, every folder of it could be read from some target, and every
+     * file in it meets the policy with the copies that could be counted (an unavailable target can
+     * only add copies, never remove them).
      */
     public boolean compliant() {
-        return snapshotId.isPresent() && compliantFiles == totalFiles;
+        return snapshotId.isPresent() && compliantFiles == totalFiles && allFoldersReadable();
+    }
+
+    /** Whether every folder of the snapshot was read from some target, so that every file was counted. */
+    public boolean allFoldersReadable() {
+        return damagedFolders.stream().allMatch(DamagedFolder::readable);
     }
 }

@@ -67,18 +67,29 @@ public final class ReferencedObjects {
         }
     }
 
-    private final Repository repo;
+    /** Where the walk reads a tree from; the tree returned must hash to the name asked for. */
+    @FunctionalInterface
+    public interface TreeSource {
+        /**
+         * @param hash the tree's SHA-256
+         * @param path the folder's path in the snapshot being walked
+         * @throws StorageException when it cannot be given (an {@link ObjectNotFoundException} when missing)
+         */
+        Tree tree(String hash, String path);
+    }
+
+    private final TreeSource trees;
     private final boolean distinct;
     private final Set<String> walked = new HashSet<>();
 
-    private ReferencedObjects(Repository repo, boolean distinct) {
-        this.repo = repo;
+    private ReferencedObjects(TreeSource trees, boolean distinct) {
+        this.trees = trees;
         this.distinct = distinct;
     }
 
     /** A walk that enters each tree once, across all the snapshots it is given (the set of what is referenced). */
     public static ReferencedObjects distinct(Repository repo) {
-        return new ReferencedObjects(repo, true);
+        return new ReferencedObjects((hash, path) -> repo.tree(hash), true);
     }
 
     /**
@@ -87,7 +98,12 @@ public final class ReferencedObjects {
      * name is the hash of its bytes), so the walk ends.
      */
     public static ReferencedObjects everyPath(Repository repo) {
-        return new ReferencedObjects(repo, false);
+        return everyPath((hash, path) -> repo.tree(hash));
+    }
+
+    /** Like {@link #everyPath(Repository)}, reading trees from a source of the caller's (several copies, say). */
+    public static ReferencedObjects everyPath(TreeSource trees) {
+        return new ReferencedObjects(trees, false);
     }
 
     /** Walks the snapshots' trees, calling the visitor for what it meets. */
@@ -108,7 +124,7 @@ public final class ReferencedObjects {
         }
         Tree tree;
         try {
-            tree = repo.tree(hash);
+            tree = trees.tree(hash, path);
         } catch (ObjectNotFoundException e) {
             visitor.unreadableTree(hash, true, e, snapshot, path);
             return;

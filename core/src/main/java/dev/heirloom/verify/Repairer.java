@@ -44,9 +44,11 @@ public final class Repairer {
     }
 
     /**
-     * Repairs what a verification found, and, while it found more damaged objects than it lists,
-     * verifies again and repairs the next ones, until none is left unlisted or a round heals
-     * nothing.
+     * Repairs what a verification found, and verifies again and repairs the next ones while it
+     * found more damaged objects than it lists or a folder record (tree) was healed (the objects
+     * below it could not be checked before), until neither holds or a round heals nothing. The
+     * healed objects are then taken off the target's recorded verifications, so that compliance
+     * counts them again without waiting for the next verify.
      *
      * @param first the verification that found the damage
      * @param again a fresh full verification of the target
@@ -62,11 +64,41 @@ public final class Repairer {
             round.repaired().forEach(r -> repaired.putIfAbsent(r.hash(), r));
             round.lost().forEach(b -> lost.putIfAbsent(b.hash(), b));
             long unlisted = found.badCount() - found.bad().size();
-            if (unlisted <= 0 || repaired.size() == before) {
+            java.util.Set<String> trees = new java.util.HashSet<>();
+            found.bad().stream().filter(b -> b.kind() == BadObject.Kind.TREE).forEach(b -> trees.add(b.hash()));
+            boolean treeHealed = round.repaired().stream().anyMatch(r -> trees.contains(r.hash()));
+            if ((unlisted <= 0 && !treeHealed) || repaired.size() == before) {
+                clearFromRecords(repaired.keySet());
                 return new RepairReport(targetName, first, List.copyOf(repaired.values()), List.copyOf(lost.values()),
                         Math.max(0, unlisted));
             }
             found = again.get();
+        }
+    }
+
+    /**
+     * Takes healed objects off the target's recorded verifications (each was checked against its
+     * hash as it was written back). A record that cannot be rewritten is left as it is: compliance
+     * then goes on not counting those copies until the next verify, which errs on the safe side.
+     */
+    private void clearFromRecords(java.util.Set<String> healed) {
+        if (healed.isEmpty()) {
+            return;
+        }
+        for (VerifyLevel level : VerifyLevel.values()) {
+            String key = RepositoryLayout.lastVerification(level.label());
+            try {
+                Optional<VerificationRecord> record = target.readJson(key, VerificationRecord.class);
+                if (record.isEmpty() || record.get().badObjects().stream().noneMatch(healed::contains)) {
+                    continue;
+                }
+                VerificationRecord r = record.get();
+                List<String> still = r.badObjects().stream().filter(h -> !healed.contains(h)).toList();
+                target.replaceJson(key, new VerificationRecord(r.time(), r.level(), r.samplePercent(), r.objects(),
+                        r.objectsChecked(), Math.max(0, r.bad() - (r.badObjects().size() - still.size())), still));
+            } catch (StorageException e) {
+                LOG.warn("{}: cannot update {} after the repair: {}", targetName, key, e.getMessage());
+            }
         }
     }
 

@@ -56,10 +56,36 @@ class RepairTest {
             assertThat(report.healed()).isTrue();
             assertThat(report.repaired()).extracting(RepairReport.Repaired::from)
                     .containsExactlyInAnyOrder("source:2019/beach.jpg", "target:cloud");
-            assertThat(usb.writeCount() - writesBefore).as("the two bad objects, the verify state and two transient locks")
-                    .isEqualTo(2 + 1 + 2);
+            assertThat(usb.writeCount() - writesBefore)
+                    .as("the two bad objects, the verify state, the healed taken off it, and two transient locks")
+                    .isEqualTo(2 + 1 + 1 + 2);
             assertThat(usb.list("locks/", java.util.Optional.empty(), 10).objects()).as("the lock is released").isEmpty();
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void aMissingFolderRecordIsHealedThenWhatItHidBelowAndStatusCountsTheCopyAgain() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "2021/trip/alps.jpg", "the alps");
+        Trees.write(src, "2021/trip/lake.jpg", "the lake");
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            String trip = new dev.heirloom.repository.Repository(cloud).tree(new dev.heirloom.repository.Repository(cloud)
+                    .tree(new dev.heirloom.repository.Repository(cloud).snapshots().get(0).root()).entry("2021")
+                    .orElseThrow().tree()).entry("trip").orElseThrow().tree();
+            usb.delete(RepositoryLayout.treeKey(trip));
+            usb.delete(key("the alps"));
+            assertThat(h.verify("usb", VerifyLevel.PRESENT, 100).badCount()).as("the object below is hidden").isEqualTo(1);
+            assertThat(h.status().compliance().compliant()).isFalse();
+
+            RepairReport report = h.repair("usb", VerifyLevel.PRESENT);
+
+            assertThat(report.repaired()).extracting(RepairReport.Repaired::hash)
+                    .containsExactly(trip, MultiDigest.sha256Hex("the alps".getBytes(StandardCharsets.UTF_8)));
+            assertThat(report.healed()).isTrue();
+            assertThat(h.status().compliance().compliant()).as("counted again without another verify").isTrue();
+            assertThat(h.status().compliance().damagedFolders()).isEmpty();
         }
     }
 
