@@ -354,7 +354,15 @@ public final class ConfigFile {
     }
 
     private Path path(String value) {
-        Path p = Path.of(value.startsWith("~/") ? System.getProperty("user.home") + value.substring(1) : value);
+        Path p;
+        try {
+            p = Path.of(value.startsWith("~/") ? System.getProperty("user.home") + value.substring(1) : value);
+        } catch (java.nio.file.InvalidPathException e) {
+            String charset = System.getProperty("sun.jnu.encoding", "?");
+            throw new InvalidConfigException("the path '" + value + "' cannot be spelled in this locale's file name "
+                    + "encoding (" + charset + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (bin/heirloom sets "
+                    + "one when it can)");
+        }
         return (p.isAbsolute() ? p : base.resolve(p)).normalize();
     }
 

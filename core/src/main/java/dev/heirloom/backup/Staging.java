@@ -111,8 +111,12 @@ final class Staging {
      */
     Staged stage(SourceEntry file, String rel, List<Lane> stagers) throws IOException {
         run.filesRead.incrementAndGet();
-        String name = MultiDigest.sha256Hex((run.source.label() + "\n" + rel + "\n" + file.size() + "\n" + file.mtime())
-                .getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+        // the path's own bytes: two names that differ only in bytes that are not UTF-8 stage apart
+        java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+        key.writeBytes((run.source.label() + "\n").getBytes(StandardCharsets.UTF_8));
+        key.writeBytes(dev.heirloom.repository.FileName.bytes(rel));
+        key.writeBytes(("\n" + file.size() + "\n" + file.mtime()).getBytes(StandardCharsets.UTF_8));
+        String name = MultiDigest.sha256Hex(key.toByteArray()).substring(0, 40);
         MultiDigest digest = new MultiDigest(run.extraChecksums);
         Staged staging = new Staged(file.size());
         if (stagers.size() == 1) {

@@ -7,6 +7,7 @@ import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Placement;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
+import dev.heirloom.repository.FileName;
 import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
@@ -101,7 +102,8 @@ public final class ComplianceChecker {
             LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
             return (path, entry) -> {
                 try {
-                    BasicFileAttributes a = Files.readAttributes(root.resolve(path), BasicFileAttributes.class, options);
+                    BasicFileAttributes a = Files.readAttributes(FileName.resolve(root, path), BasicFileAttributes.class,
+                            options);
                     return a.isRegularFile() && a.size() == entry.size()
                             && a.lastModifiedTime().toInstant().equals(entry.mtime());
                 } catch (IOException | InvalidPathException e) {
@@ -301,7 +303,7 @@ public final class ComplianceChecker {
             }
         }
         if ((!on.isEmpty() || !readable) && damagedFolders.size() < ComplianceReport.LISTED_LIMIT) {
-            damagedFolders.add(new DamagedFolder(path, hash, on, readable));
+            damagedFolders.add(new DamagedFolder(FileName.readable(path), hash, on, readable));
         }
     }
 
@@ -346,7 +348,7 @@ public final class ComplianceChecker {
         if (policy.isMetBy(heldBy.size(), media.size(), offsite)) {
             compliant++;
         } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {
-            shortFiles.add(new FileCompliance(childPath, heldBy.size(), media.size(), offsite, heldBy, notCounted));
+            shortFiles.add(new FileCompliance(FileName.readable(childPath), heldBy.size(), media.size(), offsite, heldBy, notCounted));
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One folder of a snapshot: its entries sorted by name (Unicode code point order), names unique.
+ * One folder of a snapshot: its entries sorted by name (the order of the names' bytes), names unique.
  * Stored under the SHA-256 of its canonical JSON, so equal folders are stored once.
  *
  * @param version tree format version, {@value #VERSION}
@@ -18,7 +18,10 @@ import java.util.Optional;
 public record Tree(int version, List<TreeEntry> entries) {
     public static final int VERSION = 1;
 
-    /** Orders names by Unicode code points, which is also the order of their UTF-8 bytes. */
+    /**
+     * Orders names by their bytes ({@link FileName#bytes}): for UTF-8 names that is the order of
+     * Unicode code points.
+     */
     public static final Comparator<String> NAME_ORDER = Tree::compareNames;
 
     private static final Comparator<TreeEntry> ENTRY_ORDER = (a, b) -> compareNames(a.name(), b.name());
@@ -32,7 +35,9 @@ public record Tree(int version, List<TreeEntry> entries) {
             char y = b.charAt(k);
             if (x != y) {
                 if (Character.isSurrogate(x) || Character.isSurrogate(y)) {
-                    return Integer.compare(a.codePointAt(k), b.codePointAt(k));
+                    // a pair or an escaped byte: compare the bytes from the start of this character on
+                    int from = k > 0 && Character.isHighSurrogate(a.charAt(k - 1)) ? k - 1 : k;
+                    return Arrays.compareUnsigned(FileName.bytes(a.substring(from)), FileName.bytes(b.substring(from)));
                 }
                 return Character.compare(x, y);
             }

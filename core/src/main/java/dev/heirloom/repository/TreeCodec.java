@@ -35,7 +35,8 @@ final class TreeCodec {
             g.writeArrayFieldStart("entries");
             for (TreeEntry e : tree.entries()) {
                 g.writeStartObject();
-                g.writeStringField("name", e.name());
+                g.writeStringField("name", FileName.readable(e.name()));
+                optional(g, "nameBytes", FileName.bytesBase64(e.name()));
                 g.writeStringField("type", e.type().json());
                 g.writeNumberField("size", e.size());
                 g.writeStringField("mtime", instant(e.mtime()));
@@ -108,6 +109,7 @@ final class TreeCodec {
     /** One entry, the parser on its START_OBJECT; null for anything unexpected. */
     private static TreeEntry entry(JsonParser p) throws IOException {
         String name = null;
+        String nameBytes = null;
         EntryType type = null;
         long size = 0;
         Instant mtime = null;
@@ -147,6 +149,7 @@ final class TreeCodec {
             String v = p.getText();
             switch (field) {
                 case "name" -> name = v;
+                case "nameBytes" -> nameBytes = v;
                 case "type" -> {
                     type = v.equals("file") ? EntryType.FILE : v.equals("dir") ? EntryType.DIR : null;
                     if (type == null) {
@@ -173,12 +176,14 @@ final class TreeCodec {
         if (name == null || type == null || mtime == null) {
             return null;
         }
-        return new TreeEntry(name, type, size, mtime, content, tree, media, fileKey, md5, crc32c, suspect);
+        return new TreeEntry(FileName.fromStored(name, nameBytes), type, size, mtime, content, tree, media, fileKey, md5,
+                crc32c, suspect);
     }
 
     private static boolean known(String field) {
         return switch (field) {
-            case "name", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c", "suspect" -> true;
+            case "name", "nameBytes", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c",
+                 "suspect" -> true;
             default -> false;
         };
     }

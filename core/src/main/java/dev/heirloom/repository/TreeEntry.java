@@ -1,8 +1,11 @@
 package dev.heirloom.repository;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
@@ -13,7 +16,8 @@ import java.util.Objects;
 /**
  * One entry of a folder: a file (with its content hash) or a sub-folder (with its tree hash).
  *
- * @param name    the file or folder name, a single path segment
+ * @param name    the file or folder name, a single path segment, exact to its bytes ({@link FileName}: bytes
+ *                that are not UTF-8 are escaped; the JSON form then adds {@code nameBytes})
  * @param type    file or dir
  * @param size    file length in bytes (files only; 0 for folders)
  * @param mtime   last-modified time, to the nanosecond the file system gives
@@ -27,10 +31,12 @@ import java.util.Objects;
  *                (suspected bit rot); {@code content} stays the last good version, this one is stored
  *                beside it until the user decides
  */
-@JsonPropertyOrder({"name", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c", "suspect"})
+@JsonPropertyOrder({"name", "nameBytes", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c",
+        "suspect"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TreeEntry(String name, EntryType type, long size, Instant mtime, String content, String tree,
-                        String media, String fileKey, String md5, String crc32c, String suspect) {
+public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, EntryType type, long size, Instant mtime,
+                        String content, String tree, String media, String fileKey, String md5, String crc32c,
+                        String suspect) {
     public TreeEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -77,6 +83,33 @@ public record TreeEntry(String name, EntryType type, long size, Instant mtime, S
 
     public static TreeEntry dir(String name, Instant mtime, String tree) {
         return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null, null);
+    }
+
+    /** The JSON form of a name that is not UTF-8: its bytes in base64 (null otherwise). */
+    @JsonProperty("nameBytes")
+    String nameBytes() {
+        return FileName.bytesBase64(name);
+    }
+
+    /** Reads the JSON form, where {@code nameBytes}, when present, is the name. */
+    @JsonCreator
+    static TreeEntry fromJson(@JsonProperty("name") String name, @JsonProperty("nameBytes") String nameBytes,
+                              @JsonProperty("type") EntryType type, @JsonProperty("size") long size,
+                              @JsonProperty("mtime") Instant mtime, @JsonProperty("content") String content,
+                              @JsonProperty("tree") String tree, @JsonProperty("media") String media,
+                              @JsonProperty("fileKey") String fileKey, @JsonProperty("md5") String md5,
+                              @JsonProperty("crc32c") String crc32c, @JsonProperty("suspect") String suspect) {
+        return new TreeEntry(name == null ? null : FileName.fromStored(name, nameBytes), type, size, mtime, content,
+                tree, media, fileKey, md5, crc32c, suspect);
+    }
+
+    /** Writes a name for people to read; {@code nameBytes} holds its exact bytes. */
+    static final class ReadableName extends com.fasterxml.jackson.databind.JsonSerializer<String> {
+        @Override
+        public void serialize(String value, com.fasterxml.jackson.core.JsonGenerator gen,
+                              com.fasterxml.jackson.databind.SerializerProvider serializers) throws java.io.IOException {
+            gen.writeString(FileName.readable(value));
+        }
     }
 
     @JsonIgnore

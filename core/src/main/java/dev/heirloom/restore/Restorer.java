@@ -1,6 +1,7 @@
 package dev.heirloom.restore;
 
 import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.repository.FileName;
 import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
@@ -100,7 +101,7 @@ public final class Restorer {
                 if (!safe(entry, rel)) {
                     return false;
                 }
-                Path target = realRoot.resolve(rel);
+                Path target = FileName.resolve(realRoot, rel);
                 Instant mtime = entry.mtime();
                 dirTimes.add(() -> {
                     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -112,16 +113,19 @@ public final class Restorer {
 
             @Override
             public void file(TreeEntry entry, Snapshot s, String rel) {
-                if (!safe(entry, rel) || (glob != null && !glob.matches(Path.of(rel)))) {
+                if (!safe(entry, rel)) {
                     return;
                 }
-                Path target = realRoot.resolve(rel);
+                Path target = FileName.resolve(realRoot, rel);
+                if (glob != null && !glob.matches(realRoot.relativize(target))) {
+                    return;
+                }
                 inFlight.acquireUninterruptibly();
                 pool.execute(() -> {
                     try {
                         restoreFile(entry, target, rel);
                     } catch (RuntimeException e) {
-                        failed.add(rel + ": " + e.getMessage());
+                        failed.add(printable(rel) + ": " + e.getMessage());
                     } finally {
                         inFlight.release();
                     }
@@ -142,7 +146,7 @@ public final class Restorer {
 
     /** Whether an entry's name is a single plain segment; anything else is refused and reported. */
     private boolean safe(TreeEntry entry, String rel) {
-        if (isPlainName(entry.name())) {
+        if (isPlainName(entry.name(), realRoot.getFileSystem().getSeparator())) {
             return true;
         }
         refused.add(printable(rel) + ": unsafe name, would land outside the restore folder");
@@ -171,11 +175,12 @@ public final class Restorer {
                         Files.createDirectory(current);
                     }
                     if (Files.isSymbolicLink(current) || !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
-                        refused.add(rel + ": " + realRoot.relativize(current) + " exists and is a link or not a folder");
+                        refused.add(printable(rel) + ": " + realRoot.relativize(current)
+                                + " exists and is a link or not a folder");
                         return false;
                     }
                 } catch (IOException e) {
-                    failed.add(rel + ": cannot create folder " + current + ": " + e.getMessage());
+                    failed.add(printable(rel) + ": cannot create folder " + current + ": " + e.getMessage());
                     return false;
                 }
                 verifiedDirs.add(current);
@@ -189,14 +194,15 @@ public final class Restorer {
             return;
         }
         if (Files.isSymbolicLink(target)) {
-            refused.add(rel + ": exists as a symbolic link; left alone");
+            refused.add(printable(rel) + ": exists as a symbolic link; left alone");
             return;
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !options.overwrite()) {
             skipped.incrementAndGet();
             return;
         }
-        Path tmp = target.resolveSibling("." + entry.name() + ".heirloom-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        // a short name of its own: a name near the file system's 255-byte limit leaves no room to add to it
+        Path tmp = target.resolveSibling(".heirloom-restore-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             MultiDigest digest = MultiDigest.sha256Only();
             try (InputStream in = repo.openObject(entry.content());
@@ -211,7 +217,7 @@ public final class Restorer {
             String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
             if (digest.length() != entry.size() || !actual.equals(entry.content())) {
                 Files.deleteIfExists(tmp);
-                failed.add(rel + ": the stored copy is corrupt (expected sha256 " + entry.content() + ", got " + actual
+                failed.add(printable(rel) + ": the stored copy is corrupt (expected sha256 " + entry.content() + ", got " + actual
                         + "); restore it from another target");
                 return;
             }
@@ -227,7 +233,7 @@ public final class Restorer {
             skipped.incrementAndGet();
             deleteQuietly(tmp);
         } catch (IOException | StorageException e) {
-            failed.add(rel + ": " + e.getMessage());
+            failed.add(printable(rel) + ": " + e.getMessage());
             deleteQuietly(tmp);
         }
     }
@@ -248,13 +254,17 @@ public final class Restorer {
         }
     }
 
-    /** A single path segment that cannot climb out: not empty, not . or .., no separator or NUL. */
-    static boolean isPlainName(String name) {
+    /**
+     * A single path segment that cannot climb out: not empty, not . or .., no {@code /}, no NUL, and
+     * no separator of the file system restored to (a backslash is a plain character on Linux and
+     * macOS, a separator on Windows).
+     */
+    static boolean isPlainName(String name, String separator) {
         return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
-                && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+                && name.indexOf('\0') < 0 && !name.contains(separator);
     }
 
     private static String printable(String s) {
-        return s.replaceAll("\\p{Cntrl}", "?");
+        return FileName.readable(s).replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.heirloom.repository.FileName;
 import dev.heirloom.repository.Tree;
 
 /**
@@ -37,7 +38,7 @@ public final class SourceLister {
         LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
-                String name = child.getFileName().toString();
+                String name = FileName.of(child);
                 if (LITTER.contains(name) || name.startsWith("._")) {
                     continue;
                 }

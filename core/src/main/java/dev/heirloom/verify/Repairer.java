@@ -1,5 +1,6 @@
 package dev.heirloom.verify;
 
+import dev.heirloom.repository.FileName;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.spi.ContentSource;
@@ -157,7 +158,7 @@ public final class Repairer {
     private Optional<String> fromSource(String key, BadObject bad) {
         for (String ref : bad.paths()) {
             String rel = ref.substring(ref.indexOf(':') + 1);
-            Path file = sourceRoot.resolve(rel).normalize();
+            Path file = FileName.resolve(sourceRoot, rel).normalize();
             if (!file.startsWith(sourceRoot) || !Files.isRegularFile(file)) {
                 continue;
             }

@@ -96,7 +96,9 @@ class TreeCodecTest {
     }
 
     private static Tree randomTree(Random random) {
-        String[] pieces = {"IMG_", "0042", ".jpg", "é", "\"", "\\", "\n", "\u0001", "\uD83D\uDCF7", "日本", " ", "/x"};
+        // with bytes that are not UTF-8 (Latin-1 é, a lone 0xFF): escaped names, stored with nameBytes
+        String[] pieces = {"IMG_", "0042", ".jpg", "é", "\"", "\\", "\n", "\u0001", "\uD83D\uDCF7", "日本", " ", "/x",
+                FileName.decode(new byte[] {(byte) 0xE9}), FileName.decode(new byte[] {'a', (byte) 0xFF})};
         List<TreeEntry> entries = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         int n = random.nextInt(12);

@@ -145,10 +145,13 @@ class RestoreSafetyTest {
 
     @Test
     void plainNamesAreTheOnlyAcceptedNames() {
-        assertThat(Restorer.isPlainName("IMG 1.jpg")).isTrue();
-        assertThat(Restorer.isPlainName("..hidden")).isTrue();
-        for (String bad : List.of("", ".", "..", "a/b", "a\\b", "nul\0")) {
-            assertThat(Restorer.isPlainName(bad)).as(bad).isFalse();
+        assertThat(Restorer.isPlainName("IMG 1.jpg", "/")).isTrue();
+        assertThat(Restorer.isPlainName("..hidden", "/")).isTrue();
+        assertThat(Restorer.isPlainName("a\\b", "/")).as("a backslash is a plain character on Linux").isTrue();
+        assertThat(Restorer.isPlainName("a\\b", "\\")).as("and a separator on Windows").isFalse();
+        for (String bad : List.of("", ".", "..", "a/b", "nul\0")) {
+            assertThat(Restorer.isPlainName(bad, "/")).as(bad).isFalse();
+            assertThat(Restorer.isPlainName(bad, "\\")).as(bad).isFalse();
         }
         assertThat(EntryType.FILE.json()).isEqualTo("file");
         assertThat(TreeEntry.file("x", 1, Instant.EPOCH, "a".repeat(64), "photo", null).isFile()).isTrue();
