@@ -192,9 +192,12 @@ public final class Heirloom implements AutoCloseable {
     public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
         Repository repo = repository(target);
         AtomicBoolean cancelled = running.begin();
-        try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "verify", host, clock)) {
+        // verify only reads objects: a read-only medium is verified without a lock (and without its record)
+        Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "verify", host, clock);
+        try {
             return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run();
         } finally {
+            lock.ifPresent(RepositoryLock::close);
             running.end(cancelled);
         }
     }

@@ -105,34 +105,72 @@ public final class RepositoryLock implements AutoCloseable {
     }
 
     /**
-     * Takes a lock.
+     * Takes a lock. Writes its own lock file, then reads the others: conflicting locks (any lock
+     * against an exclusive one) decide by age, so that operations started together never all give
+     * way: the younger lock (by time, then key) gives way at once; the older one waits briefly for
+     * the younger to go, and gives way itself only if it stays (a real holder).
      *
      * @throws RepositoryLockedException naming the holder when a conflicting lock exists
      */
     public static RepositoryLock acquire(Repository repo, boolean exclusive, String operation, String host, Clock clock) {
         Info mine = new Info(exclusive, operation, host, ProcessHandle.current().pid(), clock.instant());
         String key = RepositoryLayout.LOCKS + UUID.randomUUID() + ".json";
+        Held me = new Held(key, mine);
         write(repo, key, mine, true);
-        for (Held other : list(repo)) {
-            if (other.key().equals(key) || !(exclusive || other.info().exclusive())) {
-                continue;
+        for (int round = 0; ; round++) {
+            Held blocker = null;
+            boolean yieldNow = false;
+            for (Held other : list(repo)) {
+                if (other.key().equals(key) || !(exclusive || other.info().exclusive())) {
+                    continue;
+                }
+                if (other.info().ownerGone(host)) {
+                    // provably dead: its process is not running on this very host (restic does the same)
+                    LOG.warn("removed the lock of {}: its process is gone", other.info().describe());
+                    repo.target().delete(other.key());
+                    continue;
+                }
+                blocker = other;
+                if (!olderThan(me, other) || other.info().stale(clock.instant(), host)) {
+                    yieldNow = true;
+                    break;
+                }
             }
-            if (other.info().ownerGone(host)) {
-                // provably dead: its process is not running on this very host (restic does the same)
-                LOG.warn("removed the lock of {}: its process is gone", other.info().describe());
-                repo.target().delete(other.key());
+            if (blocker == null) {
+                return new RepositoryLock(repo, key, clock, mine);
+            }
+            if (!yieldNow && round < RACE_ROUNDS) {
+                sleep(RACE_WAIT);
                 continue;
             }
             repo.target().delete(key);
-            if (other.info().stale(clock.instant(), host)) {
-                throw new RepositoryLockedException("a stale lock blocks " + operation + ": " + other.info().describe()
+            if (blocker.info().stale(clock.instant(), host)) {
+                throw new RepositoryLockedException("a stale lock blocks " + operation + ": " + blocker.info().describe()
                         + " (its process is gone or it was not refreshed for " + STALE_AFTER.toMinutes()
                         + " minutes); if nothing is running, remove it with 'heirloom unlock'");
             }
-            throw new RepositoryLockedException("the repository is locked by " + other.info().describe()
+            throw new RepositoryLockedException("the repository is locked by " + blocker.info().describe()
                     + "; try again when it is done");
         }
-        return new RepositoryLock(repo, key, clock, mine);
+    }
+
+    /** Rounds an older lock waits for a younger conflicting one to give way, and the wait between them. */
+    private static final int RACE_ROUNDS = 10;
+    private static final Duration RACE_WAIT = Duration.ofMillis(300);
+
+    /** Whether lock a was taken before lock b: by time, then by key, the same order for every reader. */
+    private static boolean olderThan(Held a, Held b) {
+        int byTime = a.info().time().compareTo(b.info().time());
+        return byTime != 0 ? byTime < 0 : a.key().compareTo(b.key()) < 0;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for a lock", e);
+        }
     }
 
     /**

@@ -42,6 +42,7 @@ import java.util.function.BooleanSupplier;
  * snapshot paths that refer to them. The result is recorded in {@code verify/last-<level>.json}.
  */
 public final class Verifier {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Verifier.class);
     private static final int LISTED = 1000;
     private static final int PATHS_PER_OBJECT = 20;
     static final String ROTATION = RepositoryLayout.VERIFY_ROTATION;
@@ -116,13 +117,29 @@ public final class Verifier {
             listed = withPaths(snapshots, listed);
         }
         Instant finished = options.clock().instant();
-        VerifyReport report = new VerifyReport(target, options.level(), percent, snapshots.size(), objects.size(),
-                checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
-                finished, notes);
-        repo.replaceJson(RepositoryLayout.lastVerification(options.level().label()), new VerificationRecord(finished,
+        record(RepositoryLayout.lastVerification(options.level().label()), new VerificationRecord(finished,
                 options.level(), percent, objects.size(), checked.get(), bad.size(),
                 bad.keySet().stream().sorted().limit(10_000).toList()));
-        return report;
+        return new VerifyReport(target, options.level(), percent, snapshots.size(), objects.size(),
+                checked.get(), bytesRead.get(), listed.subList(0, Math.min(LISTED, listed.size())), bad.size(), started,
+                finished, notes);
+    }
+
+    /**
+     * Writes verification state to the target. Where it cannot be written (a read-only medium) the
+     * verification still stands for this run, with a note: status will not see its result.
+     */
+    private void record(String key, Object value) {
+        try {
+            repo.replaceJson(key, value);
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            LOG.warn("{}: cannot record {}: {}", target, key, e.getMessage());
+            notes.add(target + ": the result could not be recorded on the target (" + e.getMessage()
+                    + "), so status does not count it");
+        }
     }
 
     /** Gathers every object the snapshots reference (suspect contents included), each tree read once. */
@@ -303,7 +320,7 @@ public final class Verifier {
             throw unreachable(outage.get());
         }
         if (shares > 1) {
-            repo.replaceJson(ROTATION, new Rotation(shares, (share + 1) % shares));
+            record(ROTATION, new Rotation(shares, (share + 1) % shares));
         }
     }
 

@@ -115,4 +115,48 @@ class RepositoryLockTest {
         }
         crashed.close();
     }
+
+    /**
+     * Two backups and a prune that start together: each writes its lock, then all read the others
+     * at the same moment (a barrier in the listing makes the race certain). One side must win.
+     */
+    @Test
+    void twoBackupsAndAPruneStartedTogetherDoNotAllGiveWay() throws Exception {
+        for (int trial = 0; trial < 5; trial++) {
+            InMemoryTarget raced = new InMemoryTarget();
+            java.util.concurrent.CyclicBarrier allWritten = new java.util.concurrent.CyclicBarrier(3);
+            InMemoryTarget listing = org.mockito.Mockito.spy(raced);
+            java.util.Set<Thread> waited = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            org.mockito.Mockito.doAnswer(inv -> {
+                if (inv.getArgument(0, String.class).startsWith("locks/") && waited.add(Thread.currentThread())) {
+                    allWritten.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                return inv.callRealMethod();
+            }).when(listing).list(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(),
+                    org.mockito.ArgumentMatchers.anyInt());
+            Repository repo = new Repository(listing);
+            Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            List<Future<String>> runs = new ArrayList<>();
+            for (boolean exclusive : new boolean[] {false, false, true}) {
+                runs.add(pool.submit(() -> {
+                    try (RepositoryLock lock = RepositoryLock.acquire(repo, exclusive, exclusive ? "prune" : "backup",
+                            "this-host", clock)) {
+                        return exclusive ? "prune" : "backup";
+                    } catch (RepositoryLockedException e) {
+                        return "gave way";
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : runs) {
+                outcomes.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            assertThat(outcomes).as("trial %d", trial).isNotEqualTo(List.of("gave way", "gave way", "gave way"));
+            assertThat(outcomes.get(2).equals("prune") ? outcomes.subList(0, 2) : List.<String>of())
+                    .as("a prune that won ran alone").allMatch("gave way"::equals);
+            assertThat(raced.list("locks/", java.util.Optional.empty(), 10).objects()).as("no lock left").isEmpty();
+        }
+    }
 }

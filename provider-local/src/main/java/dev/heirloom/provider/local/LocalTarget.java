@@ -64,11 +64,14 @@ final class LocalTarget implements StorageTarget {
     private final boolean hardLinks;
     private final java.util.Set<Path> dirtyFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Whether the folder could not be written when opened (a read-only medium, mount or account). */
+    private final boolean readOnly;
 
-    private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks) {
+    private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks, boolean readOnly) {
         this.root = root;
         this.fsync = fsync;
         this.hardLinks = hardLinks;
+        this.readOnly = readOnly;
         this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
                 .maxConcurrency(concurrency).staging(true).build();
     }
@@ -88,10 +91,21 @@ final class LocalTarget implements StorageTarget {
             }
         }
         if (!Files.isWritable(root)) {
-            throw new AuthenticationException("folder " + root + " is not writable", null);
+            // a disk remounted read-only after an error, a write-protected offsite disk, an archive
+            // medium: everything that only reads (status, snapshots, verify, restore) still works
+            LOG.info("{} is read-only: it can be read, not written", root);
+            return new LocalTarget(root, fsync, concurrency, false, true);
         }
         removeStaleStaging(root);
-        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root));
+        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false);
+    }
+
+    /** Refuses a write at once on a folder opened read-only, saying why. */
+    private void checkWritable(String what) {
+        if (readOnly) {
+            throw new AuthenticationException("cannot " + what + ": folder " + root + " is read-only (a read-only "
+                    + "medium or mount, or no permission to write); it can be read, not written", null);
+        }
     }
 
     private static boolean probeHardLinks(Path root) {
@@ -164,6 +178,7 @@ final class LocalTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        checkWritable("write " + key);
         Path target = path(key);
         Path dir = target.getParent();
         if (options.ifAbsent() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -213,6 +228,7 @@ final class LocalTarget implements StorageTarget {
      */
     @Override
     public StagedObject stage(String stageName, ContentSource content) {
+        checkWritable("stage " + stageName);
         Path tmp = root.resolve(STAGE_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             copyVerified(stageName, content, Checksums.none(), tmp);
@@ -313,7 +329,7 @@ final class LocalTarget implements StorageTarget {
      */
     @Override
     public void flush() {
-        if (!fsync) {
+        if (!fsync || readOnly) {
             return;
         }
         List<Path> folders = new ArrayList<>(dirtyFolders);
@@ -326,6 +342,7 @@ final class LocalTarget implements StorageTarget {
 
     @Override
     public void delete(String key) {
+        checkWritable("delete " + key);
         try {
             Files.deleteIfExists(path(key));
         } catch (IOException e) {

@@ -323,13 +323,20 @@ final class VfsTarget implements StorageTarget {
             }
             throw e;
         }
-        dest.refresh();
-        try {
-            if (dest.getType() == FileType.FILE && dest.getContent().getSize() == size) {
-                return info(key, dest);
+        // a server may answer the first look after a MOVE from a listing it had cached (rclone's, under
+        // parallel renames in one folder): look a few times before calling the rename lost
+        for (int look = 0; look < 5; look++) {
+            dest.refresh();
+            try {
+                if (dest.getType() == FileType.FILE && dest.getContent().getSize() == size) {
+                    return info(key, dest);
+                }
+            } catch (FileSystemException replacedMeanwhile) {
+                LOG.debug("{}: {} changed while it was checked: {}", settings, key, replacedMeanwhile.getMessage());
             }
-        } catch (FileSystemException replacedMeanwhile) {
-            LOG.debug("{}: {} changed while it was checked: {}", settings, key, replacedMeanwhile.getMessage());
+            if (look < 4) {
+                sleep(50L << look);
+            }
         }
         if (options.ifAbsent()) {
             // another writer's rename came right after ours (check-then-act: conditionalCreate is false)
