@@ -170,7 +170,7 @@ public final class Heirloom implements AutoCloseable {
                     r.error()));
         }
         return new CopyPlan(policy.toString(), whyPolicyUnreachable(), result.stats().files(), result.stats().bytes(),
-                result.stats().filesRead(), plans);
+                result.stats().filesRead(), plans, open.sameDeviceNotes());
     }
 
     /** Checks the policy against what the targets' latest snapshots hold. */

@@ -30,6 +30,7 @@ final class OpenTargets implements AutoCloseable {
     private final ProviderRegistry registry;
     private final RetryPolicy retryPolicy;
     private final Map<String, Repository> open = new LinkedHashMap<>();
+    private final List<String> sameDeviceNotes;
 
     /**
      * @param sourceRoot the source folder, which no target may lie in
@@ -43,6 +44,8 @@ final class OpenTargets implements AutoCloseable {
         this.retryPolicy = retryPolicy;
         Map<String, String> byPlace = new LinkedHashMap<>();
         Path source = realPath(sourceRoot);
+        Map<String, Path> localFolders = new LinkedHashMap<>();
+        localFolders.put("the source", source);
         for (TargetSpec t : specs) {
             TargetConfig config = new TargetConfig(t.uri(), t.options());
             Optional<URI> location;
@@ -59,14 +62,21 @@ final class OpenTargets implements AutoCloseable {
                         + location.map(URI::toString).orElse(t.uri().toString())
                         + "): one copy, not two; give each copy a place of its own");
             }
-            if (location.isPresent() && "file".equals(location.get().getScheme())) {
-                Path folder = Path.of(location.get());
+            if (location.isPresent() && SameDevice.localFolder(location.get()) != null) {
+                Path folder = SameDevice.localFolder(location.get());
+                localFolders.put(t.name(), folder);
                 if (folder.startsWith(source)) {
                     throw new InvalidConfigException("target " + t.name() + " (" + folder + ") is inside the source folder "
                             + source + ": the next backup would take in the repository's own files");
                 }
             }
         }
+        this.sameDeviceNotes = SameDevice.notes(localFolders);
+    }
+
+    /** Notes on places that share a file system (see {@link SameDevice}). */
+    List<String> sameDeviceNotes() {
+        return sameDeviceNotes;
     }
 
     /** The source folder's real path (links resolved), or its absolute form when it does not exist. */

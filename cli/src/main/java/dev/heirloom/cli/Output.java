@@ -185,6 +185,7 @@ final class Output {
         }
         c.unreachable().forEach(r -> out.println("  can never comply: " + r));
         c.unavailable().forEach(t -> out.println("  not counted (unavailable): " + t));
+        c.notes().forEach(n -> out.println("  note: " + n));
         for (DamagedFolder d : c.damagedFolders()) {
             out.printf(Locale.ROOT, "  DAMAGED folder record '%s' (tree %s)%s: %s%n", d.path().isEmpty() ? "/" : d.path(),
                     d.tree(), d.readable() ? "" : " on every target", d.damagedOn().isEmpty() ? "no target gives it back"

@@ -132,7 +132,7 @@ public final class ComplianceChecker {
             }
         }
         if (newest == null) {
-            return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of(), List.of());
+            return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of(), List.of(), List.of());
         }
         String root = newest.latest().root();
         if (sourceCopy == SourceCopy.TRUSTED && holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
@@ -152,7 +152,7 @@ public final class ComplianceChecker {
             if (policy.isMetBy(copies, media.size(), offsite)) {
                 long files = newest.latest().files();
                 return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable, files,
-                        files, List.of(), List.of());
+                        files, List.of(), List.of(), List.of());
             }
         }
         ComplianceChecker checker = new ComplianceChecker(policy, source, sourceCopy, holders);
@@ -166,7 +166,7 @@ public final class ComplianceChecker {
         }
         checker.walk(newest.latest(), newestIndex, hashes);
         return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable,
-                checker.total, checker.compliant, checker.shortFiles, checker.damagedFolders);
+                checker.total, checker.compliant, checker.shortFiles, checker.damagedFolders, List.of());
     }
 
     /**

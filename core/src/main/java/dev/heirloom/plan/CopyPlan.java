@@ -13,12 +13,14 @@ import java.util.Locale;
  * @param bytes        their size
  * @param filesToRead  files that would be read (new or changed)
  * @param targets      per-target plans
+ * @param notes        what the policy's labels do not show, for people: places on one file system
  */
 public record CopyPlan(String policy, List<String> unreachable, long files, long bytes, long filesToRead,
-                       List<TargetPlan> targets) {
+                       List<TargetPlan> targets, List<String> notes) {
     public CopyPlan {
         unreachable = List.copyOf(unreachable);
         targets = List.copyOf(targets);
+        notes = List.copyOf(notes);
     }
 
     /** A human-readable summary, several lines. */
@@ -39,6 +41,7 @@ public record CopyPlan(String policy, List<String> unreachable, long files, long
             sb.append("Policy ").append(policy).append(" can NOT be met by these targets:").append(System.lineSeparator());
             unreachable.forEach(r -> sb.append("  - ").append(r).append(System.lineSeparator()));
         }
+        notes.forEach(n -> sb.append("  note: ").append(n).append(System.lineSeparator()));
         return sb.toString();
     }
 }

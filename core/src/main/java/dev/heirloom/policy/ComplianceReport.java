@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param shortFiles     files short of the policy, at most {@link #LISTED_LIMIT} of them
  * @param damagedFolders folders of the snapshot some target could not give back (at most {@link #LISTED_LIMIT});
  *                       one that no target gave back leaves its files uncounted, so the policy is not met
+ * @param notes          what the answer cannot see in the labels, for people: places on one file system
  */
 public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<String> unreachable,
                                List<String> unavailable, long totalFiles, long compliantFiles,
-                               List<FileCompliance> shortFiles, List<DamagedFolder> damagedFolders) {
+                               List<FileCompliance> shortFiles, List<DamagedFolder> damagedFolders,
+                               List<String> notes) {
     /** Most short files listed in a report; {@link #nonCompliantFiles()} counts them all. */
     public static final int LISTED_LIMIT = 1000;
 
@@ -28,6 +30,13 @@ public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<
         unavailable = List.copyOf(unavailable);
         shortFiles = List.copyOf(shortFiles);
         damagedFolders = List.copyOf(damagedFolders);
+        notes = List.copyOf(notes);
+    }
+
+    /** The same report with these notes. */
+    public ComplianceReport withNotes(List<String> more) {
+        return new ComplianceReport(policy, snapshotId, unreachable, unavailable, totalFiles, compliantFiles, shortFiles,
+                damagedFolders, more);
     }
 
     public long nonCompliantFiles() {

@@ -1,11 +1,15 @@
 package dev.heirloom.provider.azure;
 
+import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.OptionSpec;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,6 +51,104 @@ public final class AzureTargetProvider implements StorageTargetProvider {
         // the SDK's classes load only from here: a run without an Azure target never loads (nor
         // verifies the signatures of) its jars
         return AzureTarget.open(config);
+    }
+
+    /** Checks the URI, the credentials' presence and every option's value; connects nowhere, loads no SDK class. */
+    @Override
+    public void validate(TargetConfig config) {
+        container(config);
+        config.intOption(MAX_TRIES, 4, 1, 10);
+        config.intOption(BLOCK_SIZE, 4, 1, 4000);
+        config.intOption(CONCURRENCY, 8, 1, 64);
+        config.booleanOption(CREATE_CONTAINER, false);
+        config.option(ACCESS_TIER).ifPresent(v -> {
+            if (!List.of("hot", "cool", "cold", "archive").contains(v.trim().toLowerCase(Locale.ROOT))) {
+                throw new InvalidConfigException("accessTier must be hot, cool, cold or archive, not '" + v + "'");
+            }
+        });
+        if (config.option(CONNECTION_STRING).isEmpty() && config.option(ENDPOINT).isEmpty()) {
+            throw new InvalidConfigException("an Azure target needs the option connectionString, or endpoint "
+                    + "(with sasToken, or the Azure default credential chain)");
+        }
+        config.option(ENDPOINT).ifPresent(AzureTargetProvider::httpUrl);
+    }
+
+    /**
+     * The account's blob endpoint, container and prefix, as
+     * {@code azure://HOST:PORT/[ACCOUNT/]CONTAINER/PREFIX} (the account is in the path for Azurite's
+     * path-style endpoints), from the endpoint option or the connection string. No secret is in it.
+     */
+    @Override
+    public Optional<URI> location(TargetConfig config) {
+        try {
+            URI endpoint = blobEndpoint(config).orElse(null);
+            if (endpoint == null) {
+                return Optional.empty();
+            }
+            String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "")
+                    .replaceAll("/+", "/");
+            String base = Optional.ofNullable(endpoint.getPath()).orElse("").replaceAll("/+$", "");
+            String path = base + "/" + container(config) + (prefix.isEmpty() ? "" : "/" + prefix);
+            int port = endpoint.getPort() > 0 ? endpoint.getPort()
+                    : endpoint.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            return Optional.of(new URI("azure", null, endpoint.getHost().toLowerCase(Locale.ROOT), port, path, null, null));
+        } catch (URISyntaxException | InvalidConfigException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String container(TargetConfig config) {
+        String container = config.uri().getHost();
+        if (container == null || container.isBlank()) {
+            throw new InvalidConfigException("an Azure target looks like azure://CONTAINER/PREFIX, not " + config.uri());
+        }
+        return container.toLowerCase(Locale.ROOT);
+    }
+
+    /** The blob service endpoint the configuration names, when it can be told without the SDK. */
+    private static Optional<URI> blobEndpoint(TargetConfig config) {
+        Optional<String> endpoint = config.option(ENDPOINT);
+        if (endpoint.isPresent()) {
+            return Optional.of(httpUrl(endpoint.get()));
+        }
+        Optional<String> cs = config.option(CONNECTION_STRING);
+        if (cs.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.Map<String, String> parts = new java.util.HashMap<>();
+        for (String part : cs.get().split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                parts.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+            }
+        }
+        if ("true".equalsIgnoreCase(parts.get("usedevelopmentstorage"))) {
+            return Optional.of(URI.create("http://127.0.0.1:10000/devstoreaccount1"));
+        }
+        if (parts.containsKey("blobendpoint")) {
+            return Optional.of(httpUrl(parts.get("blobendpoint")));
+        }
+        String account = parts.get("accountname");
+        if (account == null) {
+            return Optional.empty();
+        }
+        String protocol = parts.getOrDefault("defaultendpointsprotocol", "https");
+        String suffix = parts.getOrDefault("endpointsuffix", "core.windows.net");
+        return Optional.of(httpUrl(protocol + "://" + account + ".blob." + suffix));
+    }
+
+    private static URI httpUrl(String value) {
+        try {
+            URI u = new URI(value.trim());
+            if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+                throw new URISyntaxException(value, "not an http(s) URL with a host");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            // the value may hold a SAS query: name only its form
+            throw new InvalidConfigException("the Azure endpoint must be an http(s) URL such as "
+                    + "https://ACCOUNT.blob.core.windows.net");
+        }
     }
 
     /** Removes credentials from text that may quote a request (SDK messages, URLs). */

@@ -1,11 +1,16 @@
 package dev.heirloom.provider.gcs;
 
+import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.OptionSpec;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Serves {@code gs://<bucket>/<prefix>}. Credentials: {@code credentialsFile} (a service-account
@@ -50,5 +55,71 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     public StorageTarget open(TargetConfig config) {
         // the client's classes load only from here: a run without a GCS target never loads them
         return GcsTarget.open(config);
+    }
+
+    /** Checks the URI and every option's value; connects nowhere and loads no client class. */
+    @Override
+    public void validate(TargetConfig config) {
+        bucket(config);
+        config.intOption(MAX_TRIES, 6, 1, 20);
+        config.intOption(CHUNK_SIZE, 16, 1, 256);
+        config.intOption(CONCURRENCY, 8, 1, 64);
+        config.booleanOption(ANONYMOUS, false);
+        config.option(STORAGE_CLASS).ifPresent(v -> {
+            if (!List.of("standard", "nearline", "coldline", "archive").contains(v.trim().toLowerCase(Locale.ROOT))) {
+                throw new InvalidConfigException("storageClass must be standard, nearline, coldline or archive, not '"
+                        + v + "'");
+            }
+        });
+        endpoint(config);
+    }
+
+    /**
+     * The service, bucket and prefix: {@code gs://storage.googleapis.com/BUCKET/PREFIX}, or with an
+     * endpoint {@code gs://HOST:PORT/BUCKET/PREFIX}, so that two spellings of one place compare equal.
+     */
+    @Override
+    public Optional<URI> location(TargetConfig config) {
+        try {
+            String bucket = bucket(config);
+            String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "")
+                    .replaceAll("/+", "/");
+            String path = "/" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
+            Optional<URI> endpoint = endpoint(config);
+            if (endpoint.isEmpty()) {
+                return Optional.of(new URI("gs", "storage.googleapis.com", path, null));
+            }
+            URI e = endpoint.get();
+            int port = e.getPort() > 0 ? e.getPort() : e.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            return Optional.of(new URI("gs", null, e.getHost().toLowerCase(Locale.ROOT), port, path, null, null));
+        } catch (URISyntaxException | InvalidConfigException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String bucket(TargetConfig config) {
+        String bucket = config.uri().getHost();
+        if (bucket == null || bucket.isBlank()) {
+            throw new InvalidConfigException("a Google Cloud Storage target looks like gs://BUCKET/PREFIX, not "
+                    + config.uri());
+        }
+        return bucket.toLowerCase(Locale.ROOT);
+    }
+
+    private static Optional<URI> endpoint(TargetConfig config) {
+        Optional<String> value = config.option(ENDPOINT);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI e = new URI(value.get().trim());
+            if (e.getHost() == null || !("http".equalsIgnoreCase(e.getScheme()) || "https".equalsIgnoreCase(e.getScheme()))) {
+                throw new URISyntaxException(value.get(), "not an http(s) URL with a host");
+            }
+            return Optional.of(e);
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigException("endpoint must be an http(s) URL such as http://127.0.0.1:4443, not '"
+                    + value.get() + "'");
+        }
     }
 }
