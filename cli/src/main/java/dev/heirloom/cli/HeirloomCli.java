@@ -431,8 +431,10 @@ public final class HeirloomCli {
                     Output.json(out(), reports);
                 } else {
                     reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
-                            + "prune; %d still needed%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
-                            dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced()));
+                            + "prune; %d still needed%s%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
+                            dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced(),
+                            r.interruptedUploadBytes() > 0 ? "; " + dev.heirloom.plan.Sizes.human(r.interruptedUploadBytes())
+                                    + " of uploads interrupted runs left removed" : ""));
                 }
                 return OK;
             }

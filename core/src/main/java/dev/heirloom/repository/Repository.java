@@ -257,6 +257,16 @@ public final class Repository implements AutoCloseable {
         target.delete(key);
     }
 
+    /**
+     * Removes the uploads killed runs left unfinished (staged or partial content); only under the
+     * exclusive lock, when no backup can be writing.
+     *
+     * @return the bytes freed, as far as the target can tell
+     */
+    public long removeInterruptedUploads() {
+        return target.removeInterruptedUploads();
+    }
+
     /** Deletes a snapshot file (forget); the objects and trees it named stay until a prune. */
     public void deleteSnapshot(Snapshot snapshot) {
         target.delete(RepositoryLayout.snapshotKey(snapshot));

@@ -9,6 +9,9 @@ package dev.heirloom.retention;
  * @param deleted      unreferenced objects and trees deleted (or that would be), past their grace period
  * @param bytesFreed   their bytes
  * @param marked       unreferenced objects and trees still in their grace period, deleted by a later prune
+ * @param interruptedUploadBytes bytes of unfinished uploads that killed runs had left (staged or partial
+ *                     content), removed; 0 in a dry run or where the target cannot tell
  */
-public record PruneReport(String target, boolean dryRun, long referenced, long deleted, long bytesFreed, long marked) {
+public record PruneReport(String target, boolean dryRun, long referenced, long deleted, long bytesFreed, long marked,
+                          long interruptedUploadBytes) {
 }

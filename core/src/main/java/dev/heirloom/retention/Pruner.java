@@ -110,14 +110,21 @@ public final class Pruner {
                 still.put(e.getKey(), since != null ? since : now);
             }
         }
+        long interrupted = 0;
         if (!dryRun) {
             repo.replaceJson(PENDING, new Pending(still));
+            // under the exclusive lock no backup is staging: anything left staged was killed mid-upload
+            try {
+                interrupted = repo.removeInterruptedUploads();
+            } catch (StorageException e) {
+                LOG.warn("{}: cannot remove interrupted uploads: {}", target, e.getMessage());
+            }
         }
         if (stopped) {
             throw new CancellationException("prune cancelled after deleting " + deleted
                     + " objects/trees; the rest stay marked for the next prune");
         }
         LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune", target, deleted, freed, still.size());
-        return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size());
+        return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size(), interrupted);
     }
 }

@@ -89,6 +89,11 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
     }
 
     @Override
+    public long removeInterruptedUploads() {
+        return limited(delegate::removeInterruptedUploads);
+    }
+
+    @Override
     public void delete(String key) {
         limited(() -> {
             delegate.delete(key);

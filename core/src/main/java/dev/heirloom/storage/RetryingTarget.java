@@ -227,6 +227,11 @@ public final class RetryingTarget implements StorageTarget {
     }
 
     @Override
+    public long removeInterruptedUploads() {
+        return retry("remove interrupted uploads", delegate::removeInterruptedUploads);
+    }
+
+    @Override
     public void delete(String key) {
         retry("delete " + key, () -> {
             delegate.delete(key);

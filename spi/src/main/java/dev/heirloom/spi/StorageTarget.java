@@ -96,6 +96,19 @@ public interface StorageTarget extends AutoCloseable {
     default void flush() {
     }
 
+    /**
+     * Removes every upload that was started and never finished or published (what a killed backup
+     * left: staged content, partial or multipart uploads, temporary names), however recent. Core
+     * calls it only while it holds the repository's exclusive lock (prune), when no backup of the
+     * repository can be writing; nothing that {@link #list} shows may be touched. Best effort. The
+     * default does nothing, for a target that keeps no such uploads or removes them itself.
+     *
+     * @return the bytes freed, as far as the target can tell (0 when it cannot)
+     */
+    default long removeInterruptedUploads() {
+        return 0;
+    }
+
     /** Removes an object. Idempotent: deleting a missing key succeeds. */
     void delete(String key);
 

@@ -253,6 +253,34 @@ public abstract class StorageTargetContract {
             assertThat(get("index/current")).isEqualTo(content);
         }
 
+        /**
+         * What a killed run left staged (neither published nor closed) is removed by
+         * removeInterruptedUploads, which touches nothing listed. A target that says it freed bytes
+         * must have removed the staged content: publishing it then fails.
+         */
+        @Test
+        void anUploadAKilledRunLeftStagedIsRemovedAndNothingListedIsTouched() {
+            put("objects/ef/kept", bytes("a published object"));
+            if (!target.capabilities().staging()) {
+                assertThat(target.removeInterruptedUploads()).isNotNegative();
+                assertThat(get("objects/ef/kept")).isEqualTo(bytes("a published object"));
+                return;
+            }
+            byte[] content = random(200_000, 26);
+            StagedObject abandoned = stage("tck-abandoned", ContentSource.ofBytes(content));
+            // the run is killed here: neither publish nor close
+            long freed = target.removeInterruptedUploads();
+            assertThat(freed).isNotNegative();
+            assertThat(listAll("", 1000)).containsExactly("objects/ef/kept");
+            assertThat(get("objects/ef/kept")).isEqualTo(bytes("a published object"));
+            if (freed > 0) {
+                assertThatThrownBy(() -> abandoned.publish("objects/ef/late", WriteOptions.createIfAbsent(checksumsOf(content))))
+                        .as("the staged content is gone").isInstanceOf(StorageException.class);
+                assertThat(target.stat("objects/ef/late")).isEmpty();
+            }
+            abandoned.close();
+        }
+
         @Test
         void contentOfTheWrongLengthIsNotStaged() {
             if (!stagingDeclared()) {

@@ -96,7 +96,7 @@ final class LocalTarget implements StorageTarget {
             LOG.info("{} is read-only: it can be read, not written", root);
             return new LocalTarget(root, fsync, concurrency, false, true);
         }
-        removeStaleStaging(root);
+        removeStaging(root, Instant.now().minus(Duration.ofDays(1)));
         return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false);
     }
 
@@ -255,16 +255,19 @@ final class LocalTarget implements StorageTarget {
     }
 
     /**
-     * Removes staged files a crashed run left in the root; a day old at least, so that another
-     * process's staging in progress is never touched.
+     * Removes staged files a crashed run left in the root, last modified before {@code before}: at
+     * open a day old at least, so that another process's staging in progress is never touched.
+     *
+     * @return the bytes freed
      */
-    private static void removeStaleStaging(Path root) {
-        Instant before = Instant.now().minus(Duration.ofDays(1));
+    private static long removeStaging(Path root, Instant before) {
+        long freed = 0;
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, STAGE_PREFIX + "*")) {
             for (Path p : stream) {
                 try {
-                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
-                        Files.deleteIfExists(p);
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+                        freed += a.size();
                         LOG.info("removed {}, left staged by an interrupted run", p);
                     }
                 } catch (IOException e) {
@@ -274,6 +277,13 @@ final class LocalTarget implements StorageTarget {
         } catch (IOException e) {
             LOG.debug("cannot look for stale staged files in {}: {}", root, e.getMessage());
         }
+        return freed;
+    }
+
+    /** Every staged file in the root: under the exclusive lock nothing is staging. */
+    @Override
+    public long removeInterruptedUploads() {
+        return readOnly ? 0 : removeStaging(root, Instant.now().plusSeconds(1));
     }
 
     /** Creates a folder and marks it and its parents for the next {@link #flush()}. */

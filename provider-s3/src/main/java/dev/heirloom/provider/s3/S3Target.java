@@ -98,7 +98,7 @@ final class S3Target implements StorageTarget {
             boolean conditional = settings.conditionalWrites()
                     .orElseGet(() -> BucketChecks.honoursIfNoneMatch(s3, settings, errors));
             S3Target target = new S3Target(s3, settings, errors, conditional, copyPartLimit);
-            target.cleanUp();
+            target.cleanUp(Instant.now().minus(ABANDONED));
             return target;
         } catch (RuntimeException e) {
             s3.close();
@@ -343,16 +343,19 @@ final class S3Target implements StorageTarget {
     }
 
     /**
-     * Removes what interrupted runs left more than {@link #ABANDONED} ago: unfinished multipart
-     * uploads under the prefix, and staged content never published. Best effort: a store that refuses is left as it is.
+     * Removes what interrupted runs left, started before {@code before} (at open, {@link #ABANDONED}
+     * ago): unfinished multipart uploads under the prefix, and staged content never published. Best
+     * effort: a store that refuses is left as it is.
+     *
+     * @return the bytes of staged content removed (a multipart upload's parts are not counted)
      */
-    void cleanUp() {
+    long cleanUp(Instant before) {
+        long freed = 0;
         try {
             String root = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
-            Instant before = Instant.now().minus(ABANDONED);
             int aborted = uploads.multipart().abortOlderThan(root, before);
             if (aborted > 0) {
-                LOG.info("aborted {} multipart upload(s) abandoned more than {} days ago", aborted, ABANDONED.toDays());
+                LOG.info("aborted {} multipart upload(s) an interrupted run left", aborted);
             }
             String internal = root + INTERNAL;
             String token = null;
@@ -363,6 +366,7 @@ final class S3Target implements StorageTarget {
                 for (S3Object o : page.contents()) {
                     if (o.lastModified() != null && o.lastModified().isBefore(before)) {
                         deleteQuietly(o.key());
+                        freed += o.size() == null ? 0 : o.size();
                     }
                 }
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
@@ -370,6 +374,13 @@ final class S3Target implements StorageTarget {
         } catch (RuntimeException e) {
             LOG.debug("cannot look for abandoned uploads: {}", errors.scrub(e.getMessage()));
         }
+        return freed;
+    }
+
+    /** Every unfinished upload under the prefix: under the exclusive lock nothing is uploading. */
+    @Override
+    public long removeInterruptedUploads() {
+        return cleanUp(Instant.now().plus(java.time.Duration.ofDays(365)));
     }
 
     @Override

@@ -109,7 +109,7 @@ final class SftpTarget implements StorageTarget {
                 }
                 ch.mkdir(quote(root));
             }
-            removeAbandonedStages(ch, root, settings.address());
+            removeStages(ch, root, settings.address(), Instant.now().minus(STAGE_KEPT));
             LOG.debug("SFTP {}{}: hardlink={}, posix-rename={}", settings.address(), root, hardlink, posixRename);
             return new SftpTarget(settings, connections, root, hardlink, posixRename);
         } catch (SftpException e) {
@@ -560,26 +560,40 @@ final class SftpTarget implements StorageTarget {
         }
     }
 
-    /** Removes staged uploads in the root that nobody resumed for {@link #STAGE_KEPT}. */
-    private static void removeAbandonedStages(ChannelSftp ch, String root, String address) {
-        long before = Instant.now().minus(STAGE_KEPT).getEpochSecond();
-        List<String> abandoned = new ArrayList<>();
+    /**
+     * Removes staged uploads in the root last written before {@code before}: at open, those nobody
+     * resumed for {@link #STAGE_KEPT}.
+     *
+     * @return the bytes freed
+     */
+    private static long removeStages(ChannelSftp ch, String root, String address, Instant before) {
+        long limit = before.getEpochSecond();
+        java.util.Map<String, Long> abandoned = new java.util.LinkedHashMap<>();
+        long freed = 0;
         try {
             ch.ls(quote(root), entry -> {
                 if (entry.getFilename().startsWith(STAGE) && entry.getAttrs().isReg()
-                        && entry.getAttrs().getMTime() < before) {
-                    abandoned.add(entry.getFilename());
+                        && entry.getAttrs().getMTime() < limit) {
+                    abandoned.put(entry.getFilename(), entry.getAttrs().getSize());
                 }
                 return ChannelSftp.LsEntrySelector.CONTINUE;
             });
-            for (String name : abandoned) {
-                ch.rm(quote(root + "/" + name));
-                LOG.info("{}: removed {}/{}, an upload abandoned more than {} days ago", address, root, name,
-                        STAGE_KEPT.toDays());
+            for (java.util.Map.Entry<String, Long> e : abandoned.entrySet()) {
+                ch.rm(quote(root + "/" + e.getKey()));
+                freed += e.getValue();
+                LOG.info("{}: removed {}/{}, an upload an interrupted run left", address, root, e.getKey());
             }
         } catch (SftpException e) {
             LOG.debug("{}: cannot clean up abandoned uploads in {}: {}", address, root, e.getMessage());
         }
+        return freed;
+    }
+
+    /** Every staged upload in the root: under the exclusive lock nothing is staging. */
+    @Override
+    public long removeInterruptedUploads() {
+        return withChannel("remove interrupted uploads",
+                ch -> removeStages(ch, root, settings.address(), Instant.now().plus(Duration.ofDays(365))));
     }
 
     private void makeFolders(ChannelSftp ch, String folder) throws SftpException {

@@ -86,7 +86,7 @@ final class VfsTarget implements StorageTarget {
                 throw new dev.heirloom.spi.InvalidConfigException(settings + " is a file, not a folder");
             }
             VfsTarget target = new VfsTarget(manager, root, settings);
-            target.cleanUp();
+            target.cleanUp(Instant.now().minus(ABANDONED));
             return target;
         } catch (FileSystemException e) {
             if (manager != null) {
@@ -433,22 +433,37 @@ final class VfsTarget implements StorageTarget {
         return false;
     }
 
-    /** Removes temporaries older than {@link #ABANDONED}; best effort. */
-    private void cleanUp() {
+    /**
+     * Removes temporaries last written before {@code before} (at open, {@link #ABANDONED} ago); best
+     * effort.
+     *
+     * @return the bytes freed
+     */
+    private long cleanUp(Instant before) {
+        long freed = 0;
         try {
             FileObject temps = root.resolveFile(TEMP);
             if (!temps.exists()) {
-                return;
+                return 0;
             }
-            long before = Instant.now().minus(ABANDONED).toEpochMilli();
             for (FileObject t : temps.getChildren()) {
-                if (t.getContent().getLastModifiedTime() < before) {
-                    deleteQuietly(t);
+                if (t.getContent().getLastModifiedTime() < before.toEpochMilli()) {
+                    long size = t.getContent().getSize();
+                    if (deleteQuietly(t)) {
+                        freed += size;
+                    }
                 }
             }
         } catch (FileSystemException e) {
             LOG.debug("{}: cannot look for abandoned temporaries: {}", settings, e.getMessage());
         }
+        return freed;
+    }
+
+    /** Every temporary: under the exclusive lock nothing is uploading. */
+    @Override
+    public long removeInterruptedUploads() {
+        return cleanUp(Instant.now().plus(java.time.Duration.ofDays(365)));
     }
 
     /** The server confirmed an upload but holds fewer bytes: transient, nothing was published. */
@@ -482,14 +497,14 @@ final class VfsTarget implements StorageTarget {
         }
     }
 
-    private void deleteQuietly(FileObject f) {
+    /** @return whether it was removed */
+    private boolean deleteQuietly(FileObject f) {
         try {
-            if (f.exists()) {
-                f.delete();
-            }
+            return f.exists() && f.delete();
         } catch (FileSystemException e) {
             LOG.debug("{}: cannot remove {} (the next clean-up will): {}", settings, f.getName().getBaseName(),
                     e.getMessage());
+            return false;
         }
     }
 

@@ -106,12 +106,28 @@ public final class InMemoryTarget implements StorageTarget {
             return StorageTarget.super.stage(stageName, content);
         }
         byte[] bytes = readAll(stageName, content);
+        Object id = new Object();
+        staged.put(id, bytes.length);
         return StagedObject.of(bytes.length, (key, options) -> {
             ObjectKeys.check(key);
+            if (!staged.containsKey(id)) {
+                throw new ObjectNotFoundException("staged content for " + key + " (removed as an interrupted upload)");
+            }
             return store(key, bytes, options);
-        }, () -> {
-            // the bytes go with the staged object
-        });
+        }, () -> staged.remove(id));
+    }
+
+    /** Staged content neither published nor closed, by identity, with its size. */
+    private final java.util.Map<Object, Integer> staged = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public long removeInterruptedUploads() {
+        long freed = 0;
+        for (Object id : List.copyOf(staged.keySet())) {
+            Integer size = staged.remove(id);
+            freed += size == null ? 0 : size;
+        }
+        return freed;
     }
 
     private static byte[] readAll(String what, ContentSource content) {
