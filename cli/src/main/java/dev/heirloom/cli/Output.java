@@ -108,7 +108,16 @@ final class Output {
                     r.suspectedBitRot().size());
             r.suspectedBitRot().forEach(b -> out.printf(Locale.ROOT, "  %s: good %s, now %s%n", b.path(), b.good(), b.suspect()));
         }
-        compliance(out, r.compliance());
+        ComplianceReport c = r.compliance();
+        if (r.problemCount() > 0 && c.compliant()) {
+            // the snapshot's files meet the policy, but the skipped ones are in no snapshot at all
+            out.printf(Locale.ROOT, "Policy %s: NOT MET - %d file(s) or folder(s) of the source were skipped (above) and "
+                    + "have no copy; the %d files backed up have %d+ copies on %d+ media, %d+ offsite%n", c.policy(),
+                    r.problemCount(), c.totalFiles(), c.policy().copies(), c.policy().media(), c.policy().offsite());
+            c.notes().forEach(n -> out.println("  note: " + n));
+            return;
+        }
+        compliance(out, c);
     }
 
     static void status(PrintWriter out, StatusReport s) {
