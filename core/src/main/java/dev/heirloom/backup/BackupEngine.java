@@ -225,6 +225,7 @@ public final class BackupEngine {
                         run.source.label(), root.hash(), root.files(), root.bytes(),
                         lane.parent == null ? null : lane.parent.id());
                 try {
+                    dev.heirloom.storage.CrashPoints.reach("before-snapshot-write");
                     lane.repo.putSnapshot(snapshot);
                     written = snapshot;
                 } catch (StorageException e) {

@@ -55,6 +55,7 @@ final class Lane {
 
     /** An object this run stored here. */
     void wrote(long size) {
+        dev.heirloom.storage.CrashPoints.reach("after-object-upload");
         objectsWritten.incrementAndGet();
         bytesWritten.addAndGet(size);
         listener.bytesStored(name, size);

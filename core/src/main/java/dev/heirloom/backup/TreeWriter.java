@@ -47,6 +47,7 @@ final class TreeWriter {
                 continue;
             }
             try {
+                dev.heirloom.storage.CrashPoints.reach("before-tree-write");
                 if (run.options.dryRun()) {
                     if (!lane.repo.hasTree(hash) || lane.unreadableTrees.contains(hash)) {
                         lane.treesWritten.incrementAndGet();

@@ -105,6 +105,7 @@ public final class Pruner {
                 freed += e.getValue();
                 if (!dryRun) {
                     repo.deleteUnreferenced(e.getKey());
+                    dev.heirloom.storage.CrashPoints.reach("mid-prune");
                 }
             } else {
                 still.put(e.getKey(), since != null ? since : now);
