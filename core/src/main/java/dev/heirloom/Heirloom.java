@@ -232,8 +232,14 @@ public final class Heirloom implements AutoCloseable {
             }
         }
         try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "repair", host, clock)) {
-            return new Repairer(target, repo, source.root(), others)
+            RepairReport report = new Repairer(target, repo, source.root(), others)
                     .repairAll(verify(target, level, 100), () -> verify(target, level, 100));
+            if (!repo.rewriteDamagedConfig(clock)) {
+                return report;
+            }
+            List<RepairReport.Repaired> repaired = new ArrayList<>(report.repaired());
+            repaired.add(new RepairReport.Repaired(dev.heirloom.repository.RepositoryLayout.CONFIG, "written anew"));
+            return new RepairReport(report.target(), report.verify(), repaired, report.lost(), report.remaining());
         }
     }
 

@@ -68,8 +68,18 @@ final class StatusCheck {
                 Optional<Snapshot> latest = repo.latest(sourceLabel);
                 List<VerificationRecord> verified = new ArrayList<>();
                 for (VerifyLevel level : VerifyLevel.values()) {
-                    repo.readJson(RepositoryLayout.lastVerification(level.label()), VerificationRecord.class)
-                            .ifPresent(verified::add);
+                    String key = RepositoryLayout.lastVerification(level.label());
+                    try {
+                        repo.readJson(key, VerificationRecord.class).ifPresent(verified::add);
+                    } catch (StorageException e) {
+                        if (e.isTransient()) {
+                            throw e;
+                        }
+                        // the objects it found damaged are unknown now: none of its copies can be trusted
+                        throw new StorageException("its verification record " + key + " is damaged (" + e.getMessage()
+                                + "), so its copies are not counted; 'heirloom verify --level " + level.label()
+                                + " --target " + t.name() + "' writes it again", e);
+                    }
                 }
                 statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
                 Set<String> failed = new HashSet<>();

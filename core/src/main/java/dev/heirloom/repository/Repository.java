@@ -66,7 +66,21 @@ public final class Repository implements AutoCloseable {
      */
     private void checkReadable() {
         if (!readable) {
-            config();
+            try {
+                config();
+            } catch (DamagedConfig e) {
+                // it tells nothing now, as if missing: the snapshots, trees and objects still read (and
+                // check their own versions); a backup refuses it, and repair writes a new one
+                LOG.warn("{}; reading the repository without it", e.getMessage());
+                readable = true;
+            }
+        }
+    }
+
+    /** A {@code heirloom.json} that cannot be read at all (as opposed to a foreign or newer one). */
+    static final class DamagedConfig extends StorageException {
+        DamagedConfig(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -97,8 +111,18 @@ public final class Repository implements AutoCloseable {
             readable = true;
             return Optional.empty();
         }
-        RepositoryConfig config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class,
-                RepositoryLayout.CONFIG);
+        RepositoryConfig config;
+        try {
+            config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class, RepositoryLayout.CONFIG);
+        } catch (StorageException e) {
+            if (e.isTransient() || e instanceof dev.heirloom.spi.ObjectNotFoundException) {
+                throw e;
+            }
+            throw new DamagedConfig(RepositoryLayout.CONFIG + " is damaged (" + e.getMessage() + ")", e);
+        }
+        if (config == null || config.format() == null) {
+            throw new DamagedConfig(RepositoryLayout.CONFIG + " is damaged (it holds no repository description)", null);
+        }
         if (!RepositoryConfig.FORMAT.equals(config.format())) {
             throw new StorageException(RepositoryLayout.CONFIG + " is not a Heirloom repository (format '"
                     + config.format() + "')");
@@ -117,11 +141,17 @@ public final class Repository implements AutoCloseable {
      * new repository: it is refused rather than recreated under a new id that would hide it.
      */
     public RepositoryConfig initialize(Clock clock) {
-        Optional<RepositoryConfig> existing = config();
+        Optional<RepositoryConfig> existing;
+        try {
+            existing = config();
+        } catch (DamagedConfig e) {
+            throw new StorageException(e.getMessage() + ": the repository is damaged, and a backup does not build on "
+                    + "it; 'heirloom repair' writes a new one after checking what the repository holds", e);
+        }
         if (existing.isEmpty() && !snapshots.keys().isEmpty()) {
             throw new StorageException(RepositoryLayout.CONFIG + " is missing although the target holds snapshots: "
-                    + "the repository is damaged, and a new one is not made over it. Copy heirloom.json back from "
-                    + "another copy of this repository, or back up to an empty folder");
+                    + "the repository is damaged, and a new one is not made over it; 'heirloom repair' writes a new one "
+                    + "after checking what the repository holds");
         }
         if (existing.isPresent()) {
             return existing.get();
@@ -136,6 +166,29 @@ public final class Repository implements AutoCloseable {
         } catch (ObjectExistsException raced) {
             return config().orElseThrow(() -> raced);
         }
+    }
+
+    /**
+     * Writes a new {@code heirloom.json} where it is missing beside snapshots or cannot be read
+     * (repair). A foreign or newer one is left alone (the caller sees it refused).
+     *
+     * @return whether one was written
+     */
+    public boolean rewriteDamagedConfig(Clock clock) {
+        try {
+            if (config().isPresent() || snapshots.keys().isEmpty()) {
+                return false;
+            }
+        } catch (DamagedConfig e) {
+            LOG.warn("{}: writing a new one", e.getMessage());
+        }
+        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
+                UUID.randomUUID().toString(), clock.instant(), "sha256");
+        byte[] bytes = CanonicalJson.write(fresh);
+        target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
+                WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        readable = true;
+        return true;
     }
 
     /** Stat of a content object. */

@@ -137,6 +137,10 @@ public final class RepositoryLock implements AutoCloseable {
                 }
             }
             if (blocker == null) {
+                if (exclusive) {
+                    // alone in the repository: what cannot be read is nobody's lock
+                    removeUnreadable(repo);
+                }
                 return new RepositoryLock(repo, key, clock, mine);
             }
             if (!yieldNow && round < RACE_ROUNDS) {
@@ -204,19 +208,51 @@ public final class RepositoryLock implements AutoCloseable {
     public record Held(String key, Info info) {
     }
 
-    /** Every lock file in the repository. */
+    /**
+     * Every readable lock file in the repository. One that cannot be read (damaged on the medium:
+     * lock files are written whole, so no live process leaves one half-written) holds no owner to
+     * wait for: it is skipped with a warning, as restic does, and {@link #removeUnreadable} removes it.
+     */
     public static List<Held> list(Repository repo) {
         List<String> keys = new ArrayList<>();
         repo.forEachLock(o -> keys.add(o.key()));
         List<Held> result = new ArrayList<>();
         for (String key : keys) {
-            repo.readJson(key, Info.class).ifPresent(i -> result.add(new Held(key, i)));
+            try {
+                repo.readJson(key, Info.class).ifPresent(i -> result.add(new Held(key, i)));
+            } catch (StorageException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                LOG.warn("ignored the damaged lock file {} ({}); 'heirloom unlock' removes it", key, e.getMessage());
+            }
         }
         return result;
     }
 
+    /** Removes lock files that cannot be read (see {@link #list}). @return their keys */
+    public static List<String> removeUnreadable(Repository repo) {
+        List<String> keys = new ArrayList<>();
+        repo.forEachLock(o -> keys.add(o.key()));
+        List<String> removed = new ArrayList<>();
+        for (String key : keys) {
+            try {
+                repo.readJson(key, Info.class);
+            } catch (StorageException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                repo.target().delete(key);
+                removed.add(key);
+                LOG.warn("removed the damaged lock file {}", key);
+            }
+        }
+        return removed;
+    }
+
     /** Removes the stale locks, on explicit request. @return those removed */
     public static List<Held> breakStale(Repository repo, String host, Clock clock) {
+        removeUnreadable(repo);
         List<Held> removed = new ArrayList<>();
         for (Held h : list(repo)) {
             if (h.info().stale(clock.instant(), host)) {

@@ -74,7 +74,7 @@ class RepositoryConfigCheckTest {
     }
 
     @Test
-    void aNewerOrGarbageConfigStopsEveryReader() throws Exception {
+    void aNewerConfigStopsEveryReaderAndAGarbageOneOnlyTheBackupTillRepairWritesItAgain() throws Exception {
         Path src = tmp.resolve("src");
         Trees.write(src, "a.jpg", "photo");
         try (Heirloom h = heirloom(src)) {
@@ -93,8 +93,15 @@ class RepositoryConfigCheckTest {
         usb.write(RepositoryLayout.CONFIG, ContentSource.ofBytes("not json".getBytes(StandardCharsets.UTF_8)),
                 WriteOptions.replace(Checksums.none()));
         try (Heirloom h = heirloom(src)) {
-            assertThatThrownBy(() -> h.snapshots("usb")).isInstanceOf(StorageException.class)
-                    .hasMessageContaining("corrupt repository file heirloom.json");
+            // damaged, it tells nothing: readers go on (the photos must come back), a backup does not build on it
+            assertThat(h.snapshots("usb")).hasSize(1);
+            assertThat(h.restore("usb", Optional.empty(), RestoreOptions.into(tmp.resolve("back"))).filesRestored())
+                    .isEqualTo(1);
+            assertThat(h.backup().targets()).singleElement().satisfies(t -> assertThat(t.error()).get().asString()
+                    .contains("heirloom.json is damaged", "heirloom repair"));
+            assertThat(h.repair("usb", dev.heirloom.verify.VerifyLevel.PRESENT).repaired())
+                    .extracting(dev.heirloom.verify.RepairReport.Repaired::hash).contains(RepositoryLayout.CONFIG);
+            assertThat(h.backup().succeeded()).isTrue();
         }
     }
 }
