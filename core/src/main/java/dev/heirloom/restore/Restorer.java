@@ -7,13 +7,13 @@ import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.SparseFileWriter;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -21,7 +21,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,7 +205,7 @@ public final class Restorer {
         try {
             MultiDigest digest = MultiDigest.sha256Only();
             try (InputStream in = repo.openObject(entry.content());
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 SparseFileWriter out = new SparseFileWriter(tmp)) {
                 byte[] buffer = new byte[1 << 20];
                 int n;
                 while ((n = in.read(buffer)) > 0) {

@@ -12,6 +12,7 @@ import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StagedObject;
+import dev.heirloom.spi.SparseFileWriter;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -299,22 +299,19 @@ final class LocalTarget implements StorageTarget {
 
     private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp) throws IOException {
         WriteVerifier verifier = new WriteVerifier(key, content, expected);
-        try (InputStream in = content.open();
-             FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // runs of zeros (a sparse disk image, a pre-allocated recording) are stored as holes
+        try (InputStream in = content.open(); SparseFileWriter out = new SparseFileWriter(tmp)) {
             byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(8192, content.size() + 1))];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 verifier.update(buffer, 0, n);
-                ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
+                out.write(buffer, 0, n);
                 if (verifier.overflowed()) {
                     break;
                 }
             }
             if (fsync) {
-                out.force(true);
+                out.force();
             }
         }
         verifier.verify();
