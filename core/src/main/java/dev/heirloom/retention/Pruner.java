@@ -61,7 +61,15 @@ public final class Pruner {
     public PruneReport prune(boolean dryRun) {
         Set<String> referenced = new HashSet<>();
         List<String> unreadable = new ArrayList<>();
-        ReferencedObjects.distinct(repo).walk(repo.snapshots(), new ReferencedObjects.Visitor() {
+        List<dev.heirloom.repository.Snapshot> snapshots = repo.snapshots();
+        if (!repo.unreadableSnapshots().isEmpty()) {
+            // what a damaged snapshot names is unknown: its objects would look unreferenced and go
+            throw new StorageException(target + ": prune refused: " + repo.unreadableSnapshots().size()
+                    + " snapshot file(s) cannot be read, so what they reference is unknown; 'heirloom repair' copies "
+                    + "them back from another target (or 'heirloom forget' them first): "
+                    + repo.unreadableSnapshots().keySet());
+        }
+        ReferencedObjects.distinct(repo).walk(snapshots, new ReferencedObjects.Visitor() {
             @Override
             public void tree(String hash, Snapshot snapshot, String path) {
                 referenced.add(RepositoryLayout.treeKey(hash));
@@ -92,7 +100,17 @@ public final class Pruner {
         };
         repo.forEachObject(mark);
         repo.forEachTree(mark);
-        Map<String, Instant> before = repo.readJson(PENDING, Pending.class).map(Pending::keys).orElse(Map.of());
+        Map<String, Instant> before;
+        try {
+            before = repo.readJson(PENDING, Pending.class).map(Pending::keys).orElse(Map.of());
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            // it only says since when keys were unreferenced: starting over delays deletion, loses nothing
+            LOG.warn("{}: {} is damaged ({}); marking starts over", target, PENDING, e.getMessage());
+            before = Map.of();
+        }
         Map<String, Instant> still = new TreeMap<>();
         long deleted = 0;
         long freed = 0;

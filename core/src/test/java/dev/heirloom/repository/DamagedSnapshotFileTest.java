@@ -10,6 +10,7 @@ import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.tck.memory.InMemoryTarget;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One truncated snapshot file is reported and skipped, never the end of the whole target, and repair copies it back. */
 class DamagedSnapshotFileTest {
@@ -64,6 +66,9 @@ class DamagedSnapshotFileTest {
             assertThat(h.status().compliance().totalFiles()).isEqualTo(2);
             h.restore("usb", Optional.empty(), RestoreOptions.into(tmp.resolve("out")));
             assertThat(Files.readString(tmp.resolve("out/b.jpg"))).isEqualTo("photo b");
+            // what the damaged one names is unknown: prune must not take its objects for garbage
+            assertThatThrownBy(() -> h.prune("usb", Duration.ZERO, false)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("snapshot file(s) cannot be read").hasMessageContaining("heirloom repair");
 
             VerifyReport verify = h.verify("usb", VerifyLevel.PRESENT, 100);
             assertThat(verify.clean()).isFalse();
@@ -78,6 +83,7 @@ class DamagedSnapshotFileTest {
         try (Heirloom h = heirloom(src)) {
             assertThat(h.snapshots("usb")).hasSize(2);
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+            assertThat(h.prune("usb", Duration.ZERO, false).deleted()).isZero();
         }
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP relay on a free loopback port in front of a server: counts the bytes each way, so a test
  * can say how much a client really sent or fetched (request and response bytes, headers included),
- * whatever the protocol. {@link #cutAfterUpload} drops every connection once so many bytes went
- * to the server, as a network cut or a killed client would.
+ * whatever the protocol; and the network faults of the fault suite: {@link #cutAfterUpload} drops
+ * every connection once so many bytes went to the server (a reset mid-stream, a killed client),
+ * {@link #blackhole} accepts and never answers, {@link #slow} adds latency and caps bandwidth.
  */
 public final class CountingProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -24,6 +25,9 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicLong toClient = new AtomicLong();
     private final List<Socket> open = new ArrayList<>();
     private volatile long cutAfter = Long.MAX_VALUE;
+    private volatile boolean blackhole;
+    private volatile long latencyMillis;
+    private volatile long bytesPerSecond;
 
     private CountingProxy(ServerSocket listener, int targetPort) {
         this.listener = listener;
@@ -74,6 +78,11 @@ public final class CountingProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    while (blackhole && !from.isClosed()) {
+                        // swallow: the peer hears nothing, as behind a dead route
+                        Thread.sleep(50);
+                    }
+                    throttle(n);
                     if (upload) {
                         long room = cutAfter - counter.get();
                         if (room <= 0) {
@@ -93,9 +102,15 @@ public final class CountingProxy implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // either side closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
+                synchronized (open) {
+                    open.remove(from);
+                    open.remove(to);
+                }
             }
         }, "counting-proxy-pump");
         t.setDaemon(true);
@@ -136,6 +151,27 @@ public final class CountingProxy implements AutoCloseable {
     /** Relays without a limit again. */
     public void uncut() {
         cutAfter = Long.MAX_VALUE;
+    }
+
+    /**
+     * While on, connections are accepted (and existing ones kept open) but nothing is relayed
+     * either way: a client sees a server that never answers, and must time out.
+     */
+    public void blackhole(boolean on) {
+        blackhole = on;
+    }
+
+    /** Delays every chunk relayed by {@code latencyMillis} and caps each direction at {@code bytesPerSecond} (0: none). */
+    public void slow(long latencyMillis, long bytesPerSecond) {
+        this.latencyMillis = latencyMillis;
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    private void throttle(int n) throws InterruptedException {
+        long delay = latencyMillis + (bytesPerSecond > 0 ? n * 1000L / bytesPerSecond : 0);
+        if (delay > 0) {
+            Thread.sleep(delay);
+        }
     }
 
     private void dropAll() {

@@ -107,9 +107,13 @@ final class AzureTarget implements StorageTarget {
         }
         String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "");
         int tries = config.intOption(AzureTargetProvider.MAX_TRIES, 4, 1, 10);
+        Duration silence = AzureTargetProvider.readTimeout(config);
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, tries, Duration.ofSeconds(60),
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, tries, null,
                         Duration.ofSeconds(4), Duration.ofSeconds(120), null))
+                // a server that stops answering fails the try after this silence, not after minutes
+                .clientOptions(new com.azure.core.util.HttpClientOptions().setReadTimeout(silence)
+                        .setResponseTimeout(silence).setWriteTimeout(silence).setConnectTimeout(Duration.ofSeconds(15)))
                 .httpLogOptions(new HttpLogOptions());
         Optional<String> cs = config.option(AzureTargetProvider.CONNECTION_STRING);
         Optional<String> endpoint = config.option(AzureTargetProvider.ENDPOINT);

@@ -27,6 +27,7 @@ public final class AzureTargetProvider implements StorageTargetProvider {
     static final String CONCURRENCY = "concurrency";
     static final String CREATE_CONTAINER = "createContainer";
     static final String MAX_TRIES = "maxTries";
+    static final String READ_TIMEOUT = "readTimeout";
 
     @Override
     public String scheme() {
@@ -43,7 +44,9 @@ public final class AzureTargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(BLOCK_SIZE, "block size in MiB (default 4)"),
                 OptionSpec.optional(CONCURRENCY, "calls in flight at once (default 8)"),
                 OptionSpec.optional(CREATE_CONTAINER, "create the container when missing (true/false, default false)"),
-                OptionSpec.optional(MAX_TRIES, "tries per request by the SDK's retry policy (default 4)"));
+                OptionSpec.optional(MAX_TRIES, "tries per request by the SDK's retry policy (default 4)"),
+                OptionSpec.optional(READ_TIMEOUT, "how long a connection may stay silent before the try counts as "
+                        + "failed, e.g. 30s (default 60s)"));
     }
 
     @Override
@@ -58,6 +61,7 @@ public final class AzureTargetProvider implements StorageTargetProvider {
     public void validate(TargetConfig config) {
         container(config);
         config.intOption(MAX_TRIES, 4, 1, 10);
+        readTimeout(config);
         config.intOption(BLOCK_SIZE, 4, 1, 4000);
         config.intOption(CONCURRENCY, 8, 1, 64);
         config.booleanOption(CREATE_CONTAINER, false);
@@ -95,6 +99,11 @@ public final class AzureTargetProvider implements StorageTargetProvider {
         } catch (URISyntaxException | InvalidConfigException e) {
             return Optional.empty();
         }
+    }
+
+    static java.time.Duration readTimeout(TargetConfig config) {
+        return config.durationOption(READ_TIMEOUT, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMinutes(30));
     }
 
     private static String container(TargetConfig config) {

@@ -115,6 +115,10 @@ final class GcsTarget implements StorageTarget {
                         .setInitialRetryDelayDuration(Duration.ofMillis(500)).setRetryDelayMultiplier(2.0)
                         .setMaxRetryDelayDuration(Duration.ofSeconds(32)).setTotalTimeoutDuration(Duration.ofMinutes(10))
                         .build());
+        int silence = (int) GcsTargetProvider.readTimeout(config).toMillis();
+        // a server that stops answering fails the request after this silence
+        b.setTransportOptions(com.google.cloud.http.HttpTransportOptions.newBuilder().setConnectTimeout(15_000)
+                .setReadTimeout(silence).build());
         config.option(GcsTargetProvider.ENDPOINT).ifPresent(b::setHost);
         config.option(GcsTargetProvider.PROJECT_ID).ifPresent(b::setProjectId);
         b.setCredentials(credentials(config));

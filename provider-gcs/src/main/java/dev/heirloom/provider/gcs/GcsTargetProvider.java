@@ -29,6 +29,7 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     static final String CONCURRENCY = "concurrency";
     static final String MAX_TRIES = "maxTries";
     static final String RESUME_DIR = "resumeDir";
+    static final String READ_TIMEOUT = "readTimeout";
     static final String READ_WRITE_SCOPE = "https://www.googleapis.com/auth/devstorage.read_write";
 
     @Override
@@ -48,7 +49,9 @@ public final class GcsTargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(CONCURRENCY, "calls in flight at once (default 8)"),
                 OptionSpec.optional(MAX_TRIES, "tries per idempotent request by the client's retry settings (default 6)"),
                 OptionSpec.optional(RESUME_DIR, "where interrupted large uploads keep their session state "
-                        + "(default ~/.cache/heirloom/gcs-uploads)"));
+                        + "(default ~/.cache/heirloom/gcs-uploads)"),
+                OptionSpec.optional(READ_TIMEOUT, "how long a connection may stay silent before the request counts "
+                        + "as failed, e.g. 30s (default 60s)"));
     }
 
     @Override
@@ -62,6 +65,7 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     public void validate(TargetConfig config) {
         bucket(config);
         config.intOption(MAX_TRIES, 6, 1, 20);
+        readTimeout(config);
         config.intOption(CHUNK_SIZE, 16, 1, 256);
         config.intOption(CONCURRENCY, 8, 1, 64);
         config.booleanOption(ANONYMOUS, false);
@@ -95,6 +99,11 @@ public final class GcsTargetProvider implements StorageTargetProvider {
         } catch (URISyntaxException | InvalidConfigException e) {
             return Optional.empty();
         }
+    }
+
+    static java.time.Duration readTimeout(TargetConfig config) {
+        return config.durationOption(READ_TIMEOUT, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMinutes(30));
     }
 
     private static String bucket(TargetConfig config) {
