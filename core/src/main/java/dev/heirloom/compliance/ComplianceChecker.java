@@ -178,11 +178,11 @@ public final class ComplianceChecker {
 
     /**
      * Walks the newest snapshot with the repository's one walk, keeping for each folder on the
-     * way down the holders' trees at the same path. A folder's tree is read from the newest holder;
-     * holders that name the same hash share it (the hash is the bytes), unless their last
-     * verification found that tree damaged. When the newest holder cannot give a tree back, it is
-     * read from another holder that names it, and the damage is reported; when none can, the files
-     * under it cannot be counted.
+     * way down the holders' trees at the same path. Every holder's tree is read from its own
+     * repository (checked against its hash), so a copy counts only where that target can give back
+     * every folder record above the file; a tree its last verification found damaged is not read.
+     * When the newest holder cannot give a tree back, the walk goes on with another holder's copy,
+     * and the damage is reported; when none can, the files under it cannot be counted.
      */
     private void walk(Snapshot newest, int newestIndex, String[] rootHashes) {
         Deque<Frame> stack = new ArrayDeque<>();
@@ -267,11 +267,8 @@ public final class ComplianceChecker {
                 own[i] = true;
                 continue;
             }
-            if (ref != null && hash.equals(refHash)) {
-                trees[i] = ref;
-                continue;
-            }
             try {
+                // each target's own copy: a tree another target holds proves nothing about this one
                 trees[i] = h.repository().tree(hash);
                 if (hash.equals(refHash)) {
                     ref = trees[i];

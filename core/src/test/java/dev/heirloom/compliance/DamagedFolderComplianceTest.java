@@ -89,6 +89,24 @@ class DamagedFolderComplianceTest {
     }
 
     @Test
+    void aFolderRecordMissingOnATargetThatIsNotTheNewestIsFoundToo() {
+        try (Heirloom h = heirloom(library(), Policy.threeTwoOne())) {
+            h.backup();
+            String root = new Repository(stores.get("cloud")).snapshots().get(0).root();
+            stores.get("cloud").delete(RepositoryLayout.treeKey(root));
+
+            ComplianceReport now = h.status().compliance();
+
+            assertThat(now.compliant()).as("the cloud can give back none of the files").isFalse();
+            assertThat(now.damagedFolders()).singleElement().satisfies(d -> {
+                assertThat(d.path()).isEmpty();
+                assertThat(d.damagedOn()).singleElement().asString().startsWith("cloud: ");
+            });
+            assertThat(now.nonCompliantFiles()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void filesBelowADamagedFolderRecordAreNotCountedOnThatTargetEither() {
         try (Heirloom h = heirloom(library(), Policy.threeTwoOne())) {
             h.backup();
