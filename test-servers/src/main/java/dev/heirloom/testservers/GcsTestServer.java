@@ -424,10 +424,11 @@ public final class GcsTestServer implements AutoCloseable {
         }
         ex.sendResponseHeaders(partial ? 206 : 200, length == 0 ? -1 : length);
         if (length > 0) {
+            // counted before sending: a client that has read every byte must find them counted
+            downloads.add(o.name);
+            bytesDownloaded.addAndGet(length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(o.data, (int) from, length);
-                downloads.add(o.name);
-                bytesDownloaded.addAndGet(length);
             }
         }
     }

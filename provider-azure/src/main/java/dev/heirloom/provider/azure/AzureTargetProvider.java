@@ -2,12 +2,12 @@ package dev.heirloom.provider.azure;
 
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.OptionSpec;
+import dev.heirloom.spi.ServiceEndpoint;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -85,18 +85,12 @@ public final class AzureTargetProvider implements StorageTargetProvider {
     @Override
     public Optional<URI> location(TargetConfig config) {
         try {
-            URI endpoint = blobEndpoint(config).orElse(null);
-            if (endpoint == null) {
-                return Optional.empty();
-            }
+            Optional<URI> endpoint = blobEndpoint(config);
             String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "")
                     .replaceAll("/+", "/");
-            String base = Optional.ofNullable(endpoint.getPath()).orElse("").replaceAll("/+$", "");
-            String path = base + "/" + container(config) + (prefix.isEmpty() ? "" : "/" + prefix);
-            int port = endpoint.getPort() > 0 ? endpoint.getPort()
-                    : endpoint.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-            return Optional.of(new URI("azure", null, endpoint.getHost().toLowerCase(Locale.ROOT), port, path, null, null));
-        } catch (URISyntaxException | InvalidConfigException e) {
+            String path = "/" + container(config) + (prefix.isEmpty() ? "" : "/" + prefix);
+            return endpoint.map(e -> ServiceEndpoint.location("azure", e, path));
+        } catch (InvalidConfigException e) {
             return Optional.empty();
         }
     }
@@ -147,17 +141,7 @@ public final class AzureTargetProvider implements StorageTargetProvider {
     }
 
     private static URI httpUrl(String value) {
-        try {
-            URI u = new URI(value.trim());
-            if (u.getHost() == null || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
-                throw new URISyntaxException(value, "not an http(s) URL with a host");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            // the value may hold a SAS query: name only its form
-            throw new InvalidConfigException("the Azure endpoint must be an http(s) URL such as "
-                    + "https://ACCOUNT.blob.core.windows.net");
-        }
+        return ServiceEndpoint.parse(value, "the Azure endpoint");
     }
 
     /** Removes credentials from text that may quote a request (SDK messages, URLs). */

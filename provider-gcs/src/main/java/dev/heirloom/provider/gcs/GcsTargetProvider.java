@@ -2,12 +2,12 @@ package dev.heirloom.provider.gcs;
 
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.OptionSpec;
+import dev.heirloom.spi.ServiceEndpoint;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.StorageTargetProvider;
 import dev.heirloom.spi.TargetConfig;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -85,18 +85,12 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     @Override
     public Optional<URI> location(TargetConfig config) {
         try {
-            String bucket = bucket(config);
             String prefix = Optional.ofNullable(config.uri().getPath()).orElse("").replaceAll("^/+|/+$", "")
                     .replaceAll("/+", "/");
-            String path = "/" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
-            Optional<URI> endpoint = endpoint(config);
-            if (endpoint.isEmpty()) {
-                return Optional.of(new URI("gs", "storage.googleapis.com", path, null));
-            }
-            URI e = endpoint.get();
-            int port = e.getPort() > 0 ? e.getPort() : e.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-            return Optional.of(new URI("gs", null, e.getHost().toLowerCase(Locale.ROOT), port, path, null, null));
-        } catch (URISyntaxException | InvalidConfigException e) {
+            String path = "/" + bucket(config) + (prefix.isEmpty() ? "" : "/" + prefix);
+            return Optional.of(ServiceEndpoint.location("gs",
+                    endpoint(config).orElse(URI.create("https://storage.googleapis.com")), path));
+        } catch (InvalidConfigException e) {
             return Optional.empty();
         }
     }
@@ -116,19 +110,6 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     }
 
     private static Optional<URI> endpoint(TargetConfig config) {
-        Optional<String> value = config.option(ENDPOINT);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            URI e = new URI(value.get().trim());
-            if (e.getHost() == null || !("http".equalsIgnoreCase(e.getScheme()) || "https".equalsIgnoreCase(e.getScheme()))) {
-                throw new URISyntaxException(value.get(), "not an http(s) URL with a host");
-            }
-            return Optional.of(e);
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigException("endpoint must be an http(s) URL such as http://127.0.0.1:4443, not '"
-                    + value.get() + "'");
-        }
+        return config.option(ENDPOINT).map(v -> ServiceEndpoint.parse(v, "option endpoint"));
     }
 }

@@ -21,7 +21,7 @@ class GcsLocationTest {
     @Test
     void theSameBucketAndPrefixIsOnePlace() {
         assertThat(location("gs://photos/family/", Map.of())).isEqualTo(location("gs://photos//family", Map.of()))
-                .hasToString("gs://storage.googleapis.com/photos/family");
+                .hasToString("gs://storage.googleapis.com:443/photos/family");
         assertThat(location("gs://photos/family", Map.of("endpoint", "http://127.0.0.1:4443")))
                 .isEqualTo(location("gs://photos/family/", Map.of("endpoint", "http://127.0.0.1:4443/", "anonymous", "true")))
                 .isNotEqualTo(location("gs://photos/family", Map.of("endpoint", "http://127.0.0.1:4444")));

@@ -127,19 +127,7 @@ record S3Settings(String bucket, String prefix, Optional<URI> endpoint, Optional
     }
 
     private static URI endpoint(String text) {
-        try {
-            URI uri = new URI(text.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                throw new InvalidConfigException("option endpoint must be an http:// or https:// URL, not '" + text + "'");
-            }
-            if (uri.getUserInfo() != null) {
-                throw new InvalidConfigException("put no credentials in option endpoint; use accessKeyId and secretAccessKey");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigException("option endpoint is not a URL: " + e.getReason());
-        }
+        return dev.heirloom.spi.ServiceEndpoint.parse(text, "option endpoint");
     }
 
     private static String storageClass(String text) {

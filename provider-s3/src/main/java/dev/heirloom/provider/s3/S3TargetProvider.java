@@ -8,7 +8,6 @@ import dev.heirloom.spi.TargetConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -82,17 +81,13 @@ public final class S3TargetProvider implements StorageTargetProvider {
             return Optional.empty();
         }
         String path = "/" + s.bucket() + (s.prefix().isEmpty() ? "" : "/" + s.prefix());
-        try {
-            if (s.endpoint().isEmpty()) {
+        if (s.endpoint().isEmpty()) {
+            try {
                 return Optional.of(new URI("s3", "amazonaws.com", path, null));
+            } catch (URISyntaxException ex) {
+                return Optional.empty();
             }
-            URI e = s.endpoint().get();
-            int port = e.getPort() > 0 ? e.getPort() : e.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-            String endpointPath = Optional.ofNullable(e.getPath()).orElse("").replaceAll("/+$", "");
-            return Optional.of(new URI("s3", null, e.getHost().toLowerCase(Locale.ROOT), port, endpointPath + path,
-                    null, null));
-        } catch (URISyntaxException ex) {
-            return Optional.empty();
         }
+        return Optional.of(dev.heirloom.spi.ServiceEndpoint.location("s3", s.endpoint().get(), path));
     }
 }
