@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +42,7 @@ public final class Repository implements AutoCloseable {
 
     private final StorageTarget target;
     private final SnapshotFiles snapshots;
+    private final ConfigFile configFile;
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -54,34 +54,16 @@ public final class Repository implements AutoCloseable {
     public Repository(StorageTarget target) {
         this.target = target;
         this.snapshots = new SnapshotFiles(target);
+        this.configFile = new ConfigFile(target, snapshots);
     }
-
-    /** Whether {@code heirloom.json} was found readable (or absent) once: it does not change under a reader. */
-    private volatile boolean readable;
 
     /**
-     * Refuses to read a repository whose {@code heirloom.json} is of another format, a newer
-     * version or unreadable (docs/format.md: a reader must refuse a version it does not know). A
-     * missing one lets readers go on: what is stored can still be restored.
+     * Refuses to read a repository whose {@code heirloom.json} is of another format or a newer
+     * version (docs/format.md: a reader must refuse a version it does not know). A missing or
+     * damaged one lets readers go on: what is stored can still be restored.
      */
     private void checkReadable() {
-        if (!readable) {
-            try {
-                config();
-            } catch (DamagedConfig e) {
-                // it tells nothing now, as if missing: the snapshots, trees and objects still read (and
-                // check their own versions); a backup refuses it, and repair writes a new one
-                LOG.warn("{}; reading the repository without it", e.getMessage());
-                readable = true;
-            }
-        }
-    }
-
-    /** A {@code heirloom.json} that cannot be read at all (as opposed to a foreign or newer one). */
-    static final class DamagedConfig extends StorageException {
-        DamagedConfig(String message, Throwable cause) {
-            super(message, cause);
-        }
+        configFile.checkReadable();
     }
 
     /** The target itself, for the lock files of this package. */
@@ -105,34 +87,13 @@ public final class Repository implements AutoCloseable {
         return target.stage(stageName, content);
     }
 
-    /** The repository's {@code heirloom.json}, or empty when the target holds no repository yet. */
+    /**
+     * The repository's {@code heirloom.json}, or empty when the target holds no repository yet.
+     *
+     * @throws StorageException for a foreign or newer one, or one that cannot be read
+     */
     public Optional<RepositoryConfig> config() {
-        if (target.stat(RepositoryLayout.CONFIG).isEmpty()) {
-            readable = true;
-            return Optional.empty();
-        }
-        RepositoryConfig config;
-        try {
-            config = CanonicalJson.read(readAll(RepositoryLayout.CONFIG), RepositoryConfig.class, RepositoryLayout.CONFIG);
-        } catch (StorageException e) {
-            if (e.isTransient() || e instanceof dev.heirloom.spi.ObjectNotFoundException) {
-                throw e;
-            }
-            throw new DamagedConfig(RepositoryLayout.CONFIG + " is damaged (" + e.getMessage() + ")", e);
-        }
-        if (config == null || config.format() == null) {
-            throw new DamagedConfig(RepositoryLayout.CONFIG + " is damaged (it holds no repository description)", null);
-        }
-        if (!RepositoryConfig.FORMAT.equals(config.format())) {
-            throw new StorageException(RepositoryLayout.CONFIG + " is not a Heirloom repository (format '"
-                    + config.format() + "')");
-        }
-        if (config.version() > RepositoryConfig.VERSION) {
-            throw new StorageException("repository format version " + config.version()
-                    + " is newer than this Heirloom understands (" + RepositoryConfig.VERSION + "); upgrade Heirloom");
-        }
-        readable = true; // readers need not read it again (a backup has just initialized it)
-        return Optional.of(config);
+        return configFile.read();
     }
 
     /**
@@ -141,31 +102,7 @@ public final class Repository implements AutoCloseable {
      * new repository: it is refused rather than recreated under a new id that would hide it.
      */
     public RepositoryConfig initialize(Clock clock) {
-        Optional<RepositoryConfig> existing;
-        try {
-            existing = config();
-        } catch (DamagedConfig e) {
-            throw new StorageException(e.getMessage() + ": the repository is damaged, and a backup does not build on "
-                    + "it; 'heirloom repair' writes a new one after checking what the repository holds", e);
-        }
-        if (existing.isEmpty() && !snapshots.keys().isEmpty()) {
-            throw new StorageException(RepositoryLayout.CONFIG + " is missing although the target holds snapshots: "
-                    + "the repository is damaged, and a new one is not made over it; 'heirloom repair' writes a new one "
-                    + "after checking what the repository holds");
-        }
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
-                UUID.randomUUID().toString(), clock.instant(), "sha256");
-        byte[] bytes = CanonicalJson.write(fresh);
-        try {
-            target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
-                    WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
-            return fresh;
-        } catch (ObjectExistsException raced) {
-            return config().orElseThrow(() -> raced);
-        }
+        return configFile.initialize(clock);
     }
 
     /**
@@ -175,20 +112,7 @@ public final class Repository implements AutoCloseable {
      * @return whether one was written
      */
     public boolean rewriteDamagedConfig(Clock clock) {
-        try {
-            if (config().isPresent() || snapshots.keys().isEmpty()) {
-                return false;
-            }
-        } catch (DamagedConfig e) {
-            LOG.warn("{}: writing a new one", e.getMessage());
-        }
-        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
-                UUID.randomUUID().toString(), clock.instant(), "sha256");
-        byte[] bytes = CanonicalJson.write(fresh);
-        target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
-                WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
-        readable = true;
-        return true;
+        return configFile.rewriteDamaged(clock);
     }
 
     /** Stat of a content object. */
