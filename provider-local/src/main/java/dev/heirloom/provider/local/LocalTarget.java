@@ -6,6 +6,7 @@ import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.FolderListing;
 import dev.heirloom.spi.InsufficientStorageException;
+import dev.heirloom.spi.LimitedInputStream;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
@@ -168,7 +169,7 @@ final class LocalTarget implements StorageTarget {
             FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
             ch.position(offset);
             InputStream in = Channels.newInputStream(ch);
-            return length < 0 ? in : new BoundedInputStream(in, length);
+            return length < 0 ? in : new LimitedInputStream(in, length);
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key, e);
         } catch (IOException e) {
@@ -424,47 +425,6 @@ final class LocalTarget implements StorageTarget {
             Files.deleteIfExists(p);
         } catch (IOException e) {
             LOG.debug("cannot delete temporary {}: {}", p, e.getMessage());
-        }
-    }
-
-    /** Stops after a given number of bytes. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(n, left));
-            left -= skipped;
-            return skipped;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.heirloom.provider.vfs;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.LimitedInputStream;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
@@ -24,7 +25,6 @@ import org.apache.commons.vfs2.util.RandomAccessMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -184,33 +184,13 @@ final class VfsTarget implements StorageTarget {
 
     /** At most {@code count} bytes of {@code in}; closing it closes what was opened for it. */
     private static InputStream bounded(InputStream in, long count, AutoCloseable also) {
-        return new FilterInputStream(in) {
-            private long left = count;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                    left -= n;
-                }
-                return n;
-            }
-
+        return new LimitedInputStream(in, count) {
             @Override
             public void close() throws IOException {
                 try {
                     super.close();
                 } catch (IOException e) {
-                    if (left <= 0 && count > 0) {
+                    if (remaining() <= 0 && count > 0) {
                         // a range that ends before the file does: FTP aborts the transfer, and the
                         // server's "426 transfer aborted" makes VFS's close fail; the bytes were all read
                         LOG.debug("closing a ranged read that stopped early: {}", e.getMessage());
