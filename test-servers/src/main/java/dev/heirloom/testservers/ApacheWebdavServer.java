@@ -14,7 +14,7 @@ import java.util.List;
  * one user (password hashed with {@code openssl passwd -apr1}). Started as root it serves as
  * {@code www-data}, so its folders are open to that user. Missing Apache fails with the install command.
  */
-public final class ApacheWebdavServer implements AutoCloseable {
+public final class ApacheWebdavServer extends LoopbackServer {
     /** The user the server accepts. */
     public static final String USER = "family";
     /** Its password (tests check it never leaks). */
@@ -23,13 +23,10 @@ public final class ApacheWebdavServer implements AutoCloseable {
     private static final Path MODULES = Path.of("/usr/lib/apache2/modules");
 
     private final Path root;
-    private final int port;
-    private final LoopbackProcess process;
 
     private ApacheWebdavServer(Path root, int port, LoopbackProcess process) {
+        super(port, process);
         this.root = root;
-        this.port = port;
-        this.process = process;
     }
 
     /** Serves {@code dir}/root. */
@@ -76,22 +73,8 @@ public final class ApacheWebdavServer implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The folder served as {@code /}. */
     public Path root() {
         return root;
-    }
-
-    /** Kills the server and its workers at once. */
-    public void kill() {
-        process.kill();
-    }
-
-    @Override
-    public void close() {
-        kill();
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * channel) and a self-signed certificate made for it with {@code openssl}. Passive ports are
  * loopback too. Missing pyftpdlib fails with the install command.
  */
-public final class FtpServer implements AutoCloseable {
+public final class FtpServer extends LoopbackServer {
     /** The user the server accepts. */
     public static final String USER = "family";
     /** Its password (tests check it never leaks). */
@@ -23,15 +23,12 @@ public final class FtpServer implements AutoCloseable {
             + "'apt-get install -y python3-pyftpdlib python3-openssl' (./test.sh does this)";
 
     private final Path dir;
-    private final int port;
     private final Path certificate;
-    private final LoopbackProcess process;
 
     private FtpServer(Path dir, int port, Path certificate, LoopbackProcess process) {
+        super(port, process);
         this.dir = dir;
-        this.port = port;
         this.certificate = certificate;
-        this.process = process;
     }
 
     /** Plain FTP serving {@code dir}/root. */
@@ -101,10 +98,6 @@ public final class FtpServer implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The folder the user sees as {@code /}. */
     public Path root() {
         return dir.resolve("root");
@@ -113,20 +106,5 @@ public final class FtpServer implements AutoCloseable {
     /** The server's self-signed certificate (PEM), for a test's trust store; null for plain FTP. */
     public Path certificate() {
         return certificate;
-    }
-
-    /** Kills the server at once, as a crash would. */
-    public void kill() {
-        process.kill();
-    }
-
-    /** Starts it again on the same port. */
-    public void restart() {
-        process.restart();
-    }
-
-    @Override
-    public void close() {
-        kill();
     }
 }

@@ -11,20 +11,17 @@ import java.util.List;
  * A WebDAV server: {@code rclone serve webdav} on a free loopback port serving a folder of its own,
  * with basic authentication for one user. Missing rclone fails with the install command.
  */
-public final class RcloneWebdavServer implements AutoCloseable {
+public final class RcloneWebdavServer extends LoopbackServer {
     /** The user the server accepts. */
     public static final String USER = "family";
     /** Its password (tests check it never leaks). */
     public static final String PASSWORD = "dav-pass-9c2e71";
 
     private final Path root;
-    private final int port;
-    private final LoopbackProcess process;
 
     private RcloneWebdavServer(Path root, int port, LoopbackProcess process) {
+        super(port, process);
         this.root = root;
-        this.port = port;
-        this.process = process;
     }
 
     /** Serves {@code dir}/root. */
@@ -48,27 +45,8 @@ public final class RcloneWebdavServer implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The folder served as {@code /}. */
     public Path root() {
         return root;
-    }
-
-    /** Kills the server at once. */
-    public void kill() {
-        process.kill();
-    }
-
-    /** Starts it again on the same port. */
-    public void restart() {
-        process.restart();
-    }
-
-    @Override
-    public void close() {
-        kill();
     }
 }

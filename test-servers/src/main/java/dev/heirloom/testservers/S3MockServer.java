@@ -14,13 +14,9 @@ import java.util.List;
  * bound to loopback; its plain HTTP connector (the one tests use) listens on every interface, as
  * S3Mock offers no setting for it. Runs as its own process.
  */
-public final class S3MockServer implements AutoCloseable {
-    private final int port;
-    private final LoopbackProcess process;
-
+public final class S3MockServer extends LoopbackServer {
     private S3MockServer(int port, LoopbackProcess process) {
-        this.port = port;
-        this.process = process;
+        super(port, process);
     }
 
     /** Starts S3Mock keeping its store under {@code dir}/store (kept when it stops). */
@@ -48,25 +44,6 @@ public final class S3MockServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** Kills the server at once, as a crash would. */
-    public void kill() {
-        process.kill();
-    }
-
-    /** Starts it again on the same ports with the same store. */
-    public void restart() {
-        process.restart();
-    }
-
-    @Override
-    public void close() {
-        kill();
+        return "http://127.0.0.1:" + port();
     }
 }

@@ -13,20 +13,17 @@ import java.util.List;
  * additional checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256) and honours {@code If-None-Match}.
  * Runs as its own process, so a test can kill it as a crash would.
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer extends LoopbackServer {
     /** The access key the server accepts. */
     public static final String ACCESS_KEY = "heirloom-test";
     /** The secret key the server accepts (tests check it never leaks). */
     public static final String SECRET_KEY = "s3proxy-secret-0123456789abcdef";
 
     private final Path dir;
-    private final int port;
-    private final LoopbackProcess process;
 
     private S3ProxyServer(Path dir, int port, LoopbackProcess process) {
+        super(port, process);
         this.dir = dir;
-        this.port = port;
-        this.process = process;
     }
 
     /** Starts S3Proxy keeping its buckets under {@code dir}/data. */
@@ -57,30 +54,11 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    public int port() {
-        return port;
+        return "http://127.0.0.1:" + port();
     }
 
     /** The folder under which the filesystem backend keeps one folder per bucket. */
     public Path dataDir() {
         return dir.resolve("data");
-    }
-
-    /** Kills the server at once, as a crash would. */
-    public void kill() {
-        process.kill();
-    }
-
-    /** Starts it again on the same port with the same data. */
-    public void restart() {
-        process.restart();
-    }
-
-    @Override
-    public void close() {
-        kill();
     }
 }
