@@ -38,11 +38,6 @@ public final class FileName {
         return c.equals("UTF8");
     }
 
-    /** Whether Java reads file names as UTF-8 here (a UTF-8 locale). */
-    public static boolean localeReadsUtf8() {
-        return UTF8_NAMES;
-    }
-
     /** The name of a directory entry (its last segment), exact whatever the locale. */
     public static String of(Path entry) {
         String shown = entry.getFileName().toString();

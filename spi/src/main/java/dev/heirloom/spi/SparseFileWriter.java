@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 public final class SparseFileWriter implements AutoCloseable {
     /** The size of the blocks left as holes when all zeros. */
-    public static final int BLOCK = 64 * 1024;
+    private static final int BLOCK = 64 * 1024;
     private static final byte[] ZEROS = new byte[BLOCK];
 
     private final FileChannel channel;
