@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,13 +15,13 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,23 +32,24 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32C;
 
 /**
- * A Google Cloud Storage JSON API server for tests, in memory, on loopback. It implements what
+ * A Google Cloud Storage JSON API server for tests, on loopback, with object bytes on disk (see
+ * {@link GcsObjectStore}: a corpus of several GB fits while the heap stays small). It implements what
  * real clients use, as the GCS documentation specifies it: buckets (insert, get); uploads by
  * media, multipart (the data part may lack a Content-Type) and resumable sessions
  * ({@code Content-Range: bytes a-b/*}, 308 with {@code Range}, status queries with
  * {@code bytes *}{@code /N}, the final chunk answered 200 with the object; 200 with
  * {@code X-Http-Status-Code-Override: 308} for clients that send {@code X-GUploader-No-308: yes}); objects get (metadata
  * or {@code alt=media} with {@code Range}), list ({@code prefix}, {@code delimiter},
- * {@code pageToken}, {@code maxResults}) and delete; the preconditions {@code ifGenerationMatch},
+ * {@code pageToken}, {@code maxResults}), delete, and server-side copies ({@code rewriteTo}, done
+ * in one call, and {@code copyTo}); reads of a {@code generation} that is no longer live answer
+ * 404, as in a bucket without versioning; the preconditions {@code ifGenerationMatch},
  * {@code ifGenerationNotMatch}, {@code ifMetagenerationMatch}, {@code ifMetagenerationNotMatch}
  * (412); {@code md5Hash} and {@code crc32c} computed by the server from the stored bytes
  * (base64), and checked at finalize against those the client declared in the metadata or the
@@ -74,48 +74,9 @@ public final class GcsTestServer implements AutoCloseable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
-    /** A stored object version, with the hashes the server computed from its bytes. */
-    private record Obj(String bucket, String name, byte[] data, long generation, long metageneration,
-                       String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c) {
-        Obj(String bucket, String name, byte[] data, long generation, long metageneration, String contentType,
-            Instant created, Map<String, String> metadata) {
-            this(bucket, name, data, generation, metageneration, contentType, created, metadata, GcsTestServer.md5(data), GcsTestServer.crc32c(data));
-        }
-    }
-
-    /** A resumable upload session. */
-    private static final class Upload {
-        final String bucket;
-        final String name;
-        final ObjectNode metadata;
-        final Map<String, String> query;
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        Obj result;
-
-        Upload(String bucket, String name, ObjectNode metadata, Map<String, String> query) {
-            this.bucket = bucket;
-            this.name = name;
-            this.metadata = metadata;
-            this.query = query;
-        }
-    }
-
-    /** An error answered as GCS does. */
-    private static final class HttpError extends Exception {
-        final int code;
-        final String reason;
-
-        HttpError(int code, String reason, String message) {
-            super(message);
-            this.code = code;
-            this.reason = reason;
-        }
-    }
-
-    private final Map<String, NavigableMap<String, Obj>> buckets = new ConcurrentHashMap<>();
-    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+    private final GcsObjectStore store;
+    private final Map<String, GcsObjectStore.Session> uploads = new ConcurrentHashMap<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
-    private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
     private final AtomicLong bytesUploaded = new AtomicLong();
     private final List<String> downloads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong bytesDownloaded = new java.util.concurrent.atomic.AtomicLong();
@@ -124,32 +85,38 @@ public final class GcsTestServer implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
 
-    private GcsTestServer(int port) {
+    private GcsTestServer(int port, Path dir) {
         this.port = port;
+        this.store = new GcsObjectStore(dir);
     }
 
-    /** Starts a server on a free loopback port. */
+    /** Starts a server on a free loopback port, keeping object bytes in a new temporary folder that {@link #close()} removes. */
     public static GcsTestServer start() throws IOException {
-        GcsTestServer s = new GcsTestServer(0);
+        GcsTestServer s = new GcsTestServer(0, Files.createTempDirectory("heirloom-gcs-"));
         s.listen(0);
         return s;
     }
 
     /**
      * Runs a server until the process is stopped, for benchmarks and manual tries:
-     * {@code GcsTestServer [--port N] [--bucket NAME]...}; prints the endpoint.
+     * {@code GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]...}; prints the endpoint.
+     * Object bytes live under {@code FOLDER} (default: a new temporary folder), removed when the
+     * process is stopped.
      */
     public static void main(String[] args) throws Exception {
         int port = 0;
+        Path dir = null;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Files.createDirectories(Path.of(args[++i]));
                 case "--bucket" -> names.add(args[++i]);
-                default -> throw new IllegalArgumentException("usage: GcsTestServer [--port N] [--bucket NAME]...");
+                default -> throw new IllegalArgumentException("usage: GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]...");
             }
         }
-        GcsTestServer s = new GcsTestServer(port);
+        GcsTestServer s = new GcsTestServer(port, dir != null ? dir : Files.createTempDirectory("heirloom-gcs-"));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         s.listen(port);
         names.forEach(s::createBucket);
         System.out.println(s.endpoint());
@@ -190,19 +157,26 @@ public final class GcsTestServer implements AutoCloseable {
 
     /** Creates a bucket (as {@code POST /storage/v1/b} would). */
     public void createBucket(String name) {
-        buckets.putIfAbsent(name, new ConcurrentSkipListMap<>());
+        store.createBucket(name);
     }
 
     /** The stored bytes of an object, if present. */
     public Optional<byte[]> content(String bucket, String name) {
-        NavigableMap<String, Obj> b = buckets.get(bucket);
-        Obj o = b == null ? null : b.get(name);
-        return o == null ? Optional.empty() : Optional.of(o.data.clone());
+        NavigableMap<String, GcsObjectStore.Stored> b = store.bucket(bucket);
+        GcsObjectStore.Stored o = b == null ? null : b.get(name);
+        if (o == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(o.file()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The names of a bucket's objects, sorted. */
     public List<String> names(String bucket) {
-        NavigableMap<String, Obj> b = buckets.get(bucket);
+        NavigableMap<String, GcsObjectStore.Stored> b = store.bucket(bucket);
         return b == null ? List.of() : List.copyOf(b.keySet());
     }
 
@@ -212,11 +186,11 @@ public final class GcsTestServer implements AutoCloseable {
      * what it stores reports them).
      */
     public void corrupt(String bucket, String name, long offset) {
-        NavigableMap<String, Obj> b = buckets.get(bucket);
-        Obj o = b.get(name);
-        byte[] data = o.data.clone();
-        data[(int) offset] ^= 1;
-        b.put(name, new Obj(o.bucket, o.name, data, o.generation, o.metageneration, o.contentType, o.created, o.metadata));
+        try {
+            store.corrupt(bucket, name, offset);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Body bytes received by uploads so far (to see what a resumed upload sent again). */
@@ -249,9 +223,11 @@ public final class GcsTestServer implements AutoCloseable {
         listen(p);
     }
 
+    /** Stops listening and removes every stored byte. */
     @Override
     public void close() {
         stop();
+        store.close();
     }
 
     // --- HTTP ---
@@ -260,7 +236,7 @@ public final class GcsTestServer implements AutoCloseable {
         try (ex) {
             try {
                 route(ex);
-            } catch (HttpError e) {
+            } catch (GcsObjectStore.Failure e) {
                 error(ex, e.code, e.reason, e.getMessage());
             } catch (RuntimeException e) {
                 error(ex, 500, "backendError", String.valueOf(e));
@@ -278,7 +254,7 @@ public final class GcsTestServer implements AutoCloseable {
         return raw;
     }
 
-    private void route(HttpExchange ex) throws IOException, HttpError {
+    private void route(HttpExchange ex) throws IOException, GcsObjectStore.Failure {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
@@ -289,7 +265,7 @@ public final class GcsTestServer implements AutoCloseable {
         if (requireAuth) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7))) {
-                throw new HttpError(401, "required", "Anonymous caller does not have storage access; a valid bearer token is required.");
+                throw new GcsObjectStore.Failure(401, "required", "Anonymous caller does not have storage access; a valid bearer token is required.");
             }
         }
         boolean upload = path.startsWith("/upload/storage/v1/b/");
@@ -297,38 +273,38 @@ public final class GcsTestServer implements AutoCloseable {
                 : path.startsWith("/download/storage/v1/b/") ? path.substring("/download/storage/v1/b".length())
                 : path.startsWith("/storage/v1/b") ? path.substring("/storage/v1/b".length()) : null;
         if (rest == null) {
-            throw new HttpError(404, "notFound", "Not Found: " + path);
+            throw new GcsObjectStore.Failure(404, "notFound", "Not Found: " + path);
         }
         if (rest.isEmpty() || rest.equals("/")) {
             if (method.equals("POST")) {
                 JsonNode body = JSON.readTree(body(ex));
                 String name = body.path("name").asText("");
                 if (name.isEmpty()) {
-                    throw new HttpError(400, "invalid", "bucket name required");
+                    throw new GcsObjectStore.Failure(400, "invalid", "bucket name required");
                 }
-                if (buckets.putIfAbsent(name, new ConcurrentSkipListMap<>()) != null) {
-                    throw new HttpError(409, "conflict", "Your previous request to create the named bucket succeeded and you already own it.");
+                if (!store.createBucket(name)) {
+                    throw new GcsObjectStore.Failure(409, "conflict", "Your previous request to create the named bucket succeeded and you already own it.");
                 }
                 json(ex, 200, bucketJson(name));
                 return;
             }
-            throw new HttpError(405, "methodNotAllowed", method + " " + path);
+            throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
         }
         String[] parts = rest.substring(1).split("/", 3);
         String bucket = decodePath(parts[0]);
-        NavigableMap<String, Obj> objects = buckets.get(bucket);
+        NavigableMap<String, GcsObjectStore.Stored> objects = store.bucket(bucket);
         if (objects == null) {
-            throw new HttpError(404, "notFound", "The specified bucket does not exist.");
+            throw GcsObjectStore.Failure.noBucket();
         }
         if (parts.length == 1) {
             if (method.equals("GET")) {
                 json(ex, 200, bucketJson(bucket));
                 return;
             }
-            throw new HttpError(405, "methodNotAllowed", method + " " + path);
+            throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
         }
         if (!parts[1].equals("o")) {
-            throw new HttpError(404, "notFound", "Not Found: " + path);
+            throw new GcsObjectStore.Failure(404, "notFound", "Not Found: " + path);
         }
         String uploadType = q.get("uploadType");
         if (parts.length == 2 || parts[2].isEmpty()) {
@@ -337,31 +313,70 @@ public final class GcsTestServer implements AutoCloseable {
             } else if (method.equals("GET")) {
                 list(ex, objects, q);
             } else {
-                throw new HttpError(405, "methodNotAllowed", method + " " + path);
+                throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
             }
+            return;
+        }
+        int rewrite = parts[2].indexOf("/rewriteTo/b/");
+        int copy = parts[2].indexOf("/copyTo/b/");
+        if (method.equals("POST") && (rewrite > 0 || copy > 0)) {
+            int at = rewrite > 0 ? rewrite : copy;
+            String[] to = parts[2].substring(at + (rewrite > 0 ? "/rewriteTo/b/" : "/copyTo/b/").length()).split("/o/", 2);
+            if (to.length != 2) {
+                throw new GcsObjectStore.Failure(404, "notFound", "Not Found: " + path);
+            }
+            copy(ex, store.get(bucket, decodePath(parts[2].substring(0, at))), decodePath(to[0]), decodePath(to[1]), q,
+                    rewrite > 0);
             return;
         }
         String name = decodePath(parts[2]);
         switch (method) {
-            case "GET" -> get(ex, bucket, objects, name, q, path.startsWith("/download/"));
+            case "GET" -> get(ex, bucket, name, q, path.startsWith("/download/"));
             case "DELETE" -> {
-                Obj o = objects.get(name);
-                if (o == null) {
-                    throw new HttpError(404, "notFound", "No such object: " + bucket + "/" + name);
-                }
-                preconditions(o, q);
-                objects.remove(name, o);
+                store.delete(bucket, name, q);
                 ex.sendResponseHeaders(204, -1);
             }
-            default -> throw new HttpError(405, "methodNotAllowed", method + " " + path);
+            default -> throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
         }
     }
 
-    private void token(HttpExchange ex) throws IOException, HttpError {
+    /**
+     * A server-side copy: {@code rewriteTo} answers a rewrite response (always done in one call),
+     * {@code copyTo} the object; the body is the destination's metadata, the query its
+     * preconditions and the source's ({@code ifSourceGenerationMatch}, {@code sourceGeneration}).
+     */
+    private void copy(HttpExchange ex, GcsObjectStore.Stored source, String bucket, String name, Map<String, String> q,
+                      boolean rewrite) throws IOException, GcsObjectStore.Failure {
+        if (q.containsKey("sourceGeneration") && Long.parseLong(q.get("sourceGeneration")) != source.generation()) {
+            throw new GcsObjectStore.Failure(404, "notFound", "No such object: " + source.bucket() + "/" + source.name());
+        }
+        if (q.containsKey("ifSourceGenerationMatch")
+                && Long.parseLong(q.get("ifSourceGenerationMatch")) != source.generation()) {
+            throw GcsObjectStore.Failure.conditionNotMet();
+        }
+        byte[] body = body(ex);
+        ObjectNode meta = body.length == 0 ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(body);
+        Map<String, String> destination = new LinkedHashMap<>(q);
+        destination.keySet().removeIf(k -> k.startsWith("ifSource") || k.equals("sourceGeneration"));
+        GcsObjectStore.Stored o = store.copy(source, bucket, name, meta, destination);
+        if (!rewrite) {
+            json(ex, 200, objectJson(o));
+            return;
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("kind", "storage#rewriteResponse");
+        n.put("totalBytesRewritten", Long.toString(o.size()));
+        n.put("objectSize", Long.toString(o.size()));
+        n.put("done", true);
+        n.set("resource", objectJson(o));
+        json(ex, 200, n);
+    }
+
+    private void token(HttpExchange ex) throws IOException, GcsObjectStore.Failure {
         String body = new String(body(ex), StandardCharsets.UTF_8);
         Map<String, String> form = query(body);
         if (!form.containsKey("assertion") && !form.containsKey("refresh_token")) {
-            throw new HttpError(400, "invalid_grant", "no assertion");
+            throw new GcsObjectStore.Failure(400, "invalid_grant", "no assertion");
         }
         String token = "ya29.test-" + UUID.randomUUID();
         tokens.add(token);
@@ -372,18 +387,19 @@ public final class GcsTestServer implements AutoCloseable {
         json(ex, 200, n);
     }
 
-    private void get(HttpExchange ex, String bucket, NavigableMap<String, Obj> objects, String name,
-                     Map<String, String> q, boolean download) throws IOException, HttpError {
-        Obj o = objects.get(name);
-        if (o == null) {
-            throw new HttpError(404, "notFound", "No such object: " + bucket + "/" + name);
+    private void get(HttpExchange ex, String bucket, String name, Map<String, String> q, boolean download)
+            throws IOException, GcsObjectStore.Failure {
+        GcsObjectStore.Stored o = store.get(bucket, name);
+        if (q.containsKey("generation") && Long.parseLong(q.get("generation")) != o.generation()) {
+            // a bucket without versioning keeps only the live generation
+            throw new GcsObjectStore.Failure(404, "notFound", "No such object: " + bucket + "/" + name);
         }
-        preconditions(o, q);
+        GcsObjectStore.preconditions(o, q);
         if (!download && !"media".equals(q.get("alt"))) {
             json(ex, 200, objectJson(o));
             return;
         }
-        long total = o.data.length;
+        long total = o.size();
         long from = 0;
         long to = total - 1;
         String range = ex.getRequestHeaders().getFirst("Range");
@@ -402,7 +418,7 @@ public final class GcsTestServer implements AutoCloseable {
                 }
                 if (from >= total && total > 0) {
                     ex.getResponseHeaders().set("Content-Range", "bytes */" + total);
-                    throw new HttpError(416, "requestedRangeNotSatisfiable", "The requested range cannot be satisfied.");
+                    throw new GcsObjectStore.Failure(416, "requestedRangeNotSatisfiable", "The requested range cannot be satisfied.");
                 }
                 if (total == 0) {
                     partial = false;
@@ -410,30 +426,43 @@ public final class GcsTestServer implements AutoCloseable {
             }
         }
         var h = ex.getResponseHeaders();
-        h.set("Content-Type", o.contentType);
-        h.set("X-Goog-Generation", Long.toString(o.generation));
-        h.set("X-Goog-Metageneration", Long.toString(o.metageneration));
+        h.set("Content-Type", o.contentType());
+        h.set("X-Goog-Generation", Long.toString(o.generation()));
+        h.set("X-Goog-Metageneration", Long.toString(o.metageneration()));
         h.set("X-Goog-Stored-Content-Length", Long.toString(total));
         h.set("X-Goog-Stored-Content-Encoding", "identity");
-        h.set("X-Goog-Hash", "crc32c=" + o.crc32c + ",md5=" + o.md5);
+        h.set("X-Goog-Hash", "crc32c=" + o.crc32c() + ",md5=" + o.md5());
         h.set("ETag", etag(o));
         h.set("Accept-Ranges", "bytes");
-        int length = (int) Math.max(0, to - from + 1);
+        long length = Math.max(0, to - from + 1);
         if (partial) {
             h.set("Content-Range", "bytes " + from + "-" + to + "/" + total);
         }
-        ex.sendResponseHeaders(partial ? 206 : 200, length == 0 ? -1 : length);
-        if (length > 0) {
-            // counted before sending: a client that has read every byte must find them counted
-            downloads.add(o.name);
-            bytesDownloaded.addAndGet(length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(o.data, (int) from, length);
+        FileChannel data;
+        try {
+            data = FileChannel.open(o.file());
+        } catch (NoSuchFileException e) {
+            // replaced or deleted since it was looked up: that generation is gone
+            throw new GcsObjectStore.Failure(404, "notFound", "No such object: " + bucket + "/" + name);
+        }
+        try (data) {
+            ex.sendResponseHeaders(partial ? 206 : 200, length == 0 ? -1 : length);
+            if (length > 0) {
+                // counted before sending: a client that has read every byte must find them counted
+                downloads.add(o.name());
+                bytesDownloaded.addAndGet(length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    java.nio.channels.WritableByteChannel sink = Channels.newChannel(out);
+                    long at = from;
+                    while (at <= to) {
+                        at += data.transferTo(at, to - at + 1, sink);
+                    }
+                }
             }
         }
     }
 
-    private void list(HttpExchange ex, NavigableMap<String, Obj> objects, Map<String, String> q) throws IOException {
+    private void list(HttpExchange ex, NavigableMap<String, GcsObjectStore.Stored> objects, Map<String, String> q) throws IOException {
         String prefix = q.getOrDefault("prefix", "");
         String delimiter = q.getOrDefault("delimiter", "");
         int max = Math.max(1, Math.min(1000, Integer.parseInt(q.getOrDefault("maxResults", "1000"))));
@@ -444,10 +473,10 @@ public final class GcsTestServer implements AutoCloseable {
         Set<String> prefixes = new TreeSet<>();
         String last = null;
         boolean more = false;
-        NavigableMap<String, Obj> view = after != null ? objects.tailMap(after, false)
+        NavigableMap<String, GcsObjectStore.Stored> view = after != null ? objects.tailMap(after, false)
                 : startOffset != null ? objects.tailMap(startOffset, true) : objects;
         int count = 0;
-        for (Map.Entry<String, Obj> e : view.entrySet()) {
+        for (Map.Entry<String, GcsObjectStore.Stored> e : view.entrySet()) {
             String name = e.getKey();
             if (!name.startsWith(prefix)) {
                 if (name.compareTo(prefix) > 0) {
@@ -496,7 +525,7 @@ public final class GcsTestServer implements AutoCloseable {
 
     // --- uploads ---
 
-    private void upload(HttpExchange ex, String bucket, String uploadType, Map<String, String> q) throws IOException, HttpError {
+    private void upload(HttpExchange ex, String bucket, String uploadType, Map<String, String> q) throws IOException, GcsObjectStore.Failure {
         String uploadId = q.get("upload_id");
         if (uploadId != null) {
             resumableChunk(ex, uploadId);
@@ -506,7 +535,7 @@ public final class GcsTestServer implements AutoCloseable {
             case "media" -> {
                 String name = q.get("name");
                 if (name == null || name.isEmpty()) {
-                    throw new HttpError(400, "required", "Required parameter: name");
+                    throw new GcsObjectStore.Failure(400, "required", "Required parameter: name");
                 }
                 byte[] data = body(ex);
                 bytesUploaded.addAndGet(data.length);
@@ -515,7 +544,7 @@ public final class GcsTestServer implements AutoCloseable {
                 if (ct != null) {
                     meta.put("contentType", ct);
                 }
-                json(ex, 200, objectJson(finish(bucket, name, meta, q, data, ex.getRequestHeaders().getFirst("X-Goog-Hash"))));
+                json(ex, 200, objectJson(store.put(bucket, name, meta, q, data, ex.getRequestHeaders().getFirst("X-Goog-Hash"))));
             }
             case "multipart" -> multipart(ex, bucket, q);
             case "resumable" -> {
@@ -523,7 +552,7 @@ public final class GcsTestServer implements AutoCloseable {
                 ObjectNode meta = body.length == 0 ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(body);
                 String name = meta.hasNonNull("name") ? meta.get("name").asText() : q.get("name");
                 if (name == null || name.isEmpty()) {
-                    throw new HttpError(400, "required", "Required parameter: name");
+                    throw new GcsObjectStore.Failure(400, "required", "Required parameter: name");
                 }
                 if (!meta.hasNonNull("contentType")) {
                     String ct = ex.getRequestHeaders().getFirst("X-Upload-Content-Type");
@@ -532,23 +561,24 @@ public final class GcsTestServer implements AutoCloseable {
                     }
                 }
                 String id = UUID.randomUUID().toString().replace("-", "");
-                uploads.put(id, new Upload(bucket, name, meta, Map.copyOf(q)));
+                uploads.put(id, store.open(bucket, name, meta, q));
                 ex.getResponseHeaders().set("Location", endpoint() + "/upload/storage/v1/b/" + encodePath(bucket)
                         + "/o?uploadType=resumable&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&upload_id=" + id);
                 ex.getResponseHeaders().set("X-GUploader-UploadID", id);
                 ex.sendResponseHeaders(200, -1);
             }
-            default -> throw new HttpError(400, "invalid", "Invalid upload type: " + uploadType);
+            default -> throw new GcsObjectStore.Failure(400, "invalid", "Invalid upload type: " + uploadType);
         }
     }
 
-    private void resumableChunk(HttpExchange ex, String id) throws IOException, HttpError {
-        Upload u = uploads.get(id);
+    private void resumableChunk(HttpExchange ex, String id) throws IOException, GcsObjectStore.Failure {
+        GcsObjectStore.Session u = uploads.get(id);
         if (u == null) {
-            throw new HttpError(404, "notFound", "No such upload session");
+            throw new GcsObjectStore.Failure(404, "notFound", "No such upload session");
         }
         if (ex.getRequestMethod().equals("DELETE")) {
             uploads.remove(id);
+            u.discard();
             ex.sendResponseHeaders(499, -1);
             return;
         }
@@ -562,12 +592,12 @@ public final class GcsTestServer implements AutoCloseable {
             long total = -1;
             if (cr == null) {
                 // a whole body in one request
-                append(u, 0, body);
-                total = u.received.size();
+                bytesUploaded.addAndGet(u.append(0, body));
+                total = u.received();
             } else {
                 Matcher m = CONTENT_RANGE.matcher(cr.trim());
                 if (!m.matches()) {
-                    throw new HttpError(400, "invalid", "Invalid Content-Range: " + cr);
+                    throw new GcsObjectStore.Failure(400, "invalid", "Invalid Content-Range: " + cr);
                 }
                 if (!m.group(3).equals("*")) {
                     total = Long.parseLong(m.group(3));
@@ -576,24 +606,23 @@ public final class GcsTestServer implements AutoCloseable {
                     long from = Long.parseLong(m.group(1));
                     long to = Long.parseLong(m.group(2));
                     if (to - from + 1 != body.length) {
-                        throw new HttpError(400, "invalid", "Content-Range " + cr + " does not match a body of " + body.length + " bytes");
+                        throw new GcsObjectStore.Failure(400, "invalid", "Content-Range " + cr + " does not match a body of " + body.length + " bytes");
                     }
-                    append(u, from, body);
+                    bytesUploaded.addAndGet(u.append(from, body));
                 } else if (body.length > 0) {
-                    throw new HttpError(400, "invalid", "Content-Range bytes */N carries no body");
+                    throw new GcsObjectStore.Failure(400, "invalid", "Content-Range bytes */N carries no body");
                 }
             }
-            if (total >= 0 && u.received.size() > total) {
-                throw new HttpError(400, "invalid", "more bytes than the declared total " + total);
+            if (total >= 0 && u.received() > total) {
+                throw new GcsObjectStore.Failure(400, "invalid", "more bytes than the declared total " + total);
             }
-            if (total >= 0 && u.received.size() == total) {
-                u.result = finish(u.bucket, u.name, u.metadata, u.query, u.received.toByteArray(),
-                        ex.getRequestHeaders().getFirst("X-Goog-Hash"));
+            if (total >= 0 && u.received() == total) {
+                u.result = u.finish(ex.getRequestHeaders().getFirst("X-Goog-Hash"));
                 json(ex, 200, objectJson(u.result));
                 return;
             }
-            if (u.received.size() > 0) {
-                ex.getResponseHeaders().set("Range", "bytes=0-" + (u.received.size() - 1));
+            if (u.received() > 0) {
+                ex.getResponseHeaders().set("Range", "bytes=0-" + (u.received() - 1));
             }
             if ("yes".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-GUploader-No-308"))) {
                 // clients whose HTTP stack follows 308 as a redirect ask for it disguised
@@ -605,183 +634,29 @@ public final class GcsTestServer implements AutoCloseable {
         }
     }
 
-    private void append(Upload u, long from, byte[] body) throws HttpError {
-        long have = u.received.size();
-        if (from > have) {
-            throw new HttpError(400, "invalid", "chunk starts at " + from + " but only " + have + " bytes were received");
-        }
-        int skip = (int) (have - from);
-        if (skip < body.length) {
-            u.received.write(body, skip, body.length - skip);
-            bytesUploaded.addAndGet(body.length - skip);
-        }
-    }
-
-    private void multipart(HttpExchange ex, String bucket, Map<String, String> q) throws IOException, HttpError {
+    private void multipart(HttpExchange ex, String bucket, Map<String, String> q) throws IOException, GcsObjectStore.Failure {
         String ct = ex.getRequestHeaders().getFirst("Content-Type");
         Matcher bm = ct == null ? null : Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(ct);
         if (bm == null || !bm.find()) {
-            throw new HttpError(400, "invalid", "multipart upload without a boundary");
+            throw new GcsObjectStore.Failure(400, "invalid", "multipart upload without a boundary");
         }
         byte[] body = body(ex);
-        List<byte[]> parts = splitMultipart(body, bm.group(1));
+        List<byte[]> parts = GcsMultipartBody.split(body, bm.group(1));
         if (parts.size() != 2) {
-            throw new HttpError(400, "invalid", "a multipart upload has a metadata part and a media part, not " + parts.size());
+            throw new GcsObjectStore.Failure(400, "invalid", "a multipart upload has a metadata part and a media part, not " + parts.size());
         }
-        Part meta = part(parts.get(0));
-        Part media = part(parts.get(1));
-        ObjectNode metadata = (ObjectNode) JSON.readTree(meta.body);
-        if (!metadata.hasNonNull("contentType") && media.headers.containsKey("content-type")) {
-            metadata.put("contentType", media.headers.get("content-type"));
+        GcsMultipartBody.Part meta = GcsMultipartBody.part(parts.get(0));
+        GcsMultipartBody.Part media = GcsMultipartBody.part(parts.get(1));
+        ObjectNode metadata = (ObjectNode) JSON.readTree(meta.body());
+        if (!metadata.hasNonNull("contentType") && media.headers().containsKey("content-type")) {
+            metadata.put("contentType", media.headers().get("content-type"));
         }
         String name = metadata.hasNonNull("name") ? metadata.get("name").asText() : q.get("name");
         if (name == null || name.isEmpty()) {
-            throw new HttpError(400, "required", "Required parameter: name");
+            throw new GcsObjectStore.Failure(400, "required", "Required parameter: name");
         }
-        bytesUploaded.addAndGet(media.body.length);
-        json(ex, 200, objectJson(finish(bucket, name, metadata, q, media.body, ex.getRequestHeaders().getFirst("X-Goog-Hash"))));
-    }
-
-    private record Part(Map<String, String> headers, byte[] body) {
-    }
-
-    private static List<byte[]> splitMultipart(byte[] body, String boundary) {
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        String delimText = "--" + boundary;
-        byte[] delim = delimText.getBytes(StandardCharsets.ISO_8859_1);
-        List<byte[]> parts = new ArrayList<>();
-        int i = text.indexOf(delimText);
-        while (i >= 0) {
-            int start = i + delim.length;
-            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
-                break;
-            }
-            start = skipLineEnd(body, start);
-            int next = text.indexOf(delimText, start);
-            if (next < 0) {
-                break;
-            }
-            int end = next;
-            if (end >= 2 && body[end - 2] == '\r' && body[end - 1] == '\n') {
-                end -= 2;
-            } else if (end >= 1 && body[end - 1] == '\n') {
-                end -= 1;
-            }
-            parts.add(Arrays.copyOfRange(body, start, Math.max(start, end)));
-            i = next;
-        }
-        return parts;
-    }
-
-    private static Part part(byte[] raw) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        int pos = 0;
-        while (pos < raw.length) {
-            int eol = pos;
-            while (eol < raw.length && raw[eol] != '\n') {
-                eol++;
-            }
-            String line = new String(raw, pos, eol - pos, StandardCharsets.ISO_8859_1).replace("\r", "");
-            pos = Math.min(raw.length, eol + 1);
-            if (line.isEmpty()) {
-                break;
-            }
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                // no header block: the part is all body
-                return new Part(Map.of(), raw);
-            }
-            headers.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
-        }
-        return new Part(headers, Arrays.copyOfRange(raw, pos, raw.length));
-    }
-
-    private static int skipLineEnd(byte[] b, int i) {
-        if (i < b.length && b[i] == '\r') {
-            i++;
-        }
-        if (i < b.length && b[i] == '\n') {
-            i++;
-        }
-        return i;
-    }
-
-    /** Checks the declared checksums and the preconditions, then publishes a new generation. */
-    private Obj finish(String bucket, String name, ObjectNode meta, Map<String, String> q, byte[] data, String googHash)
-            throws HttpError {
-        String md5 = md5(data);
-        String crc = crc32c(data);
-        if (meta.hasNonNull("md5Hash") && !meta.get("md5Hash").asText().equals(md5)) {
-            throw new HttpError(400, "invalid", "Provided MD5 hash \"" + meta.get("md5Hash").asText()
-                    + "\" doesn't match calculated MD5 hash \"" + md5 + "\".");
-        }
-        if (meta.hasNonNull("crc32c") && !meta.get("crc32c").asText().equals(crc)) {
-            throw new HttpError(400, "invalid", "Provided CRC32C \"" + meta.get("crc32c").asText()
-                    + "\" doesn't match calculated CRC32C \"" + crc + "\".");
-        }
-        if (googHash != null) {
-            for (String h : googHash.split(",")) {
-                String[] kv = h.trim().split("=", 2);
-                if (kv.length == 2 && kv[0].equals("crc32c") && !kv[1].equals(crc)) {
-                    throw new HttpError(400, "invalid", "Provided CRC32C \"" + kv[1] + "\" doesn't match calculated CRC32C \"" + crc + "\".");
-                }
-                if (kv.length == 2 && kv[0].equals("md5") && !kv[1].equals(md5)) {
-                    throw new HttpError(400, "invalid", "Provided MD5 hash \"" + kv[1] + "\" doesn't match calculated MD5 hash \"" + md5 + "\".");
-                }
-            }
-        }
-        NavigableMap<String, Obj> objects = buckets.get(bucket);
-        if (objects == null) {
-            throw new HttpError(404, "notFound", "The specified bucket does not exist.");
-        }
-        synchronized (objects) {
-            Obj existing = objects.get(name);
-            if (q.containsKey("ifGenerationMatch")) {
-                long want = Long.parseLong(q.get("ifGenerationMatch"));
-                if (want == 0 ? existing != null : existing == null || existing.generation != want) {
-                    throw new HttpError(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
-                }
-            }
-            if (existing != null) {
-                preconditions(existing, withoutGenerationMatch(q));
-            } else if (q.containsKey("ifMetagenerationMatch")) {
-                throw new HttpError(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
-            }
-            Map<String, String> custom = new LinkedHashMap<>();
-            if (meta.has("metadata") && meta.get("metadata").isObject()) {
-                meta.get("metadata").fields().forEachRemaining(e -> custom.put(e.getKey(), e.getValue().asText()));
-            }
-            String type = meta.hasNonNull("contentType") ? meta.get("contentType").asText() : "application/octet-stream";
-            Obj o = new Obj(bucket, name, data, generations.incrementAndGet(), 1, type,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc);
-            objects.put(name, o);
-            return o;
-        }
-    }
-
-    private static Map<String, String> withoutGenerationMatch(Map<String, String> q) {
-        Map<String, String> m = new LinkedHashMap<>(q);
-        m.remove("ifGenerationMatch");
-        return m;
-    }
-
-    private static void preconditions(Obj o, Map<String, String> q) throws HttpError {
-        boolean ok = true;
-        if (q.containsKey("ifGenerationMatch")) {
-            ok &= o.generation == Long.parseLong(q.get("ifGenerationMatch"));
-        }
-        if (q.containsKey("ifGenerationNotMatch")) {
-            ok &= o.generation != Long.parseLong(q.get("ifGenerationNotMatch"));
-        }
-        if (q.containsKey("ifMetagenerationMatch")) {
-            ok &= o.metageneration == Long.parseLong(q.get("ifMetagenerationMatch"));
-        }
-        if (q.containsKey("ifMetagenerationNotMatch")) {
-            ok &= o.metageneration != Long.parseLong(q.get("ifMetagenerationNotMatch"));
-        }
-        if (!ok) {
-            throw new HttpError(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
-        }
+        bytesUploaded.addAndGet(media.body().length);
+        json(ex, 200, objectJson(store.put(bucket, name, metadata, q, media.body(), ex.getRequestHeaders().getFirst("X-Goog-Hash"))));
     }
 
     // --- JSON and encoding ---
@@ -802,35 +677,35 @@ public final class GcsTestServer implements AutoCloseable {
         return n;
     }
 
-    private ObjectNode objectJson(Obj o) {
+    private ObjectNode objectJson(GcsObjectStore.Stored o) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", "storage#object");
-        n.put("id", o.bucket + "/" + o.name + "/" + o.generation);
-        n.put("selfLink", endpoint() + "/storage/v1/b/" + encodePath(o.bucket) + "/o/" + encodePath(o.name));
-        n.put("mediaLink", endpoint() + "/download/storage/v1/b/" + encodePath(o.bucket) + "/o/" + encodePath(o.name)
-                + "?generation=" + o.generation + "&alt=media");
-        n.put("name", o.name);
-        n.put("bucket", o.bucket);
-        n.put("generation", Long.toString(o.generation));
-        n.put("metageneration", Long.toString(o.metageneration));
-        n.put("contentType", o.contentType);
+        n.put("id", o.bucket() + "/" + o.name() + "/" + o.generation());
+        n.put("selfLink", endpoint() + "/storage/v1/b/" + encodePath(o.bucket()) + "/o/" + encodePath(o.name()));
+        n.put("mediaLink", endpoint() + "/download/storage/v1/b/" + encodePath(o.bucket()) + "/o/" + encodePath(o.name())
+                + "?generation=" + o.generation() + "&alt=media");
+        n.put("name", o.name());
+        n.put("bucket", o.bucket());
+        n.put("generation", Long.toString(o.generation()));
+        n.put("metageneration", Long.toString(o.metageneration()));
+        n.put("contentType", o.contentType());
         n.put("storageClass", "STANDARD");
-        n.put("size", Long.toString(o.data.length));
-        n.put("md5Hash", o.md5);
-        n.put("crc32c", o.crc32c);
+        n.put("size", Long.toString(o.size()));
+        n.put("md5Hash", o.md5());
+        n.put("crc32c", o.crc32c());
         n.put("etag", etag(o));
-        n.put("timeCreated", o.created.toString());
-        n.put("updated", o.created.toString());
-        n.put("timeStorageClassUpdated", o.created.toString());
-        if (!o.metadata.isEmpty()) {
+        n.put("timeCreated", o.created().toString());
+        n.put("updated", o.created().toString());
+        n.put("timeStorageClassUpdated", o.created().toString());
+        if (!o.metadata().isEmpty()) {
             ObjectNode m = n.putObject("metadata");
-            o.metadata.forEach(m::put);
+            o.metadata().forEach(m::put);
         }
         return n;
     }
 
-    private static String etag(Obj o) {
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(8).putLong(o.generation).array());
+    private static String etag(GcsObjectStore.Stored o) {
+        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(8).putLong(o.generation()).array());
     }
 
     private static void json(HttpExchange ex, int code, JsonNode body) throws IOException {
@@ -880,19 +755,5 @@ public final class GcsTestServer implements AutoCloseable {
 
     private static String encodePath(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String md5(byte[] data) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String crc32c(byte[] data) {
-        CRC32C c = new CRC32C();
-        c.update(data);
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) c.getValue()).array());
     }
 }

@@ -1,0 +1,342 @@
+package dev.heirloom.testservers;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The GCS test server's buckets: object metadata in memory, each object generation's bytes in a
+ * file of its own under a temporary folder, so a corpus of several GB can be stored while the
+ * server's heap stays small. A generation's file never changes once published (a copy links it,
+ * a corruption writes a new file); replacing or deleting an object unlinks the old file, which a
+ * download already streaming keeps reading.
+ */
+final class GcsObjectStore implements AutoCloseable {
+
+    /** A stored object generation, with the hashes the server computed from its bytes (base64). */
+    record Stored(String bucket, String name, Path file, long size, long generation, long metageneration,
+                  String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c) {
+    }
+
+    /** An error answered as GCS does. */
+    static final class Failure extends Exception {
+        final int code;
+        final String reason;
+
+        Failure(int code, String reason, String message) {
+            super(message);
+            this.code = code;
+            this.reason = reason;
+        }
+
+        static Failure conditionNotMet() {
+            return new Failure(412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
+        }
+
+        static Failure noBucket() {
+            return new Failure(404, "notFound", "The specified bucket does not exist.");
+        }
+    }
+
+    /** The bytes of a resumable upload session, appended in order and hashed as they come. */
+    final class Session {
+        final String bucket;
+        final String name;
+        final ObjectNode metadata;
+        final Map<String, String> query;
+        private final Path file;
+        private final MessageDigest md5 = md5Digest();
+        private final CRC32C crc = new CRC32C();
+        private long received;
+        Stored result;
+
+        private Session(String bucket, String name, ObjectNode metadata, Map<String, String> query) throws IOException {
+            this.bucket = bucket;
+            this.name = name;
+            this.metadata = metadata;
+            this.query = query;
+            this.file = Files.createTempFile(dir, "upload-", ".part");
+        }
+
+        long received() {
+            return received;
+        }
+
+        /**
+         * Appends the bytes of {@code body} that start at or after what the session holds.
+         *
+         * @return how many new bytes were kept
+         */
+        int append(long from, byte[] body) throws Failure, IOException {
+            if (from > received) {
+                throw new Failure(400, "invalid", "chunk starts at " + from + " but only " + received + " bytes were received");
+            }
+            int skip = (int) (received - from);
+            if (skip >= body.length) {
+                return 0;
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                ByteBuffer b = ByteBuffer.wrap(body, skip, body.length - skip);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            md5.update(body, skip, body.length - skip);
+            crc.update(body, skip, body.length - skip);
+            received += body.length - skip;
+            return body.length - skip;
+        }
+
+        /** Publishes what was received under the session's name, checking declared hashes and preconditions. */
+        Stored finish(String googHash) throws Failure, IOException {
+            String m;
+            try {
+                m = Base64.getEncoder().encodeToString(((MessageDigest) md5.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
+            }
+            String c = crc32cText(crc.getValue());
+            // on a refusal the bytes stay, so that a repeated last request gets the same answer
+            return publish(bucket, name, metadata, query, file, received, m, c, googHash);
+        }
+
+        void discard() {
+            deleteQuietly(file);
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, NavigableMap<String, Stored>> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    GcsObjectStore(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Creates a bucket; false when it exists. */
+    boolean createBucket(String name) {
+        return buckets.putIfAbsent(name, new ConcurrentSkipListMap<>()) == null;
+    }
+
+    /** A bucket's objects by name, or null when there is no such bucket. */
+    NavigableMap<String, Stored> bucket(String name) {
+        return buckets.get(name);
+    }
+
+    /** The current generation of an object, or a 404 failure. */
+    Stored get(String bucket, String name) throws Failure {
+        NavigableMap<String, Stored> objects = buckets.get(bucket);
+        if (objects == null) {
+            throw Failure.noBucket();
+        }
+        Stored o = objects.get(name);
+        if (o == null) {
+            throw new Failure(404, "notFound", "No such object: " + bucket + "/" + name);
+        }
+        return o;
+    }
+
+    Session open(String bucket, String name, ObjectNode metadata, Map<String, String> query) throws IOException {
+        return new Session(bucket, name, metadata, Map.copyOf(query));
+    }
+
+    /** Stores bytes sent in one request (media or multipart upload). */
+    Stored put(String bucket, String name, ObjectNode meta, Map<String, String> query, byte[] data, String googHash)
+            throws Failure, IOException {
+        Path file = Files.createTempFile(dir, "object-", ".data");
+        try {
+            Files.write(file, data);
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            return publish(bucket, name, meta, query, file, data.length,
+                    Base64.getEncoder().encodeToString(md5Digest().digest(data)), crc32cText(crc.getValue()), googHash);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * Copies an object on the server (rewrite or copyTo): the new generation shares the source's
+     * bytes and hashes; {@code ifGenerationMatch} and the other destination preconditions apply.
+     */
+    Stored copy(Stored source, String bucket, String name, ObjectNode meta, Map<String, String> query)
+            throws Failure, IOException {
+        Path file = dir.resolve("copy-" + generations.incrementAndGet() + ".data");
+        try {
+            Files.createLink(file, source.file);
+        } catch (NoSuchFileException e) {
+            throw new Failure(404, "notFound", "No such object: " + source.bucket + "/" + source.name);
+        }
+        try {
+            ObjectNode m = meta.deepCopy();
+            m.remove("md5Hash");
+            m.remove("crc32c");
+            if (!m.hasNonNull("contentType")) {
+                m.put("contentType", source.contentType);
+            }
+            return publish(bucket, name, m, query, file, source.size, source.md5, source.crc32c, null);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Removes an object whose preconditions hold. */
+    void delete(String bucket, String name, Map<String, String> query) throws Failure {
+        Stored o = get(bucket, name);
+        preconditions(o, query);
+        if (buckets.get(bucket).remove(name, o)) {
+            deleteQuietly(o.file);
+        }
+    }
+
+    /** Flips one bit of an object's bytes in place of its generation, re-hashing what is stored. */
+    void corrupt(String bucket, String name, long offset) throws IOException {
+        NavigableMap<String, Stored> objects = buckets.get(bucket);
+        Stored o = objects.get(name);
+        byte[] data = Files.readAllBytes(o.file);
+        data[(int) offset] ^= 1;
+        Path file = dir.resolve("object-" + generations.incrementAndGet() + ".data");
+        Files.write(file, data);
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        objects.put(name, new Stored(o.bucket, o.name, file, o.size, o.generation, o.metageneration, o.contentType,
+                o.created, o.metadata, Base64.getEncoder().encodeToString(md5Digest().digest(data)), crc32cText(crc.getValue())));
+        deleteQuietly(o.file);
+    }
+
+    /**
+     * Checks the declared hashes and the preconditions, then moves {@code file} in as a new
+     * generation (the caller removes {@code file} if it is still there afterwards).
+     */
+    private Stored publish(String bucket, String name, ObjectNode meta, Map<String, String> q, Path file, long size,
+                           String md5, String crc, String googHash) throws Failure, IOException {
+        if (meta.hasNonNull("md5Hash") && !meta.get("md5Hash").asText().equals(md5)) {
+            throw new Failure(400, "invalid", "Provided MD5 hash \"" + meta.get("md5Hash").asText()
+                    + "\" doesn't match calculated MD5 hash \"" + md5 + "\".");
+        }
+        if (meta.hasNonNull("crc32c") && !meta.get("crc32c").asText().equals(crc)) {
+            throw new Failure(400, "invalid", "Provided CRC32C \"" + meta.get("crc32c").asText()
+                    + "\" doesn't match calculated CRC32C \"" + crc + "\".");
+        }
+        if (googHash != null) {
+            for (String h : googHash.split(",")) {
+                String[] kv = h.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals("crc32c") && !kv[1].equals(crc)) {
+                    throw new Failure(400, "invalid", "Provided CRC32C \"" + kv[1] + "\" doesn't match calculated CRC32C \"" + crc + "\".");
+                }
+                if (kv.length == 2 && kv[0].equals("md5") && !kv[1].equals(md5)) {
+                    throw new Failure(400, "invalid", "Provided MD5 hash \"" + kv[1] + "\" doesn't match calculated MD5 hash \"" + md5 + "\".");
+                }
+            }
+        }
+        NavigableMap<String, Stored> objects = buckets.get(bucket);
+        if (objects == null) {
+            throw Failure.noBucket();
+        }
+        synchronized (objects) {
+            Stored existing = objects.get(name);
+            if (q.containsKey("ifGenerationMatch")) {
+                long want = Long.parseLong(q.get("ifGenerationMatch"));
+                if (want == 0 ? existing != null : existing == null || existing.generation != want) {
+                    throw Failure.conditionNotMet();
+                }
+            }
+            if (existing != null) {
+                Map<String, String> rest = new LinkedHashMap<>(q);
+                rest.remove("ifGenerationMatch");
+                preconditions(existing, rest);
+            } else if (q.containsKey("ifMetagenerationMatch")) {
+                throw Failure.conditionNotMet();
+            }
+            Map<String, String> custom = new LinkedHashMap<>();
+            if (meta.has("metadata") && meta.get("metadata").isObject()) {
+                meta.get("metadata").fields().forEachRemaining(e -> custom.put(e.getKey(), e.getValue().asText()));
+            }
+            String type = meta.hasNonNull("contentType") ? meta.get("contentType").asText() : "application/octet-stream";
+            long generation = generations.incrementAndGet();
+            Path stored = dir.resolve("object-" + generation + ".data");
+            Files.move(file, stored, StandardCopyOption.ATOMIC_MOVE);
+            Stored o = new Stored(bucket, name, stored, size, generation, 1, type,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc);
+            objects.put(name, o);
+            if (existing != null) {
+                deleteQuietly(existing.file);
+            }
+            return o;
+        }
+    }
+
+    /** The precondition query parameters a read, delete or replace may carry (412 when one fails). */
+    static void preconditions(Stored o, Map<String, String> q) throws Failure {
+        boolean ok = true;
+        if (q.containsKey("ifGenerationMatch")) {
+            ok &= o.generation == Long.parseLong(q.get("ifGenerationMatch"));
+        }
+        if (q.containsKey("ifGenerationNotMatch")) {
+            ok &= o.generation != Long.parseLong(q.get("ifGenerationNotMatch"));
+        }
+        if (q.containsKey("ifMetagenerationMatch")) {
+            ok &= o.metageneration == Long.parseLong(q.get("ifMetagenerationMatch"));
+        }
+        if (q.containsKey("ifMetagenerationNotMatch")) {
+            ok &= o.metageneration != Long.parseLong(q.get("ifMetagenerationNotMatch"));
+        }
+        if (!ok) {
+            throw Failure.conditionNotMet();
+        }
+    }
+
+    /** Removes every stored byte. */
+    @Override
+    public void close() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(GcsObjectStore::deleteQuietly);
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a test server's leftover in a temporary folder
+        }
+    }
+
+    private static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String crc32cText(long value) {
+        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) value).array());
+    }
+}
