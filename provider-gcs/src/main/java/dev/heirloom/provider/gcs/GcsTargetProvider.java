@@ -30,6 +30,7 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     static final String MAX_TRIES = "maxTries";
     static final String RESUME_DIR = "resumeDir";
     static final String READ_TIMEOUT = "readTimeout";
+    static final String STAGE_LARGE_FILES = "stageLargeFiles";
     static final String READ_WRITE_SCOPE = "https://www.googleapis.com/auth/devstorage.read_write";
 
     @Override
@@ -50,6 +51,8 @@ public final class GcsTargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(MAX_TRIES, "tries per idempotent request by the client's retry settings (default 6)"),
                 OptionSpec.optional(RESUME_DIR, "where interrupted large uploads keep their session state "
                         + "(default ~/.cache/heirloom/gcs-uploads)"),
+                OptionSpec.optional(STAGE_LARGE_FILES, "upload a new large file while it is hashed, then copy it to its "
+                        + "name on the service, so it is read once (true/false, default true)"),
                 OptionSpec.optional(READ_TIMEOUT, "how long a connection may stay silent before the request counts "
                         + "as failed, e.g. 30s (default 60s)"));
     }
@@ -57,7 +60,7 @@ public final class GcsTargetProvider implements StorageTargetProvider {
     @Override
     public StorageTarget open(TargetConfig config) {
         // the client's classes load only from here: a run without a GCS target never loads them
-        return GcsTarget.open(config);
+        return GcsClientConfig.open(config);
     }
 
     /** Checks the URI and every option's value; connects nowhere and loads no client class. */
@@ -69,6 +72,7 @@ public final class GcsTargetProvider implements StorageTargetProvider {
         config.intOption(CHUNK_SIZE, 16, 1, 256);
         config.intOption(CONCURRENCY, 8, 1, 64);
         config.booleanOption(ANONYMOUS, false);
+        config.booleanOption(STAGE_LARGE_FILES, true);
         config.option(STORAGE_CLASS).ifPresent(v -> {
             if (!List.of("standard", "nearline", "coldline", "archive").contains(v.trim().toLowerCase(Locale.ROOT))) {
                 throw new InvalidConfigException("storageClass must be standard, nearline, coldline or archive, not '"

@@ -202,7 +202,7 @@ final class JsonApiUploads {
             } catch (IOException e) {
                 if (n >= maxTries) {
                     throw new TargetUnavailableException(what + ": the connection to the service failed ("
-                            + GcsTarget.scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null);
+                            + GcsErrors.scrub(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -272,7 +272,7 @@ final class JsonApiUploads {
         } catch (IOException | RuntimeException e) {
             // no JSON error body
         }
-        String text = what + ": " + GcsTarget.scrub(message.isEmpty() ? "HTTP " + status : message + " (HTTP " + status + ")");
+        String text = what + ": " + GcsErrors.scrub(message.isEmpty() ? "HTTP " + status : message + " (HTTP " + status + ")");
         if (status == 412) {
             return new ObjectExistsException(what);
         }

@@ -100,14 +100,14 @@ class GcsTargetTest {
         return (GcsTarget) new GcsTargetProvider().open(new TargetConfig(URI.create("gs://photos/heirloom"), options(more)));
     }
 
-    private static Checksums all(byte[] b) {
+    static Checksums all(byte[] b) {
         MultiDigest d = MultiDigest.exactly(EnumSet.allOf(ChecksumAlgorithm.class));
         d.update(b, 0, b.length);
         return d.finish();
     }
 
     /** Content whose stream runs {@code atByte} once it has given that many bytes. */
-    private static ContentSource tripping(byte[] data, long atByte, Runnable trip) {
+    static ContentSource tripping(byte[] data, long atByte, Runnable trip) {
         return new ContentSource() {
             @Override
             public long size() {
