@@ -77,12 +77,16 @@ GOALS = {
     "sftp": ("full backup over SFTP to OpenSSH on loopback", "rsync -e ssh", 0.6),
     "azure": ("full backup to Azurite", "rclone azureblob", 1.0),
     "s3": ("full backup of corpus A to S3Proxy on loopback", "rclone s3", 0.8),
+    "gcs": ("full backup of corpus A to the GCS test server on loopback", "rclone gcs", 1.0),
     "verify": ("content verify of corpus A on a local target", "restic check --read-data", 0.8),
     "restore": ("full restore of corpus A from a local target", "restic restore", 1.0),
     "memory": ("peak memory backing up corpus C (small files; RSS)", "restic", None),
 }
 
-SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "s3", "verify", "restore", "memory"]
+SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "s3", "gcs", "verify", "restore", "memory"]
+
+# scenarios whose row shows Heirloom's source bytes read per source byte (1.00: each file read once)
+READS_SHOWN = {"azure", "s3", "gcs"}
 
 
 def log(*a):
@@ -123,10 +127,12 @@ class Bench:
         self.sizes = SIZES["quick" if args.quick else "full"]
         self.results = {}  # scenario -> tool -> [seconds]
         self.rss = {}
+        self.reads = {}  # scenario -> [source bytes read / source bytes] of Heirloom's runs
         self.notes = {}
         self.sshd = None
         self.azurite = None
         self.s3proxy = None
+        self.gcs = None
         self.warm()
 
     def warm(self):
@@ -237,7 +243,30 @@ Subsystem sftp internal-sftp
         self.s3proxy = {"proc": proc, "port": port, "dir": d, "endpoint": f"http://127.0.0.1:{port}"}
         return self.s3proxy
 
+    def start_gcs(self):
+        """Our GCS JSON-API test server, object bytes on disk under the work folder; a fresh one each call."""
+        self.stop_gcs()
+        d = fresh(os.path.join(self.work, "gcs"))
+        port = free_port()
+        proc = subprocess.Popen(["java", "-Xmx256m", "-cp", bench_classpath(), "dev.heirloom.testservers.GcsTestServer",
+                                 "--port", str(port), "--dir", d + "/data", "--bucket", "heirloom", "--bucket", "rclone"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port, 60)
+        self.gcs = {"proc": proc, "port": port, "dir": d, "endpoint": f"http://127.0.0.1:{port}"}
+        return self.gcs
+
+    def stop_gcs(self):
+        if self.gcs:
+            self.gcs["proc"].terminate()
+            try:
+                self.gcs["proc"].wait(30)
+            except subprocess.TimeoutExpired:
+                self.gcs["proc"].kill()
+            shutil.rmtree(self.gcs["dir"], ignore_errors=True)
+            self.gcs = None
+
     def stop(self):
+        self.stop_gcs()
         for s in (self.sshd, self.azurite, self.s3proxy):
             if s:
                 s["proc"].terminate()
@@ -248,10 +277,12 @@ Subsystem sftp internal-sftp
 
     # scenario -> what it leaves on disk (corpora stay, they are reused)
     LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "three-targets": ["dst3", "remote3"],
-                 "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
+                 "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "gcs": ["gcs", "gcs-resume"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
 
     def cleanup(self, scenario):
         """Frees the disk a scenario used (an Azurite store of corpus A alone keeps several GB)."""
+        if scenario == "gcs":
+            self.stop_gcs()
         for name in ("azurite", "s3proxy"):
             server = getattr(self, name)
             if scenario == {"azurite": "azure", "s3proxy": "s3"}[name] and server:
@@ -283,6 +314,17 @@ Subsystem sftp internal-sftp
 
     def heirloom(self, *args):
         s, rss, out = sh([HEIRLOOM] + list(args))
+        return s, rss
+
+    def heirloom_backup(self, scenario, cfg):
+        """A timed backup whose --json report gives the source bytes read, kept per scenario."""
+        s, rss, out = sh([HEIRLOOM, "backup", "-c", cfg, "--no-progress", "--json"])
+        try:
+            stats = json.loads(out[out.index("{"):])["stats"]
+            if stats["bytes"] > 0:
+                self.reads.setdefault(scenario, []).append(stats["bytesRead"] / stats["bytes"])
+        except (ValueError, KeyError) as e:
+            log(f"  no byte counts in the backup's --json report ({e})")
         return s, rss
 
     # --- scenarios ---
@@ -412,7 +454,7 @@ Subsystem sftp internal-sftp
                 "RCLONE_CONFIG_AZ_KEY": az["key"], "RCLONE_CONFIG_AZ_USE_EMULATOR": "true",
                 "RCLONE_CONFIG_AZ_ENDPOINT": f"http://127.0.0.1:{az['port']}/devstoreaccount1"}
         self.rounds("azure", [
-            ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
+            ("heirloom", prep_h, lambda: self.heirloom_backup("azure", cfgs["h"])),
             ("rclone azureblob", lambda: counter.__setitem__(0, counter[0] + 1),
              lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"az:rclone-{counter[0]}/rclone"], env=renv)[:2]),
         ])
@@ -448,9 +490,34 @@ Subsystem sftp internal-sftp
             clear()
 
         self.rounds("s3", [
-            ("heirloom", prep_h, lambda: self.heirloom("backup", "-c", cfgs["h"], "--no-progress")),
+            ("heirloom", prep_h, lambda: self.heirloom_backup("s3", cfgs["h"])),
             ("rclone s3", prep_r,
              lambda: sh(["rclone", "copy", "--config", "/dev/null", a, f"s3:rclone-{counter[0]}/rclone"], env=renv)[:2]),
+        ])
+
+    def gcs_scenario(self):
+        a = self.corpus("A")
+        resume = os.path.join(self.work, "gcs-resume")
+        cfgs = {}
+
+        def prep_h():
+            # a fresh server each run, so one copy of the corpus is on disk at a time
+            g = self.start_gcs()
+            cfgs["h"] = self.heirloom_config("gcs", a, [
+                f"{{ name: cloud, uri: \"gs://heirloom/heirloom\", medium: cloud, site: offsite, "
+                f"options: {{ endpoint: \"{g['endpoint']}\", anonymous: true, resumeDir: \"{fresh(resume)}\" }} }}"])
+
+        def prep_r():
+            self.start_gcs()
+
+        def rclone():
+            renv = {"RCLONE_CONFIG_GCS_TYPE": "google cloud storage", "RCLONE_CONFIG_GCS_ANONYMOUS": "true",
+                    "RCLONE_CONFIG_GCS_ENDPOINT": self.gcs["endpoint"] + "/storage/v1/"}
+            return sh(["rclone", "copy", "--config", "/dev/null", a, "gcs:rclone/rclone"], env=renv)[:2]
+
+        self.rounds("gcs", [
+            ("heirloom", prep_h, lambda: self.heirloom_backup("gcs", cfgs["h"])),
+            ("rclone gcs", prep_r, rclone),
         ])
 
     def verify_and_restore(self, which):
@@ -526,6 +593,9 @@ Subsystem sftp internal-sftp
             times = f"heirloom {hmed:.2f} s; " + ", ".join(f"{k} {v:.2f} s" for k, v in peers.items())
             floor = "".join(f"; floor ({k}) {v:.2f} s, heirloom/floor {hmed / v:.2f}, floor/{peer} {v / ref:.2f}"
                             for k, v in floors.items() if v > 0 and ref)
+            reads = self.reads.get(scenario) if scenario in READS_SHOWN else None
+            if reads:
+                floor += f"; heirloom read {statistics.median(reads):.2f} × the source"
             rows.append((scenario, text, times + f" → ratio {ratios}{floor}",
                          f"≤ {limit} × {'the fastest peer' if peer == 'fastest' else peer}", "met" if ok else "MISSED"))
         return rows
@@ -617,7 +687,7 @@ def main():
         b = Bench.__new__(Bench)
         b.args = args
         saved = json.load(open(os.path.join(args.work, "results.json")))
-        b.results, b.rss = saved["results"], saved["rss"]
+        b.results, b.rss, b.reads = saved["results"], saved["rss"], saved.get("reads", {})
         mtime = os.path.getmtime(os.path.join(args.work, "results.json"))
         started = (datetime.datetime.fromisoformat(saved["started"]) if "started" in saved
                    else datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc))
@@ -637,7 +707,7 @@ def main():
     if args.merge and os.path.exists(saved_path):
         saved = json.load(open(saved_path))
         keep = lambda d: {k: v for k, v in d.items() if k not in chosen and not (k == "scan" and "rerun" in chosen)}
-        b.results, b.rss = keep(saved["results"]), keep(saved["rss"])
+        b.results, b.rss, b.reads = keep(saved["results"]), keep(saved["rss"]), keep(saved.get("reads", {}))
     failed = []
     try:
         for s in chosen:
@@ -646,7 +716,7 @@ def main():
                 if s in args.make_fail.split(","):
                     raise RuntimeError("made to fail on purpose (--make-fail)")
                 {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
-                 "azure": b.azure, "s3": b.s3, "verify": lambda: b.verify_and_restore("verify"),
+                 "azure": b.azure, "s3": b.s3, "gcs": b.gcs_scenario, "verify": lambda: b.verify_and_restore("verify"),
                  "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 log(f"scenario {s} failed: {e}")
@@ -672,7 +742,7 @@ def main():
 
 def save(b, args, started, path):
     with open(path, "w") as f:
-        json.dump({"results": b.results, "rss": b.rss, "started": started.isoformat(), "rounds": args.rounds,
+        json.dump({"results": b.results, "rss": b.rss, "reads": b.reads, "started": started.isoformat(), "rounds": args.rounds,
                    "quick": args.quick, "only": args.only}, f, indent=1)
 
 

@@ -50,7 +50,7 @@ class HarnessDocTest {
         assertThat(restore).as("the published measurement stays").startsWith(restoreRow.substring(0, restoreRow.lastIndexOf(" |")))
                 .contains("failed to run on 2030-01-02");
         assertThat(after.lines().filter(l -> l.startsWith("| ") && l.contains(" | ≤ ")).count())
-                .as("every published scenario is still there").isEqualTo(9);
+                .as("every published scenario is still there").isEqualTo(before.lines().filter(l -> l.startsWith("| ") && l.contains(" | ≤ ")).count());
         assertThat(after).doesNotContain("FAILED");
         assertThat(after).as("the kernels table is kept when this run made none")
                 .contains(before.lines().filter(l -> l.startsWith("| ManifestBenchmark.read")).findFirst().orElseThrow());
