@@ -3,6 +3,7 @@ package dev.heirloom.testservers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,15 +61,13 @@ final class GcsObjectStore implements AutoCloseable {
         }
     }
 
-    /** The bytes of a resumable upload session, appended in order and hashed as they come. */
+    /** The bytes of a resumable upload session, appended in order to a file and hashed when finished. */
     final class Session {
         final String bucket;
         final String name;
         final ObjectNode metadata;
         final Map<String, String> query;
         private final Path file;
-        private final MessageDigest md5 = md5Digest();
-        private final CRC32C crc = new CRC32C();
         private long received;
         Stored result;
 
@@ -85,41 +84,65 @@ final class GcsObjectStore implements AutoCloseable {
         }
 
         /**
-         * Appends the bytes of {@code body} that start at or after what the session holds.
+         * Streams a chunk to the session's file, keeping the bytes at or after what it holds
+         * (a client may send again what was kept already).
          *
+         * @param length the chunk's length by its Content-Range, or -1 when the body is the whole object
          * @return how many new bytes were kept
+         * @throws Failure when the body's length is not {@code length} (nothing of it is kept)
          */
-        int append(long from, byte[] body) throws Failure, IOException {
+        long append(long from, InputStream body, long length) throws Failure, IOException {
             if (from > received) {
                 throw new Failure(400, "invalid", "chunk starts at " + from + " but only " + received + " bytes were received");
             }
-            int skip = (int) (received - from);
-            if (skip >= body.length) {
-                return 0;
-            }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                ByteBuffer b = ByteBuffer.wrap(body, skip, body.length - skip);
-                while (b.hasRemaining()) {
-                    ch.write(b);
+            long skip = received - from;
+            long seen = 0;
+            byte[] buffer = new byte[256 * 1024];
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.position(received);
+                int n;
+                try {
+                    while ((n = body.read(buffer)) > 0) {
+                        int off = (int) Math.max(0, Math.min(n, skip - seen));
+                        seen += n;
+                        ByteBuffer b = ByteBuffer.wrap(buffer, off, n - off);
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the client went away mid-chunk: nothing of it counts
+                    ch.truncate(received);
+                    throw e;
+                }
+                if (length >= 0 && seen != length) {
+                    ch.truncate(received);
+                    throw new Failure(400, "invalid", "a Content-Range of " + length + " bytes with a body of " + seen);
                 }
             }
-            md5.update(body, skip, body.length - skip);
-            crc.update(body, skip, body.length - skip);
-            received += body.length - skip;
-            return body.length - skip;
+            long kept = Math.max(0, seen - skip);
+            received += kept;
+            return kept;
         }
 
         /** Publishes what was received under the session's name, checking declared hashes and preconditions. */
         Stored finish(String googHash) throws Failure, IOException {
-            String m;
-            try {
-                m = Base64.getEncoder().encodeToString(((MessageDigest) md5.clone()).digest());
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException(e);
+            MessageDigest md5 = md5Digest();
+            CRC32C crc = new CRC32C();
+            byte[] buffer = new byte[1024 * 1024];
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(received);
             }
-            String c = crc32cText(crc.getValue());
+            try (InputStream in = Files.newInputStream(file)) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    md5.update(buffer, 0, n);
+                    crc.update(buffer, 0, n);
+                }
+            }
             // on a refusal the bytes stay, so that a repeated last request gets the same answer
-            return publish(bucket, name, metadata, query, file, received, m, c, googHash);
+            return publish(bucket, name, metadata, query, file, received, Base64.getEncoder().encodeToString(md5.digest()),
+                    crc32cText(crc.getValue()), googHash);
         }
 
         void discard() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The GCS test server's uploads: media and multipart in one request, resumable sessions
@@ -96,7 +98,8 @@ final class GcsUploads {
             ex.sendResponseHeaders(499, -1);
             return;
         }
-        byte[] body = GcsJson.body(ex);
+        InputStream body = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody();
         synchronized (u) {
             if (u.result != null) {
                 GcsJson.send(ex, 200, GcsJson.object(endpoint.get(), u.result));
@@ -106,7 +109,7 @@ final class GcsUploads {
             long total = -1;
             if (cr == null) {
                 // a whole body in one request
-                bytesUploaded.addAndGet(u.append(0, body));
+                bytesUploaded.addAndGet(u.append(0, body, -1));
                 total = u.received();
             } else {
                 Matcher m = CONTENT_RANGE.matcher(cr.trim());
@@ -119,11 +122,8 @@ final class GcsUploads {
                 if (m.group(1) != null) {
                     long from = Long.parseLong(m.group(1));
                     long to = Long.parseLong(m.group(2));
-                    if (to - from + 1 != body.length) {
-                        throw new GcsObjectStore.Failure(400, "invalid", "Content-Range " + cr + " does not match a body of " + body.length + " bytes");
-                    }
-                    bytesUploaded.addAndGet(u.append(from, body));
-                } else if (body.length > 0) {
+                    bytesUploaded.addAndGet(u.append(from, body, to - from + 1));
+                } else if (body.read() >= 0) {
                     throw new GcsObjectStore.Failure(400, "invalid", "Content-Range bytes */N carries no body");
                 }
             }

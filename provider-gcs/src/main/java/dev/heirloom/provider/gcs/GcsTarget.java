@@ -133,10 +133,9 @@ final class GcsTarget implements StorageTarget {
 
     @Override
     public Optional<ObjectInfo> stat(String key) {
-        BlobId id = id(key);
-        return GcsErrors.call("stat " + key, () -> Optional.ofNullable(storage.get(id, Storage.BlobGetOption.fields(
-                Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED,
-                Storage.BlobField.GENERATION))).map(b -> info(key, b)));
+        String name = name(key);
+        return GcsErrors.call("stat " + key, () -> uploads.metadata(bucket, name, "size,md5Hash,crc32c,updated,generation")
+                .map(o -> objectInfo(key, o, 0)));
     }
 
     @Override

@@ -19,13 +19,18 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +51,8 @@ final class JsonApiUploads {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RANGE = Pattern.compile("bytes=0-(\\d+)");
     private static final HexFormat HEX = HexFormat.of();
+    /** The largest piece of a request body handed to the socket at once. */
+    private static final int SLICE = 1024 * 1024;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     private final String host;
@@ -92,12 +99,31 @@ final class JsonApiUploads {
         HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri))
                 .header("Content-Type", "multipart/related; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                        HttpRequest.BodyPublishers.ofByteArray(data, 0, length), HttpRequest.BodyPublishers.ofByteArray(tail)))
+                        wrapped(data, 0, length), HttpRequest.BodyPublishers.ofByteArray(tail)))
                 .build());
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw failure(what, r);
         }
         return json(r);
+    }
+
+    /**
+     * An object's metadata ({@code fields} of the JSON API), or empty when there is none: the
+     * engine asks once per new object, so this small request skips the client's machinery.
+     */
+    Optional<JsonNode> metadata(String bucket, String name, String fields) {
+        URI uri = URI.create(host + "/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o/"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "?fields="
+                + URLEncoder.encode(fields, StandardCharsets.UTF_8));
+        String what = "stat " + name;
+        HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri)).GET().build());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw failure(what, r);
+        }
+        return Optional.of(json(r));
     }
 
     /** Starts a session and returns its URI. */
@@ -166,7 +192,7 @@ final class JsonApiUploads {
             HttpResponse<byte[]> r = HTTP.send(authorized(HttpRequest.newBuilder(session))
                     .header("Content-Range", range)
                     .PUT(count == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(buffer, offset + skip, count)).build(),
+                            : wrapped(buffer, offset + skip, count)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() == 308) {
                 return Optional.of(new Progress(persisted(r), Optional.empty()));
@@ -179,6 +205,68 @@ final class JsonApiUploads {
             }
             return Optional.empty();
         });
+    }
+
+    /**
+     * A request body of {@code bytes} as they are, in slices of {@link #SLICE}: the JDK's own
+     * byte-array publisher copies them into 16 KiB buffers, each one socket write, which cost
+     * more CPU than the upload's other work together. The caller keeps the array unchanged until
+     * the response came (each request is sent and answered before its buffer is reused).
+     */
+    static HttpRequest.BodyPublisher wrapped(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        List<ByteBuffer> slices = new java.util.ArrayList<>();
+        for (int at = 0; at < length; at += SLICE) {
+            slices.add(ByteBuffer.wrap(bytes, offset + at, Math.min(SLICE, length - at)).asReadOnlyBuffer());
+        }
+        // each subscription (a retry sends the body again) gets fresh views of the same bytes
+        return HttpRequest.BodyPublishers.fromPublisher(subscriber -> subscriber.onSubscribe(
+                new Slices(subscriber, slices.stream().map(ByteBuffer::duplicate).iterator())), length);
+    }
+
+    /** Hands prepared buffers to one subscriber as it asks for them (reentrant requests included). */
+    private static final class Slices implements Flow.Subscription {
+        private final Flow.Subscriber<? super ByteBuffer> subscriber;
+        private final Iterator<ByteBuffer> next;
+        private final AtomicLong demand = new AtomicLong();
+        private final AtomicInteger draining = new AtomicInteger();
+        private volatile boolean cancelled;
+        private boolean completed;
+
+        Slices(Flow.Subscriber<? super ByteBuffer> subscriber, Iterator<ByteBuffer> next) {
+            this.subscriber = subscriber;
+            this.next = next;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancelled = true;
+                subscriber.onError(new IllegalArgumentException("a request of " + n));
+                return;
+            }
+            demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            if (draining.getAndIncrement() != 0) {
+                return;
+            }
+            do {
+                while (!cancelled && !completed && demand.get() > 0 && next.hasNext()) {
+                    demand.decrementAndGet();
+                    subscriber.onNext(next.next());
+                }
+                if (!cancelled && !completed && !next.hasNext()) {
+                    completed = true;
+                    subscriber.onComplete();
+                }
+            } while (draining.decrementAndGet() != 0);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
     }
 
     /** One try of a request: a result, or empty to try again. */
