@@ -318,20 +318,29 @@ public final class Heirloom implements AutoCloseable {
     /**
      * Restores a snapshot of this source from a target.
      *
-     * @param snapshotId a snapshot id or a unique prefix of one; empty for the latest
+     * @param snapshotId a snapshot id or a unique prefix of one; empty or {@code latest} for the latest
      */
     public RestoreReport restore(String target, Optional<String> snapshotId, RestoreOptions options) {
         Repository repo = repository(target);
         // shared: a prune (exclusive) must not delete what the restore is about to read
         Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "restore", host, clock);
         try {
-            Snapshot snapshot = snapshotId.isPresent() ? repo.snapshot(snapshotId.get())
+            Optional<String> named = snapshotId.filter(id -> !id.equals(dev.heirloom.browse.SnapshotBrowser.LATEST));
+            Snapshot snapshot = named.isPresent() ? repo.snapshot(named.get())
                     : repo.latest(source.label()).orElseThrow(() -> new StorageException(
                             "target " + target + " holds no snapshot of " + source.label()));
             return new Restorer(repo, options).restore(snapshot);
         } finally {
             lock.ifPresent(RepositoryLock::close);
         }
+    }
+
+    /**
+     * Looks into what a target holds for this source (list, find, compare, read one file back)
+     * without restoring it; the target opens on first use.
+     */
+    public dev.heirloom.browse.SnapshotBrowser browse(String target) {
+        return new dev.heirloom.browse.SnapshotBrowser(repository(target), source.label());
     }
 
     /** The repository on a target, opening the target on first use. */

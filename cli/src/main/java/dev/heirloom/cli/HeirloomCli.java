@@ -38,7 +38,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
-                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class, CommandLine.HelpCommand.class},
+                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class, BrowseCommands.Ls.class,
+                BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
                 "1:a target or a file failed (verify: an object is missing or damaged)",
@@ -233,7 +235,7 @@ public final class HeirloomCli {
         @Option(names = {"-t", "--target"}, required = true, paramLabel = "NAME", description = "target to restore from")
         String target;
 
-        @Option(names = {"-s", "--snapshot"}, paramLabel = "ID", description = "snapshot id or prefix (default: latest)")
+        @Option(names = {"-s", "--snapshot"}, paramLabel = "ID", description = "'latest' or a snapshot id (prefix); default: latest")
         String snapshot;
 
         @Option(names = {"-p", "--path"}, paramLabel = "GLOB", description = "only files whose path matches, e.g. '2019/**'")

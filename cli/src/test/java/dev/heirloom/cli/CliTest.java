@@ -84,7 +84,7 @@ class CliTest {
         expected.remove("2021/.thumbnails/IMG_2041.jpg");
         assertThat(tree(tmp.resolve("back"))).isEqualTo(expected);
 
-        CliRun again = run("restore", "-c", cfg.toString(), "--target", "usb", "--to", tmp.resolve("back").toString());
+        CliRun again = run("restore", "-c", cfg.toString(), "--target", "usb", "-s", "latest", "--to", tmp.resolve("back").toString());
         assertThat(again.out()).contains("Restored 0 files", "5 already there");
 
         CliRun snapshots = run("snapshots", "-c", cfg.toString(), "--json");
