@@ -73,6 +73,7 @@ public final class Heirloom implements AutoCloseable {
     private final long smallFileLimit;
     private final int rehashPercent;
     private final int maxShrinkPercent;
+    private final List<String> restoreOrder;
     private final Map<String, RetentionPolicy> retention;
     private final VerifyLevel requiredLevel;
     private final Duration requiredAge;
@@ -89,6 +90,13 @@ public final class Heirloom implements AutoCloseable {
         this.smallFileLimit = b.smallFileLimit;
         this.rehashPercent = b.rehashPercent;
         this.maxShrinkPercent = b.maxShrinkPercent;
+        for (String name : b.restoreOrder) {
+            if (!b.targets.containsKey(name)) {
+                throw new InvalidConfigException("restore order names '" + name + "', which is not a configured target; "
+                        + "configured: " + b.targets.keySet());
+            }
+        }
+        this.restoreOrder = List.copyOf(b.restoreOrder);
         this.retention = Map.copyOf(b.retention);
         this.requiredLevel = b.requiredLevel;
         this.requiredAge = b.requiredAge;
@@ -329,7 +337,7 @@ public final class Heirloom implements AutoCloseable {
             Snapshot snapshot = named.isPresent() ? repo.snapshot(named.get())
                     : repo.latest(source.label()).orElseThrow(() -> new StorageException(
                             "target " + target + " holds no snapshot of " + source.label()));
-            return new Restorer(repo, options).restore(snapshot);
+            return new Restorer(List.of(new Restorer.Copy(target, repo)), options).restore(snapshot);
         } finally {
             lock.ifPresent(RepositoryLock::close);
         }
@@ -341,6 +349,22 @@ public final class Heirloom implements AutoCloseable {
      */
     public dev.heirloom.browse.SnapshotBrowser browse(String target) {
         return new dev.heirloom.browse.SnapshotBrowser(repository(target), source.label());
+    }
+
+    /**
+     * Restores a snapshot of this source from every target that can help: the targets are asked in
+     * order of preference ({@link Builder#restoreOrder}, else onsite before offsite), each folder
+     * listing and file coming from the first that gives it intact, so one unreachable target, a
+     * missing object or damaged bytes on one copy do not stop the restore. The report says which
+     * target served what.
+     *
+     * @param snapshotId a snapshot id or a unique prefix of one, found on the first target that
+     *                   holds it; empty or {@code latest} for the newest snapshot on any reachable target
+     * @throws StorageException when no target is reachable or none holds the snapshot
+     */
+    public RestoreReport restore(Optional<String> snapshotId, RestoreOptions options) {
+        return new MultiTargetRestore(targets, restoreOrder, this::repository, source.label(), host, clock)
+                .restore(snapshotId.filter(id -> !id.equals(dev.heirloom.browse.SnapshotBrowser.LATEST)), options);
     }
 
     /** The repository on a target, opening the target on first use. */

@@ -36,6 +36,7 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
     long smallFileLimit = 16L << 20;
     int rehashPercent;
     int maxShrinkPercent = BackupEngine.DEFAULT_MAX_SHRINK_PERCENT;
+    final java.util.List<String> restoreOrder = new java.util.ArrayList<>();
     final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
     VerifyLevel requiredLevel;
     Duration requiredAge;
@@ -127,6 +128,18 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
             throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
         }
         this.maxShrinkPercent = percent;
+        return self();
+    }
+
+    /**
+     * The targets a restore without a named target reads first, in this order; the others follow
+     * as configured, onsite ones before offsite ones (local disks are fastest and cost nothing).
+     *
+     * @param names configured target names
+     */
+    public B restoreOrder(java.util.List<String> names) {
+        restoreOrder.clear();
+        restoreOrder.addAll(names);
         return self();
     }
 

@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "maxShrinkPercent", "requireVerified", "retention", "schedule");
+            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention");
@@ -212,6 +212,19 @@ public final class ConfigFile {
             }
             b.requireVerified(level, java.time.Duration.ofDays(positive(required(rv, "maxAgeDays", "requireVerified"),
                     "requireVerified.maxAgeDays")));
+        }
+        if (root.has("restore")) {
+            JsonNode restore = root.get("restore");
+            onlyKnown(restore, Set.of("order"), "restore");
+            JsonNode order = required(restore, "order", "restore");
+            if (!order.isArray()) {
+                throw new InvalidConfigException("restore.order: give a list of target names, e.g. [nas, usb, cloud]");
+            }
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < order.size(); i++) {
+                names.add(text(order.get(i), "restore.order[" + i + "]"));
+            }
+            b.restoreOrder(names);
         }
         if (root.has("maxShrinkPercent")) {
             JsonNode shrink = root.get("maxShrinkPercent");

@@ -230,10 +230,12 @@ public final class HeirloomCli {
         }
     }
 
-    @Command(name = "restore", description = "Restore a snapshot (or part of it) from a target into a folder.")
+    @Command(name = "restore", description = "Restore a snapshot (or part of it) into a folder: from every reachable "
+            + "target, each file from the first that gives it intact (onsite targets first), or only from --from.")
     static final class Restore extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, required = true, paramLabel = "NAME", description = "target to restore from")
-        String target;
+        @Option(names = {"--from", "-t", "--target"}, paramLabel = "NAME", description = "restore from this target only "
+                + "(--target is the old name)")
+        String from;
 
         @Option(names = {"-s", "--snapshot"}, paramLabel = "ID", description = "'latest' or a snapshot id (prefix); default: latest")
         String snapshot;
@@ -250,14 +252,26 @@ public final class HeirloomCli {
         @Override
         public Integer call() {
             try (Heirloom h = open()) {
+                if (from != null && h.targets().stream().noneMatch(t -> t.name().equals(from))
+                        && (from.contains("/") || from.contains(java.io.File.separator) || java.nio.file.Files.isDirectory(Path.of(from)))) {
+                    throw new InvalidConfigException("--from names the target to read (" + h.targets().stream()
+                            .map(TargetSpec::name).toList() + "), not a folder; the folder to restore into is --to "
+                            + from + " (restic's --target is heirloom's --to)");
+                }
                 RestoreOptions options = RestoreOptions.into(to).withGlob(glob).withOverwrite(overwrite);
-                RestoreReport report = h.restore(target, Optional.ofNullable(snapshot), options);
+                RestoreReport report = from != null ? h.restore(chosen(h, from).get(0).name(), Optional.ofNullable(snapshot), options)
+                        : h.restore(Optional.ofNullable(snapshot), options);
                 if (json) {
                     Output.json(out(), report);
                 } else {
                     out().printf(Locale.ROOT, "Restored %d files (%s) from snapshot %s into %s; %d already there%n",
                             report.filesRestored(), dev.heirloom.plan.Sizes.human(report.bytesRestored()),
                             report.snapshotId(), to, report.skippedExisting());
+                    if (from == null) {
+                        out().println("  files from: " + String.join(", ", report.servedBy().entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue()).toList()));
+                    }
+                    report.fallbacks().forEach(r -> out().println("  NOTE    " + r));
                     report.refused().forEach(r -> out().println("  REFUSED " + r));
                     report.failed().forEach(r -> out().println("  FAILED  " + r));
                 }

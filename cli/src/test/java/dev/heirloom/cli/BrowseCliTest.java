@@ -117,6 +117,44 @@ class BrowseCliTest {
     }
 
     @Test
+    void aRestoreWithTheUsbDiskUnpluggedComesFromTheOtherTargetsAndSaysSo() throws Exception {
+        Path src = tmp.resolve("Pictures");
+        write(src, "2019/IMG_0001.jpg", "jpeg bytes 1", 1_600_000_000_000L);
+        write(src, "2019/IMG_0002.jpg", "jpeg bytes 2", 1_600_000_001_000L);
+        write(src, "2020/IMG_0003.jpg", "jpeg bytes 3", 1_600_000_002_000L);
+        for (String d : new String[] {"usb", "nas", "cloud"}) {
+            Files.createDirectories(tmp.resolve(d));
+        }
+        Path cfg = tmp.resolve("heirloom.yaml");
+        Files.writeString(cfg, """
+                source: { path: Pictures }
+                policy: 3-2-1
+                targets:
+                  - { name: cloud, path: cloud/heirloom, medium: cloud, site: offsite }
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                  - { name: nas, path: nas/heirloom, medium: nas, site: onsite }
+                """);
+        String c = cfg.toString();
+        assertThat(CliRun.of("backup", "-c", c).code()).isZero();
+        Files.move(tmp.resolve("usb"), tmp.resolve("usb-unplugged"));
+        corrupt(tmp.resolve("nas/heirloom/objects"), "jpeg bytes 2");
+
+        CliRun restore = CliRun.of("restore", "-c", c, "--to", tmp.resolve("back").toString());
+        assertThat(restore.code()).as(restore.all()).isZero();
+        assertThat(Files.readString(tmp.resolve("back/2019/IMG_0002.jpg"))).isEqualTo("jpeg bytes 2");
+        assertThat(Files.readString(tmp.resolve("back/2020/IMG_0003.jpg"))).isEqualTo("jpeg bytes 3");
+        assertThat(restore.out()).contains("Restored 3 files", "files from: nas 2, cloud 1", "NOTE    usb: not reachable",
+                "NOTE    2019/IMG_0002.jpg: from cloud (nas: the stored copy is corrupt");
+
+        CliRun only = CliRun.of("restore", "-c", c, "--from", "nas", "--to", tmp.resolve("back2").toString());
+        assertThat(only.code()).as("one target named: no fallback").isEqualTo(HeirloomCli.FAILED);
+        assertThat(only.out()).contains("FAILED  2019/IMG_0002.jpg: the stored copy is corrupt");
+        CliRun resticHabit = CliRun.of("restore", "-c", c, "--target", tmp.resolve("back3").toString(), "--to", "x");
+        assertThat(resticHabit.code()).isEqualTo(HeirloomCli.USAGE);
+        assertThat(resticHabit.err()).contains("--from names the target to read", "the folder to restore into is --to");
+    }
+
+    @Test
     void everyBrowsingCommandHasHelp() {
         for (String command : new String[] {"ls", "find", "diff", "dump", "stats"}) {
             CliRun help = CliRun.of(command, "--help");

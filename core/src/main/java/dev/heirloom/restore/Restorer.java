@@ -8,7 +8,9 @@ import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.SparseFileWriter;
+import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
+import dev.heirloom.spi.TargetUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +39,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * place, checked against its SHA-256 while written, then moved into place and given its mtime.
  * Entries whose names are not a single plain segment, and folders that resolve outside the
  * destination (through a symbolic link), are refused and reported; nothing is written for them.
+ *
+ * <p>Given several copies (targets, in order of preference), each folder listing and each file
+ * comes from the first copy that gives it intact: a copy that lacks an object, holds damaged
+ * bytes, or fails to read is passed over for the next one, and the report names which copy
+ * served each file that did not come from the first. A copy that turns out unreachable is not
+ * asked again in the same restore.
  */
 public final class Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
 
-    private final Repository repo;
+    /**
+     * One copy to restore from.
+     *
+     * @param target the target's name, as reports name it
+     * @param repo   its repository
+     */
+    public record Copy(String target, Repository repo) {
+    }
+
+    private final List<Copy> copies;
+    private final java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, AtomicLong> servedBy = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> fallbacks = Collections.synchronizedList(new ArrayList<>());
     private final RestoreOptions options;
     private final PathMatcher glob;
     private final AtomicLong files = new AtomicLong();
@@ -53,8 +73,22 @@ public final class Restorer {
     private final java.util.Set<Path> verifiedDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Path realRoot;
 
+    /** Restores from one repository (reports name it {@code ""}). */
     public Restorer(Repository repo, RestoreOptions options) {
-        this.repo = repo;
+        this(List.of(new Copy("", repo)), options);
+    }
+
+    /**
+     * Restores from the first copy that gives each folder listing and file intact.
+     *
+     * @param copies at least one, in order of preference
+     */
+    public Restorer(List<Copy> copies, RestoreOptions options) {
+        if (copies.isEmpty()) {
+            throw new IllegalArgumentException("nothing to restore from");
+        }
+        this.copies = List.copyOf(copies);
+        copies.forEach(c -> servedBy.put(c.target(), new AtomicLong()));
         this.options = options;
         this.glob = options.pathGlob().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).orElse(null);
     }
@@ -84,12 +118,15 @@ public final class Restorer {
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             dirTimes.get(i).run();
         }
-        return new RestoreReport(snapshot.id(), files.get(), bytes.get(), skipped.get(), refused, failed);
+        java.util.Map<String, Long> served = new java.util.LinkedHashMap<>();
+        copies.forEach(c -> served.put(c.target(), servedBy.get(c.target()).get()));
+        return new RestoreReport(snapshot.id(), files.get(), bytes.get(), skipped.get(), refused, failed, served,
+                fallbacks);
     }
 
     /** Walks the snapshot with the repository's one walk, restoring files as their entries come. */
     private void walk(Snapshot snapshot, ExecutorService pool, Semaphore inFlight) {
-        ReferencedObjects.everyPath(repo).walk(snapshot, new ReferencedObjects.Visitor() {
+        ReferencedObjects.everyPath(this::tree).walk(snapshot, new ReferencedObjects.Visitor() {
             @Override
             public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot s, String rel) {
                 failed.add((rel.isEmpty() ? "/" : rel) + ": cannot read its folder listing: " + error.getMessage());
@@ -200,11 +237,45 @@ public final class Restorer {
             skipped.incrementAndGet();
             return;
         }
+        List<String> passedOver = new ArrayList<>();
+        boolean noted = false;
+        for (Copy copy : copies) {
+            if (down.contains(copy.target())) {
+                // said once, when it was found unreachable
+                passedOver.add(name(copy) + ": not reachable");
+                continue;
+            }
+            String problem = restoreFrom(copy, entry, target, rel);
+            if (problem == null) {
+                servedBy.get(copy.target()).incrementAndGet();
+                if (noted) {
+                    fallbacks.add(printable(rel) + ": from " + name(copy) + " (" + String.join("; ", passedOver) + ")");
+                }
+                return;
+            }
+            if (problem.isEmpty()) {
+                // settled without bytes (it already existed)
+                return;
+            }
+            passedOver.add((copies.size() == 1 ? "" : name(copy) + ": ") + problem);
+            noted = true;
+        }
+        failed.add(printable(rel) + ": " + String.join("; ", passedOver)
+                + (copies.size() == 1 ? "; restore it from another target" : "; no copy could give it back"));
+    }
+
+    /**
+     * Restores one file from one copy.
+     *
+     * @return null when restored; "" when it was left alone (it exists); else what went wrong
+     *         with this copy (nothing is written then)
+     */
+    private String restoreFrom(Copy copy, TreeEntry entry, Path target, String rel) {
         // a short name of its own: a name near the file system's 255-byte limit leaves no room to add to it
         Path tmp = target.resolveSibling(".heirloom-restore-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             MultiDigest digest = MultiDigest.sha256Only();
-            try (InputStream in = repo.openObject(entry.content());
+            try (InputStream in = copy.repo().openObject(entry.content());
                  SparseFileWriter out = new SparseFileWriter(tmp)) {
                 byte[] buffer = new byte[1 << 20];
                 int n;
@@ -216,9 +287,7 @@ public final class Restorer {
             String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
             if (digest.length() != entry.size() || !actual.equals(entry.content())) {
                 Files.deleteIfExists(tmp);
-                failed.add(printable(rel) + ": the stored copy is corrupt (expected sha256 " + entry.content() + ", got " + actual
-                        + "); restore it from another target");
-                return;
+                return "the stored copy is corrupt (expected sha256 " + entry.content() + ", got " + actual + ")";
             }
             Files.setLastModifiedTime(tmp, FileTime.from(entry.mtime()));
             if (options.overwrite()) {
@@ -228,13 +297,56 @@ public final class Restorer {
             }
             files.incrementAndGet();
             bytes.addAndGet(entry.size());
+            return null;
         } catch (FileAlreadyExistsException e) {
             skipped.incrementAndGet();
             deleteQuietly(tmp);
-        } catch (IOException | StorageException e) {
-            failed.add(printable(rel) + ": " + e.getMessage());
+            return "";
+        } catch (ObjectNotFoundException e) {
             deleteQuietly(tmp);
+            return "missing";
+        } catch (TargetUnavailableException e) {
+            deleteQuietly(tmp);
+            if (copies.size() > 1 && down.add(copy.target())) {
+                LOG.warn("{} is not reachable ({}); the rest of the restore reads the other copies", name(copy), e.getMessage());
+                fallbacks.add(name(copy) + ": became unreachable during the restore (" + e.getMessage()
+                        + "); the files after it came from the other targets");
+            }
+            return e.getMessage();
+        } catch (IOException | StorageException e) {
+            deleteQuietly(tmp);
+            return e.getMessage();
         }
+    }
+
+    /** A folder listing from the first copy that gives it intact (each copy checks the tree against its hash). */
+    private dev.heirloom.repository.Tree tree(String hash, String path) {
+        StorageException first = null;
+        for (Copy copy : copies) {
+            if (down.contains(copy.target())) {
+                continue;
+            }
+            try {
+                dev.heirloom.repository.Tree t = copy.repo().tree(hash);
+                if (copy != copies.get(0) && first != null) {
+                    fallbacks.add((path.isEmpty() ? "/" : printable(path)) + " (folder listing): from " + name(copy)
+                            + " (" + first.getMessage() + ")");
+                }
+                return t;
+            } catch (TargetUnavailableException e) {
+                if (copies.size() > 1) {
+                    down.add(copy.target());
+                }
+                first = first == null ? e : first;
+            } catch (StorageException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first != null ? first : new TargetUnavailableException("no copy is reachable", null);
+    }
+
+    private static String name(Copy copy) {
+        return copy.target().isEmpty() ? "the target" : copy.target();
     }
 
     private static void deleteQuietly(Path p) {
