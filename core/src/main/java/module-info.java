@@ -13,9 +13,11 @@ module dev.heirloom.core {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.cronutils;
+    requires com.google.common;
 
     exports dev.heirloom;
     exports dev.heirloom.backup;
+    exports dev.heirloom.browse;
     exports dev.heirloom.plan;
     exports dev.heirloom.policy;
     exports dev.heirloom.repository;

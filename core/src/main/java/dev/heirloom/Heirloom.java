@@ -102,8 +102,13 @@ public final class Heirloom implements AutoCloseable {
         this.requiredAge = b.requiredAge;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
+        for (String name : b.bandwidthPerTarget.keySet()) {
+            if (!b.targets.containsKey(name)) {
+                throw new InvalidConfigException("a bandwidth limit names '" + name + "', which is not a configured target");
+            }
+        }
         this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy,
-                b.source.root());
+                b.source.root(), new dev.heirloom.storage.BandwidthLimits(b.bandwidth, b.bandwidthPerTarget));
     }
 
     public static Builder builder() {

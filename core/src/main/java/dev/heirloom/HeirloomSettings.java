@@ -37,6 +37,8 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
     int rehashPercent;
     int maxShrinkPercent = BackupEngine.DEFAULT_MAX_SHRINK_PERCENT;
     final java.util.List<String> restoreOrder = new java.util.ArrayList<>();
+    dev.heirloom.storage.Bandwidth bandwidth = dev.heirloom.storage.Bandwidth.UNLIMITED;
+    final Map<String, dev.heirloom.storage.Bandwidth> bandwidthPerTarget = new LinkedHashMap<>();
     final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
     VerifyLevel requiredLevel;
     Duration requiredAge;
@@ -128,6 +130,26 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
             throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
         }
         this.maxShrinkPercent = percent;
+        return self();
+    }
+
+    /**
+     * Limits the bytes all targets together send and receive per second (one uplink shared by
+     * every connection); {@link dev.heirloom.storage.Bandwidth#UNLIMITED} by default.
+     */
+    public B bandwidth(dev.heirloom.storage.Bandwidth limits) {
+        this.bandwidth = Objects.requireNonNull(limits, "limits");
+        return self();
+    }
+
+    /** The run-wide limit set so far. */
+    public dev.heirloom.storage.Bandwidth runBandwidth() {
+        return bandwidth;
+    }
+
+    /** Limits one target's transfers, on top of the run-wide limit. */
+    public B bandwidth(String target, dev.heirloom.storage.Bandwidth limits) {
+        bandwidthPerTarget.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(limits, "limits"));
         return self();
     }
 

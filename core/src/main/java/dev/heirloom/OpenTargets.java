@@ -29,6 +29,7 @@ final class OpenTargets implements AutoCloseable {
     private final List<TargetSpec> specs;
     private final ProviderRegistry registry;
     private final RetryPolicy retryPolicy;
+    private final dev.heirloom.storage.BandwidthLimits bandwidth;
     private final Map<String, Repository> open = new LinkedHashMap<>();
     private final List<String> sameDeviceNotes;
 
@@ -38,7 +39,9 @@ final class OpenTargets implements AutoCloseable {
      *                                refuses, two targets that are one place, or a target inside
      *                                the source folder
      */
-    OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy, Path sourceRoot) {
+    OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy, Path sourceRoot,
+                dev.heirloom.storage.BandwidthLimits bandwidth) {
+        this.bandwidth = bandwidth;
         this.specs = specs;
         this.registry = registry;
         this.retryPolicy = retryPolicy;
@@ -98,7 +101,7 @@ final class OpenTargets implements AutoCloseable {
                 .orElseThrow(() -> new InvalidConfigException("no target named '" + target + "'; configured: "
                         + specs.stream().map(TargetSpec::name).toList()));
         StorageTarget raw = registry.open(new TargetConfig(spec.uri(), spec.options()));
-        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name()));
+        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name(), bandwidth));
         open.put(target, repo);
         return repo;
     }

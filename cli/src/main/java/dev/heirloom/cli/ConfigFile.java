@@ -61,10 +61,11 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore");
+            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
-    private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention");
+    private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
+            "bandwidth");
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
             "deletedDays");
 
@@ -213,6 +214,9 @@ public final class ConfigFile {
             b.requireVerified(level, java.time.Duration.ofDays(positive(required(rv, "maxAgeDays", "requireVerified"),
                     "requireVerified.maxAgeDays")));
         }
+        if (root.has("bandwidth")) {
+            b.bandwidth(bandwidth(root.get("bandwidth"), "bandwidth"));
+        }
         if (root.has("restore")) {
             JsonNode restore = root.get("restore");
             onlyKnown(restore, Set.of("order"), "restore");
@@ -254,6 +258,9 @@ public final class ConfigFile {
         for (int i = 0; i < targets.size(); i++) {
             TargetSpec spec = target(targets.get(i), "targets[" + i + "]");
             b.target(spec);
+            if (targets.get(i).has("bandwidth")) {
+                b.bandwidth(spec.name(), bandwidth(targets.get(i).get("bandwidth"), "targets[" + i + "].bandwidth"));
+            }
             JsonNode own = targets.get(i).get("retention");
             if (own != null) {
                 b.retention(spec.name(), retention(own, "targets[" + i + "].retention"));
@@ -432,6 +439,13 @@ public final class ConfigFile {
             throw new InvalidConfigException(where + " must be a whole number of at least 0, not '" + node.asText() + "'");
         }
         return node.intValue();
+    }
+
+    /** {@code { upload: KIB_PER_S, download: KIB_PER_S }}, either may be left out (no limit). */
+    static dev.heirloom.storage.Bandwidth bandwidth(JsonNode node, String where) {
+        onlyKnown(node, Set.of("upload", "download"), where);
+        return new dev.heirloom.storage.Bandwidth(node.has("upload") ? positive(node.get("upload"), where + ".upload") : 0,
+                node.has("download") ? positive(node.get("download"), where + ".download") : 0);
     }
 
     private static int positive(JsonNode node, String where) {

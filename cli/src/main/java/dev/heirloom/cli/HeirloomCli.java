@@ -83,6 +83,14 @@ public final class HeirloomCli {
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
 
+        @Option(names = "--limit-upload", paramLabel = "KIB", description = "send at most this many KiB/s to all "
+                + "targets together (replaces the configured bandwidth.upload)")
+        Integer limitUpload;
+
+        @Option(names = "--limit-download", paramLabel = "KIB", description = "read at most this many KiB/s from all "
+                + "targets together (replaces the configured bandwidth.download)")
+        Integer limitDownload;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -92,7 +100,16 @@ public final class HeirloomCli {
 
         /** Opens the configuration with a last change to its builder (a command-line option). */
         Heirloom open(java.util.function.UnaryOperator<Heirloom.Builder> adjust) {
-            Heirloom h = adjust.apply(ConfigFile.load(configFile())).build();
+            Heirloom.Builder b = adjust.apply(ConfigFile.load(configFile()));
+            if (limitUpload != null || limitDownload != null) {
+                if ((limitUpload != null && limitUpload < 1) || (limitDownload != null && limitDownload < 1)) {
+                    throw new InvalidConfigException("--limit-upload and --limit-download take a number of KiB/s, at least 1");
+                }
+                dev.heirloom.storage.Bandwidth configured = b.runBandwidth();
+                b.bandwidth(new dev.heirloom.storage.Bandwidth(limitUpload != null ? limitUpload : configured.uploadKiBps(),
+                        limitDownload != null ? limitDownload : configured.downloadKiBps()));
+            }
+            Heirloom h = b.build();
             current = h;
             return h;
         }

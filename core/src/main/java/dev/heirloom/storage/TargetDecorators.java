@@ -12,7 +12,15 @@ public final class TargetDecorators {
      * errors, so that retries never stack.
      */
     public static StorageTarget standard(StorageTarget target, RetryPolicy retries, String label) {
-        StorageTarget limited = new ConcurrencyLimitedTarget(target);
+        return standard(target, retries, label, BandwidthLimits.NONE);
+    }
+
+    /**
+     * As {@link #standard(StorageTarget, RetryPolicy, String)}, with the bandwidth limits that
+     * apply to the target innermost, so that bytes a retry sends again count too.
+     */
+    public static StorageTarget standard(StorageTarget target, RetryPolicy retries, String label, BandwidthLimits bandwidth) {
+        StorageTarget limited = new ConcurrencyLimitedTarget(bandwidth.limit(label, target));
         return target.capabilities().retriesInternally() ? limited : new RetryingTarget(limited, retries, label);
     }
 }
