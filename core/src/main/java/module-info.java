@@ -14,6 +14,7 @@ module dev.heirloom.core {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.cronutils;
     requires com.google.common;
+    requires java.net.http;
 
     exports dev.heirloom;
     exports dev.heirloom.backup;

@@ -61,7 +61,7 @@ import java.util.regex.Pattern;
 public final class ConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth");
+            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
@@ -93,8 +93,10 @@ public final class ConfigFile {
      * @param jobs      backup, verify and prune jobs, in that order when due together
      * @param watch     quiet period after changes in the source before a backup, when watching
      * @param stateFile where the last run of each job is kept
+     * @param notifier  who hears of each run ({@code notify:}); tells nobody when the section is absent
      */
-    public record RunSchedule(List<ScheduledJob> jobs, Optional<Duration> watch, Path stateFile) {
+    public record RunSchedule(List<ScheduledJob> jobs, Optional<Duration> watch, Path stateFile,
+                              dev.heirloom.schedule.Notifier notifier) {
     }
 
     /**
@@ -110,7 +112,19 @@ public final class ConfigFile {
                     + "schedule: { backup: \"0 2 * * *\" }");
         }
         String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-        return new ConfigFile(file.toAbsolutePath().getParent(), System::getenv).schedule(node, name + ".schedule.json");
+        ConfigFile config = new ConfigFile(file.toAbsolutePath().getParent(), System::getenv);
+        RunSchedule plan = config.schedule(node, name + ".schedule.json");
+        dev.heirloom.schedule.Notifier notifier = root.has("notify")
+                ? NotifyConfig.parse(root.get("notify"), config::text, hostName()) : dev.heirloom.schedule.Notifier.builder().build();
+        return new RunSchedule(plan.jobs(), plan.watch(), plan.stateFile(), notifier);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static JsonNode readRoot(Path file) {
@@ -174,7 +188,7 @@ public final class ConfigFile {
             throw new InvalidConfigException("schedule: name at least one of backup, verify, prune");
         }
         Path state = node.has("stateFile") ? path(text(node.get("stateFile"), "schedule.stateFile")) : base.resolve(defaultState);
-        return new RunSchedule(List.copyOf(jobs), watch, state);
+        return new RunSchedule(List.copyOf(jobs), watch, state, null);
     }
 
     /** A job's schedule: a plain value, or a mapping with {@code when} and the job's own fields. */
@@ -252,6 +266,10 @@ public final class ConfigFile {
         }
         if (root.has("schedule")) {
             schedule(root.get("schedule"), "unused");
+        }
+        if (root.has("notify")) {
+            // checked with the rest, so that any command reports a wrong value
+            NotifyConfig.parse(root.get("notify"), this::text, "check");
         }
         dev.heirloom.retention.RetentionPolicy defaultRetention = root.has("retention")
                 ? retention(root.get("retention"), "retention") : null;

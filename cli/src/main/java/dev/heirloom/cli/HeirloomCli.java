@@ -491,12 +491,17 @@ public final class HeirloomCli {
             PrintWriter out = out();
             JobScheduler.Builder b = JobScheduler.builder(h).stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
                     .listener(new ScheduleListener() {
-                        @Override
-                        public void started(String job, String reason, Instant at) {
+                        private void print(String job, String reason, Instant at) {
                             if (!json) {
                                 out.println(at.truncatedTo(ChronoUnit.SECONDS) + " " + job + " started (" + reason + ")");
                                 out.flush();
                             }
+                        }
+
+                        @Override
+                        public void started(String job, String reason, Instant at) {
+                            print(job, reason, at);
+                            plan.notifier().started(job, reason, at);
                         }
 
                         @Override
@@ -507,6 +512,7 @@ public final class HeirloomCli {
                                 out.println(o.finished().truncatedTo(ChronoUnit.SECONDS) + " " + o.job() + " " + o.status() + ": " + o.summary());
                             }
                             out.flush();
+                            plan.notifier().finished(o);
                         }
                     });
             plan.jobs().forEach(b::job);
@@ -519,6 +525,7 @@ public final class HeirloomCli {
                     out.flush();
                 }
                 scheduler.stop();
+                plan.notifier().close(); // what is being sent still goes
                 h.close();
                 stopped.countDown();
             }, "heirloom-stop");
