@@ -17,7 +17,7 @@ apt_install() {
   fi
 }
 
-need java || apt_install openjdk-17-jdk-headless
+{ need java && need javac; } || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 # provider-sftp's tests start a real OpenSSH server on loopback
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || apt_install openssh-server
@@ -28,6 +28,10 @@ need mvn || apt_install maven
 /usr/bin/python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1 || apt_install python3-pyftpdlib python3-openssl
 # ... and its second WebDAV server, Apache httpd with mod_dav
 [ -x /usr/sbin/apache2 ] || apt_install apache2
+# packaging's test builds the Debian package (jlink needs the JDK's jmods, dpkg-deb packs it) and installs it
+jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+[ -d "$jdk/jmods" ] || apt_install openjdk-17-jmods
+need dpkg-deb || apt_install dpkg
 # provider-azure's tests start Azurite (npm), installed into the project's .tools folder
 AZURITE_VERSION=3.37.0
 if [ ! -x .tools/node_modules/.bin/azurite-blob ]; then

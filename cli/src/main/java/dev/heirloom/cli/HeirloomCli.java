@@ -57,7 +57,8 @@ public final class HeirloomCli {
     /** Options every command shares. */
     static class Common {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-                description = "YAML configuration (default: $HEIRLOOM_CONFIG, else ~/.config/heirloom/heirloom.yaml)")
+                description = "YAML configuration (default: $HEIRLOOM_CONFIG, else $XDG_CONFIG_HOME/heirloom/heirloom.yaml, "
+                        + "else ~/.config/heirloom/heirloom.yaml)")
         Path config;
 
         /** The configuration file: -c, else $HEIRLOOM_CONFIG, else ~/.config/heirloom/heirloom.yaml. */
@@ -69,7 +70,12 @@ public final class HeirloomCli {
             if (fromEnv != null && !fromEnv.isBlank()) {
                 return Path.of(fromEnv);
             }
-            Path standard = Path.of(System.getProperty("user.home"), ".config", "heirloom", "heirloom.yaml");
+            // as Unix tools do: $XDG_CONFIG_HOME, else $HOME/.config (the home a service's User= is given)
+            String xdg = System.getenv("XDG_CONFIG_HOME");
+            String home = System.getenv("HOME");
+            Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                    : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
+            Path standard = config.resolve("heirloom").resolve("heirloom.yaml");
             if (!java.nio.file.Files.exists(standard)) {
                 throw new InvalidConfigException("no configuration: give -c FILE, set HEIRLOOM_CONFIG, or create "
                         + standard);

@@ -10,16 +10,25 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** -c may be left out: $HEIRLOOM_CONFIG, then ~/.config/heirloom/heirloom.yaml. */
+/** -c may be left out: $HEIRLOOM_CONFIG, then $XDG_CONFIG_HOME/heirloom, then $HOME/.config/heirloom/heirloom.yaml. */
 class DefaultConfigTest {
     @TempDir
     Path tmp;
 
     private String run(Path home, String configEnv) throws Exception {
+        return run(home, configEnv, null);
+    }
+
+    private String run(Path home, String configEnv, Path xdg) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"),
                 "dev.heirloom.cli.HeirloomCli", "status").redirectErrorStream(true);
         pb.environment().remove("HEIRLOOM_CONFIG");
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("XDG_CONFIG_HOME");
+        if (xdg != null) {
+            pb.environment().put("XDG_CONFIG_HOME", xdg.toString());
+        }
         if (configEnv != null) {
             pb.environment().put("HEIRLOOM_CONFIG", configEnv);
         }
@@ -46,5 +55,10 @@ class DefaultConfigTest {
         Files.createDirectories(home.resolve(".config/heirloom"));
         Files.writeString(home.resolve(".config/heirloom/heirloom.yaml"), yaml);
         assertThat(run(home, null)).startsWith("3 ").contains("usb");
+
+        Path xdg = Files.createDirectories(tmp.resolve("xdg/heirloom"));
+        Files.writeString(xdg.resolve("heirloom.yaml"), yaml);
+        assertThat(run(emptyHome, null, xdg.getParent())).as("$XDG_CONFIG_HOME before ~/.config").startsWith("3 ")
+                .contains("usb");
     }
 }
