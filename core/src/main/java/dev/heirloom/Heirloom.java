@@ -349,6 +349,16 @@ public final class Heirloom implements AutoCloseable {
     }
 
     /**
+     * Counts the files and bytes of the source a backup would take (metadata only; for progress
+     * and estimates), on the caller's thread; a backup may run meanwhile.
+     *
+     * @param stop checked between folders: true ends the count early, with what it counted
+     */
+    public dev.heirloom.source.SourceCount countSource(java.util.function.BooleanSupplier stop) {
+        return dev.heirloom.source.SourceCount.of(source, stop);
+    }
+
+    /**
      * Looks into what a target holds for this source (list, find, compare, read one file back)
      * without restoring it; the target opens on first use.
      */

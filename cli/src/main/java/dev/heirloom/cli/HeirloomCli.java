@@ -89,6 +89,19 @@ public final class HeirloomCli {
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
 
+        @Option(names = {"-q", "--quiet"}, description = "no progress line, and backup and restore print their report "
+                + "only when something needs a person (the exit code says the rest)")
+        boolean quiet;
+
+        @Option(names = {"-v", "--verbose"}, description = "log what each step does (-vv: and the details)")
+        boolean[] verbose = new boolean[0];
+
+        /** Whether progress may be drawn on stderr: the launcher says whether stderr is a terminal. */
+        static boolean stderrIsTerminal() {
+            String tty = System.getProperty("heirloom.stderr.tty");
+            return tty != null ? Boolean.parseBoolean(tty) : System.console() != null;
+        }
+
         @Option(names = "--limit-upload", paramLabel = "KIB", description = "send at most this many KiB/s to all "
                 + "targets together (replaces the configured bandwidth.upload)")
         Integer limitUpload;
@@ -106,6 +119,10 @@ public final class HeirloomCli {
 
         /** Opens the configuration with a last change to its builder (a command-line option). */
         Heirloom open(java.util.function.UnaryOperator<Heirloom.Builder> adjust) {
+            if (verbose.length > 0) {
+                // before the first logger is made, which reads it once
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose.length > 1 ? "debug" : "info");
+            }
             Heirloom.Builder b = adjust.apply(ConfigFile.load(configFile()));
             if (limitUpload != null || limitDownload != null) {
                 if ((limitUpload != null && limitUpload < 1) || (limitDownload != null && limitDownload < 1)) {
@@ -158,22 +175,23 @@ public final class HeirloomCli {
         public Integer call() {
             try (Heirloom h = open(b -> allowShrink ? b.maxShrinkPercent(100) : b)) {
                 List<String> unreachable = h.whyPolicyUnreachable();
-                if (!unreachable.isEmpty() && !json) {
+                if (!unreachable.isEmpty() && !json && !quiet) {
                     out().println("Warning: policy " + h.policy() + " can never be met by these targets:");
                     unreachable.forEach(r -> out().println("  - " + r));
                     out().println("Backing up anyway: a partial backup beats none.");
                 }
                 BackupReport report;
-                if (System.console() != null && !noProgress && !json) {
-                    try (ProgressBar bar = new ProgressBar(System.err)) {
+                if (stderrIsTerminal() && !noProgress && !json && !quiet) {
+                    try (ProgressBar bar = new ProgressBar(System.err, h)) {
                         report = rehash ? h.backup(bar, 100) : h.backup(bar);
                     }
                 } else {
                     report = rehash ? h.backup(ProgressListener.NONE, 100) : h.backup(ProgressListener.NONE);
                 }
+                boolean fine = report.succeeded() && report.compliance().compliant() && report.problemCount() == 0;
                 if (json) {
                     Output.json(out(), report);
-                } else {
+                } else if (!quiet || !fine) {
                     Output.backup(out(), report);
                 }
                 if (!report.succeeded()) {
@@ -286,7 +304,7 @@ public final class HeirloomCli {
                         : h.restore(Optional.ofNullable(snapshot), options);
                 if (json) {
                     Output.json(out(), report);
-                } else {
+                } else if (!quiet || !report.complete()) {
                     out().printf(Locale.ROOT, "Restored %d files (%s) from snapshot %s into %s; %d already there%n",
                             report.filesRestored(), dev.heirloom.plan.Sizes.human(report.bytesRestored()),
                             report.snapshotId(), to, report.skippedExisting());

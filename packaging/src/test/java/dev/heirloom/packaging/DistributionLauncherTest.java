@@ -39,4 +39,30 @@ class DistributionLauncherTest {
         assertThat(run(link, null)).as("through a link in a PATH folder").startsWith("0 heirloom ");
         assertThat(run(link, System.getProperty("java.home"))).as("on $JAVA_HOME").startsWith("0 heirloom ");
     }
+
+    @Test
+    void progressIsDrawnOnAStderrTerminalWhileTheReportGoesToAPipe() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("heirloom/bin"));
+        Files.copy(Path.of("src/dist/bin/heirloom"), home.resolve("heirloom"));
+        home.resolve("heirloom").toFile().setExecutable(true);
+        Files.createSymbolicLink(home.getParent().resolve("lib"), Path.of("target/lib").toAbsolutePath());
+        Path src = Files.createDirectories(tmp.resolve("Pictures/2019"));
+        for (int i = 0; i < 5; i++) {
+            Files.write(src.resolve("IMG_" + i + ".jpg"), new byte[100_000 + i]);
+        }
+        Files.createDirectories(tmp.resolve("usb"));
+        Path cfg = tmp.resolve("heirloom.yaml");
+        Files.writeString(cfg, "source: { path: " + src.getParent() + " }\npolicy: { copies: 2, media: 2, offsite: 0 }\n"
+                + "targets:\n  - { name: usb, path: " + tmp.resolve("usb/heirloom") + ", medium: external-disk, site: onsite }\n");
+        Path report = tmp.resolve("report.txt");
+        // script(1) gives the command a terminal; its stdout goes on to a file, as in 'heirloom backup | tee log'
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", home.resolve("heirloom") + " backup -c " + cfg + " > " + report,
+                "/dev/null").redirectErrorStream(true);
+        Process p = pb.start();
+        String terminal = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(terminal).isZero();
+        assertThat(terminal).as("the progress line, on the terminal").contains("\r").contains("100%", "5/5 files", "ETA");
+        assertThat(Files.readString(report)).contains("Backup ", "5 files").doesNotContain("\r").doesNotContain("ETA");
+    }
 }
