@@ -40,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
                 HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class, BrowseCommands.Ls.class,
                 BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
+                InitCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
