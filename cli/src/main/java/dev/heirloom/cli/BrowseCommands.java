@@ -114,7 +114,7 @@ final class BrowseCommands {
                     m.put("snapshot", s.id());
                     m.put("target", name[0]);
                     m.put("entries", rows);
-                    Output.json(out, m);
+                    Output.json(out, name(), m);
                 }
                 return HeirloomCli.OK;
             }
@@ -149,7 +149,7 @@ final class BrowseCommands {
                         }).toList());
                         rows.add(m);
                     }
-                    Output.json(out(), Map.of("target", name[0], "pattern", pattern, "files", rows));
+                    Output.json(out(), name(), Map.of("target", name[0], "pattern", pattern, "files", rows));
                 } else {
                     for (FileVersions f : found) {
                         out().printf(Locale.ROOT, "%s: in %d snapshot(s), %d version(s) of its content%n", f.path(),
@@ -194,7 +194,7 @@ final class BrowseCommands {
                     m.put("removed", d.removed().stream().map(BrowseCommands::entryJson).toList());
                     m.put("modified", d.modified().stream().map(c -> entryJson(c.after())).toList());
                     m.put("possibleBitRot", d.suspect().stream().map(c -> entryJson(c.after())).toList());
-                    Output.json(out(), m);
+                    Output.json(out(), name(), m);
                 } else {
                     PrintWriter out = out();
                     out.printf(Locale.ROOT, "comparing %s (%s) with %s (%s) on %s%n", a.id().substring(0, 8),
@@ -302,7 +302,7 @@ final class BrowseCommands {
                     }
                 }
                 if (json) {
-                    Output.json(out(), all);
+                    Output.jsonByTarget(out(), name(), all, "stats");
                 }
                 return code;
             }

@@ -142,6 +142,11 @@ public final class HeirloomCli {
             return spec.commandLine().getOut();
         }
 
+        /** The command's name, as its --json document gives it. */
+        String name() {
+            return spec.name();
+        }
+
         /**
          * The targets a command works on: the one named by {@code --target}, or all of them.
          *
@@ -191,7 +196,7 @@ public final class HeirloomCli {
                 }
                 boolean fine = report.succeeded() && report.compliance().compliant() && report.problemCount() == 0;
                 if (json) {
-                    Output.json(out(), report);
+                    Output.json(out(), name(), report);
                 } else if (!quiet || !fine) {
                     Output.backup(out(), report);
                 }
@@ -210,7 +215,7 @@ public final class HeirloomCli {
             try (Heirloom h = open()) {
                 CopyPlan plan = h.plan();
                 if (json) {
-                    Output.json(out(), plan);
+                    Output.json(out(), name(), plan);
                 } else {
                     out().print(plan.describe());
                 }
@@ -229,7 +234,7 @@ public final class HeirloomCli {
             try (Heirloom h = open()) {
                 StatusReport status = h.status();
                 if (json) {
-                    Output.json(out(), Output.statusJson(status));
+                    Output.json(out(), name(), Output.statusJson(status));
                 } else {
                     Output.status(out(), status);
                 }
@@ -260,7 +265,7 @@ public final class HeirloomCli {
                     }
                 }
                 if (json) {
-                    Output.json(out(), all);
+                    Output.jsonByTarget(out(), name(), all, "snapshots");
                 } else {
                     all.forEach((name, list) -> {
                         out().printf(Locale.ROOT, "%s: %d snapshot(s)%n", name, list.size());
@@ -304,7 +309,7 @@ public final class HeirloomCli {
                 RestoreReport report = from != null ? h.restore(chosen(h, from).get(0).name(), Optional.ofNullable(snapshot), options)
                         : h.restore(Optional.ofNullable(snapshot), options);
                 if (json) {
-                    Output.json(out(), report);
+                    Output.json(out(), name(), report);
                 } else if (!quiet || !report.complete()) {
                     out().printf(Locale.ROOT, "Restored %d files (%s) from snapshot %s into %s; %d already there%n",
                             report.filesRestored(), dev.heirloom.plan.Sizes.human(report.bytesRestored()),
@@ -376,7 +381,7 @@ public final class HeirloomCli {
                     }
                 }
                 if (json) {
-                    Output.json(out(), reports);
+                    Output.json(out(), name(), reports);
                 }
                 return code;
             }
@@ -429,7 +434,7 @@ public final class HeirloomCli {
                     throw new InvalidConfigException("no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
                 }
                 if (json) {
-                    Output.json(out(), reports);
+                    Output.json(out(), name(), reports);
                 } else {
                     reports.forEach(r -> Output.forget(out(), r));
                 }
@@ -458,7 +463,7 @@ public final class HeirloomCli {
                     }
                 }
                 if (json) {
-                    Output.json(out(), removed);
+                    Output.jsonByTarget(out(), name(), removed, "removed");
                 }
                 return OK;
             }
@@ -486,7 +491,7 @@ public final class HeirloomCli {
                     reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
                 }
                 if (json) {
-                    Output.json(out(), reports);
+                    Output.json(out(), name(), reports);
                 } else {
                     reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
                             + "prune; %d still needed%s%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
@@ -532,7 +537,7 @@ public final class HeirloomCli {
                         @Override
                         public void finished(JobOutcome o) {
                             if (json) {
-                                Output.jsonLine(out, o);
+                                Output.jsonLine(out, "run", o);
                             } else {
                                 out.println(o.finished().truncatedTo(ChronoUnit.SECONDS) + " " + o.job() + " " + o.status() + ": " + o.summary());
                             }
@@ -573,16 +578,16 @@ public final class HeirloomCli {
         CommandLine cl = new CommandLine(HeirloomCli.class);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (ex instanceof InvalidConfigException || ex instanceof IllegalArgumentException) {
-                err.println("heirloom: " + ex.getMessage());
-                return USAGE;
+            int code = ex instanceof InvalidConfigException || ex instanceof IllegalArgumentException ? USAGE : FAILED;
+            String message = ex instanceof InvalidConfigException || ex instanceof IllegalArgumentException
+                    || ex instanceof StorageException ? ex.getMessage() : "unexpected error: " + ex;
+            err.println("heirloom: " + message);
+            CommandLine.ParseResult sub = parseResult.subcommand();
+            if (sub != null && sub.hasMatchedOption("--json")) {
+                // a script reading --json gets the failure as a document too
+                Output.jsonError(commandLine.getOut(), sub.commandSpec().name(), message, code);
             }
-            if (ex instanceof StorageException) {
-                err.println("heirloom: " + ex.getMessage());
-                return FAILED;
-            }
-            err.println("heirloom: unexpected error: " + ex);
-            return FAILED;
+            return code;
         });
         return cl;
     }

@@ -30,8 +30,31 @@ import java.util.Map;
 
 /** Renders reports for people and as JSON. JSON views are built field by field so no secret can slip in. */
 final class Output {
+    /** The version of every --json document's shape (docs/json.md); raised when a field changes meaning or goes. */
+    static final int SCHEMA_VERSION = 1;
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new Jdk8Module()).addModule(new JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    // the configuration's spellings: external-disk, offsite
+                    .addSerializer(dev.heirloom.policy.Medium.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
+                            dev.heirloom.policy.Medium.class) {
+                        @Override
+                        public String valueToString(Object value) {
+                            return ((dev.heirloom.policy.Medium) value).label();
+                        }
+                    })
+                    .addSerializer(dev.heirloom.policy.Site.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase(
+                            dev.heirloom.policy.Site.class) {
+                        @Override
+                        public String valueToString(Object value) {
+                            return ((dev.heirloom.policy.Site) value).label();
+                        }
+                    }))
+            // absent fields are left out, in records and maps alike
+            .defaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Value.construct(
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT,
+                    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
@@ -40,18 +63,70 @@ final class Output {
     private Output() {
     }
 
-    static void json(PrintWriter out, Object value) {
+    /**
+     * A command's --json document: {@code schemaVersion}, {@code command}, then the result's own
+     * fields (an object), or the result under {@code targets} (a map keyed by target name) or
+     * {@code results} (a list).
+     */
+    static void json(PrintWriter out, String command, Object value) {
+        out.println(document(command, value, false));
+    }
+
+    /**
+     * As {@link #json}, for a result per target: {@code targets} is a list, each item the target's
+     * {@code name} and its result's fields (or the result under {@code field} when it is not an
+     * object), as {@code status} gives its targets.
+     */
+    static void jsonByTarget(PrintWriter out, String command, java.util.Map<String, ?> perTarget, String field) {
+        com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+        perTarget.forEach((name, value) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode item = list.addObject();
+            item.put("name", name);
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.valueToTree(value);
+            if (tree.isObject()) {
+                item.setAll((com.fasterxml.jackson.databind.node.ObjectNode) tree);
+            } else {
+                item.set(field, tree);
+            }
+        });
+        out.println(document(command, list, true));
+    }
+
+    /** An error as the --json document of a command that failed. */
+    static void jsonError(PrintWriter out, String command, String message, int exitCode) {
+        java.util.Map<String, Object> e = new LinkedHashMap<>();
+        e.put("message", message);
+        e.put("exitCode", exitCode);
+        out.println(document(command, java.util.Map.of("error", e), false));
+    }
+
+    private static String document(String command, Object value, boolean byTarget) {
+        com.fasterxml.jackson.databind.JsonNode tree = JSON.valueToTree(value);
+        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("command", command);
+        if (byTarget) {
+            root.set("targets", tree);
+        } else if (tree.isObject()) {
+            root.setAll((com.fasterxml.jackson.databind.node.ObjectNode) tree);
+        } else {
+            root.set("results", tree);
+        }
         try {
-            out.println(JSON.writeValueAsString(value));
+            return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** One value per line (JSON Lines), for long-running output such as {@code heirloom run --json}. */
-    static void jsonLine(PrintWriter out, Object value) {
+    static void jsonLine(PrintWriter out, String command, Object value) {
         try {
-            out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));
+            com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+            root.put("schemaVersion", SCHEMA_VERSION);
+            root.put("command", command);
+            root.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(value));
+            out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
