@@ -10,9 +10,6 @@ import dev.heirloom.repository.RepositoryLock;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.restore.RestoreOptions;
 import dev.heirloom.restore.RestoreReport;
-import dev.heirloom.schedule.JobOutcome;
-import dev.heirloom.schedule.JobScheduler;
-import dev.heirloom.schedule.ScheduleListener;
 import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
 import picocli.CommandLine;
@@ -22,13 +19,10 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code heirloom} command. Exit codes: 0 done and the policy is met; 3 done but the policy is
@@ -37,8 +31,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "heirloom", mixinStandardHelpOptions = true, version = "heirloom 0.1.0",
         description = "Keeps photos and videos under the 3-2-1 backup rule.",
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
-                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, HeirloomCli.Verify.class, HeirloomCli.Repair.class, HeirloomCli.Forget.class,
-                HeirloomCli.Unlock.class, HeirloomCli.Prune.class, HeirloomCli.Run.class, BrowseCommands.Ls.class,
+                HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, MaintenanceCommands.Verify.class, MaintenanceCommands.Repair.class,
+                MaintenanceCommands.Forget.class, MaintenanceCommands.Unlock.class, MaintenanceCommands.Prune.class,
+                RunCommand.class, BrowseCommands.Ls.class,
                 BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
                 InitCommand.class,
                 CommandLine.HelpCommand.class},
@@ -53,7 +48,7 @@ public final class HeirloomCli {
     public static final int POLICY_NOT_MET = 3;
 
     /** The configuration a command has open, for the stop hook (Ctrl-C, SIGTERM); null when none. */
-    private static volatile Heirloom current;
+    static volatile Heirloom current;
 
     /** Options every command shares. */
     static class Common {
@@ -324,249 +319,6 @@ public final class HeirloomCli {
                 }
                 return report.complete() ? OK : FAILED;
             }
-        }
-    }
-
-    @Command(name = "verify", description = "Check that every object the snapshots name is on each target (present), "
-            + "that the target's own checksums match those recorded at backup without downloading (checksum), "
-            + "or that it is still intact (content: read back and re-hashed; --sample P reads a rotating P%% per run).")
-    static final class Verify extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
-        String target;
-
-        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "present", description = "present, checksum or content (default present)")
-        String level;
-
-        @Option(names = "--sample", paramLabel = "PERCENT", defaultValue = "100",
-                description = "content level: read this share of the objects per run, rotating (default 100)")
-        int sample;
-
-        @Option(names = "--repair", description = "copy every missing or damaged object back from the source or another target")
-        boolean repair;
-
-        @Override
-        public Integer call() {
-            dev.heirloom.verify.VerifyLevel parsed = dev.heirloom.verify.VerifyLevel.parse(level);
-            try (Heirloom h = open()) {
-                java.util.List<Object> reports = new java.util.ArrayList<>();
-                int code = OK;
-                for (TargetSpec t : chosen(h, target)) {
-                    try {
-                        if (repair) {
-                            dev.heirloom.verify.RepairReport r = h.repair(t.name(), parsed);
-                            reports.add(r);
-                            if (!json) {
-                                Output.repair(out(), r);
-                            }
-                            if (!r.healed()) {
-                                code = FAILED;
-                            }
-                            continue;
-                        }
-                        dev.heirloom.verify.VerifyReport r = h.verify(t.name(), parsed, sample);
-                        reports.add(r);
-                        if (!json) {
-                            Output.verify(out(), r);
-                        }
-                        if (!r.clean()) {
-                            code = FAILED;
-                        }
-                    } catch (StorageException e) {
-                        if (e instanceof InvalidConfigException) {
-                            throw e;
-                        }
-                        spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
-                        reports.add(java.util.Map.of("target", t.name(), "error", e.getMessage()));
-                        code = FAILED;
-                    }
-                }
-                if (json) {
-                    Output.json(out(), name(), reports);
-                }
-                return code;
-            }
-        }
-    }
-
-    @Command(name = "repair", description = "Verify targets and copy every missing or damaged object back from the "
-            + "source folder or from another target that holds it intact (same as verify --repair).")
-    static final class Repair extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
-        String target;
-
-        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "content",
-                description = "how to find damage: present, checksum or content (default content)")
-        String level;
-
-        @Override
-        public Integer call() {
-            Verify verify = new Verify();
-            verify.config = configFile();
-            verify.json = json;
-            verify.spec = spec;
-            verify.target = target;
-            verify.level = level;
-            verify.sample = 100;
-            verify.repair = true;
-            return verify.call();
-        }
-    }
-
-    @Command(name = "forget", description = "Apply each target's retention policy: list which snapshots each rule keeps "
-            + "and why, and delete the others' snapshot files (photos stay in the kept snapshots; space is freed by prune).")
-    static final class Forget extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all with a policy)")
-        String target;
-
-        @Option(names = "--dry-run", description = "only show what would be forgotten")
-        boolean dryRun;
-
-        @Override
-        public Integer call() {
-            try (Heirloom h = open()) {
-                java.util.List<dev.heirloom.retention.ForgetReport> reports = new java.util.ArrayList<>();
-                for (TargetSpec t : chosen(h, target)) {
-                    if (target != null || h.hasRetention(t.name())) {
-                        reports.add(h.forget(t.name(), dryRun));
-                    }
-                }
-                if (reports.isEmpty()) {
-                    throw new InvalidConfigException("no target has a retention policy; add retention: { daily: 7, monthly: 12, ... }");
-                }
-                if (json) {
-                    Output.json(out(), name(), reports);
-                } else {
-                    reports.forEach(r -> Output.forget(out(), r));
-                }
-                return OK;
-            }
-        }
-    }
-
-    @Command(name = "unlock", description = "Remove stale repository locks (left by a crashed or killed run); "
-            + "live locks are never touched.")
-    static final class Unlock extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
-        String target;
-
-        @Override
-        public Integer call() {
-            try (Heirloom h = open()) {
-                java.util.Map<String, Object> removed = new java.util.LinkedHashMap<>();
-                for (TargetSpec t : chosen(h, target)) {
-                    var gone = h.unlock(t.name());
-                    removed.put(t.name(), gone.stream().map(l -> l.info()).toList());
-                    if (!json) {
-                        out().printf(Locale.ROOT, "%s: removed %d stale lock(s)%n", t.name(), gone.size());
-                        gone.forEach(l -> out().println("  " + l.info().operation() + " on " + l.info().host()
-                                + " (pid " + l.info().pid() + ") since " + l.info().time()));
-                    }
-                }
-                if (json) {
-                    Output.jsonByTarget(out(), name(), removed, "removed");
-                }
-                return OK;
-            }
-        }
-    }
-
-    @Command(name = "prune", description = "Free the space of objects no snapshot needs: marks them, and deletes those "
-            + "marked by an earlier prune at least the grace period ago that are still unneeded.")
-    static final class Prune extends Common implements Callable<Integer> {
-        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all)")
-        String target;
-
-        @Option(names = "--dry-run", description = "only show what would be deleted")
-        boolean dryRun;
-
-        @Option(names = "--grace-hours", paramLabel = "HOURS", defaultValue = "24",
-                description = "how long an object stays marked before it may be deleted (default 24)")
-        long graceHours;
-
-        @Override
-        public Integer call() {
-            try (Heirloom h = open()) {
-                java.util.List<dev.heirloom.retention.PruneReport> reports = new java.util.ArrayList<>();
-                for (TargetSpec t : chosen(h, target)) {
-                    reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
-                }
-                if (json) {
-                    Output.json(out(), name(), reports);
-                } else {
-                    reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
-                            + "prune; %d still needed%s%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
-                            dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced(),
-                            r.interruptedUploadBytes() > 0 ? "; " + dev.heirloom.plan.Sizes.human(r.interruptedUploadBytes())
-                                    + " of uploads interrupted runs left removed" : ""));
-                }
-                return OK;
-            }
-        }
-    }
-
-    @Command(name = "run", description = "Run as a long-lived process: back up, verify and prune on the schedule: section "
-            + "of the configuration (catching up once on runs missed while it was down), and back up when new files "
-            + "appear if schedule.watch is set. Stops cleanly on SIGTERM or Ctrl-C: the running job is cancelled and "
-            + "writes no partial snapshot.")
-    static final class Run extends Common implements Callable<Integer> {
-        @Option(names = "--stop-grace", paramLabel = "SECONDS", defaultValue = "60",
-                description = "on SIGTERM, how long to wait for the running job to wind down (default: ${DEFAULT-VALUE})")
-        int stopGrace;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            ConfigFile.RunSchedule plan = ConfigFile.loadSchedule(configFile());
-            Heirloom h = open();
-            current = null; // run stops its scheduler itself, with its own grace period
-            PrintWriter out = out();
-            JobScheduler.Builder b = JobScheduler.builder(h).stateFile(plan.stateFile()).stopGrace(Duration.ofSeconds(stopGrace))
-                    .listener(new ScheduleListener() {
-                        private void print(String job, String reason, Instant at) {
-                            if (!json) {
-                                out.println(at.truncatedTo(ChronoUnit.SECONDS) + " " + job + " started (" + reason + ")");
-                                out.flush();
-                            }
-                        }
-
-                        @Override
-                        public void started(String job, String reason, Instant at) {
-                            print(job, reason, at);
-                            plan.notifier().started(job, reason, at);
-                        }
-
-                        @Override
-                        public void finished(JobOutcome o) {
-                            if (json) {
-                                Output.jsonLine(out, "run", o);
-                            } else {
-                                out.println(o.finished().truncatedTo(ChronoUnit.SECONDS) + " " + o.job() + " " + o.status() + ": " + o.summary());
-                            }
-                            out.flush();
-                            plan.notifier().finished(o);
-                        }
-                    });
-            plan.jobs().forEach(b::job);
-            plan.watch().ifPresent(q -> b.watch("backup", q));
-            JobScheduler scheduler = b.build();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                if (!json) {
-                    out.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " stopping: cancelling the running job, if any");
-                    out.flush();
-                }
-                scheduler.stop();
-                plan.notifier().close(); // what is being sent still goes
-                h.close();
-                stopped.countDown();
-            }, "heirloom-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            if (!json) {
-                out.println("heirloom run: " + scheduler.describe() + "; state in " + plan.stateFile());
-                out.flush();
-            }
-            scheduler.start();
-            stopped.await();
-            return OK;
         }
     }
 
