@@ -57,6 +57,8 @@ final class Output {
                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_ABSENT))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
+            // every other enum as the configuration spells such values: content, succeeded, corrupt
+            .enable(com.fasterxml.jackson.databind.cfg.EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
             .build();
     private static final int SHOWN_SHORT_FILES = 20;
 

@@ -44,6 +44,20 @@ class JsonSchemaTest {
     }
 
     @Test
+    void eachLineOfRunIsAJobDocument() throws Exception {
+        JsonNode line = JSON.readTree("{\"schemaVersion\":1,\"command\":\"run\",\"job\":\"backup\",\"reason\":\"first run\","
+                + "\"started\":\"2026-12-01T00:00:00Z\",\"finished\":\"2026-12-01T00:00:01Z\",\"status\":\"succeeded\","
+                + "\"summary\":\"snapshot 1a2b\"}");
+        assertThat(schema("run").validate(line)).isEmpty();
+        java.io.StringWriter w = new java.io.StringWriter();
+        Output.jsonLine(new java.io.PrintWriter(w, true), "run", new dev.heirloom.schedule.JobOutcome("backup", "first run",
+                java.time.Instant.parse("2026-12-01T00:00:00Z"), java.time.Instant.parse("2026-12-01T00:00:01Z"),
+                dev.heirloom.schedule.JobStatus.WARNING, "policy 3-2-1 not met for 1 files"));
+        assertThat(w.toString().trim()).doesNotContain("\n");
+        assertThat(schema("run").validate(JSON.readTree(w.toString()))).as(w.toString()).isEmpty();
+    }
+
+    @Test
     void theSchemasRefuseWhatTheyDoNotDescribe() throws Exception {
         assertThat(schema("error").validate(JSON.readTree("{\"schemaVersion\": 1, \"command\": \"ls\"}"))).isNotEmpty();
         assertThat(schema("stats").validate(JSON.readTree("{\"schemaVersion\": 2, \"command\": \"stats\", \"targets\": []}")))
@@ -64,6 +78,7 @@ class JsonSchemaTest {
         Files.writeString(cfg, """
                 source: { path: Pictures }
                 policy: { copies: 2, media: 2, offsite: 0 }
+                retention: { daily: 7 }
                 targets:
                   - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
                 """);
@@ -85,6 +100,12 @@ class JsonSchemaTest {
         valid("find", CliRun.of("find", "-c", c, "--json", "IMG_0001.jpg"));
         valid("diff", CliRun.of("diff", "-c", c, "--json", id, "latest"));
         valid("stats", CliRun.of("stats", "-c", c, "--json"));
+        JsonNode verify = valid("verify", CliRun.of("verify", "-c", c, "--json"));
+        assertThat(verify.at("/results/0/level").asText()).as("an enum as the configuration spells it").isEqualTo("present");
+        valid("repair", CliRun.of("repair", "-c", c, "--json"));
+        valid("forget", CliRun.of("forget", "-c", c, "--json", "--dry-run"));
+        valid("prune", CliRun.of("prune", "-c", c, "--json", "--dry-run"));
+        valid("unlock", CliRun.of("unlock", "-c", c, "--json"));
 
         CliRun failed = CliRun.of("ls", "-c", c, "--json", "latest", "2020");
         assertThat(failed.code()).isEqualTo(HeirloomCli.USAGE);
