@@ -202,13 +202,18 @@ public final class Heirloom implements AutoCloseable {
      *
      * @param samplePercent share of objects read this run for the content level, 1 to 100
      */
-    public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
+public VerifyReport verify(String target, VerifyLevel level, int samplePercent) {
+        return verify(target, level, samplePercent, OperationProgress.NONE);
+    }
+
+    /** As {@link #verify(String, VerifyLevel, int)}, telling {@code progress} how far it has come. */
+        public VerifyReport verify(String target, VerifyLevel level, int samplePercent, OperationProgress progress) {
         Repository repo = repository(target);
         AtomicBoolean cancelled = running.begin();
         // verify only reads objects: a read-only medium is verified without a lock (and without its record)
         Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "verify", host, clock);
         try {
-            return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run();
+            return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run(progress);
         } finally {
             lock.ifPresent(RepositoryLock::close);
             running.end(cancelled);
@@ -334,6 +339,12 @@ public final class Heirloom implements AutoCloseable {
      * @param snapshotId a snapshot id or a unique prefix of one; empty or {@code latest} for the latest
      */
     public RestoreReport restore(String target, Optional<String> snapshotId, RestoreOptions options) {
+        return restore(target, snapshotId, options, OperationProgress.NONE);
+    }
+
+    /** As {@link #restore(String, Optional, RestoreOptions)}, telling {@code progress} how far it has come. */
+    public RestoreReport restore(String target, Optional<String> snapshotId, RestoreOptions options,
+                                 OperationProgress progress) {
         Repository repo = repository(target);
         // shared: a prune (exclusive) must not delete what the restore is about to read
         Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "restore", host, clock);
@@ -342,7 +353,7 @@ public final class Heirloom implements AutoCloseable {
             Snapshot snapshot = named.isPresent() ? repo.snapshot(named.get())
                     : repo.latest(source.label()).orElseThrow(() -> new StorageException(
                             "target " + target + " holds no snapshot of " + source.label()));
-            return new Restorer(List.of(new Restorer.Copy(target, repo)), options).restore(snapshot);
+            return new Restorer(List.of(new Restorer.Copy(target, repo)), options).restore(snapshot, progress);
         } finally {
             lock.ifPresent(RepositoryLock::close);
         }
@@ -378,8 +389,13 @@ public final class Heirloom implements AutoCloseable {
      * @throws StorageException when no target is reachable or none holds the snapshot
      */
     public RestoreReport restore(Optional<String> snapshotId, RestoreOptions options) {
+        return restore(snapshotId, options, OperationProgress.NONE);
+    }
+
+    /** As {@link #restore(Optional, RestoreOptions)}, telling {@code progress} how far it has come. */
+    public RestoreReport restore(Optional<String> snapshotId, RestoreOptions options, OperationProgress progress) {
         return new MultiTargetRestore(targets, restoreOrder, this::repository, source.label(), host, clock)
-                .restore(snapshotId.filter(id -> !id.equals(dev.heirloom.browse.SnapshotBrowser.LATEST)), options);
+                .restore(snapshotId.filter(id -> !id.equals(dev.heirloom.browse.SnapshotBrowser.LATEST)), options, progress);
     }
 
     /** The repository on a target, opening the target on first use. */

@@ -47,7 +47,7 @@ final class MultiTargetRestore {
         return order;
     }
 
-    RestoreReport restore(Optional<String> snapshotId, RestoreOptions options) {
+    RestoreReport restore(Optional<String> snapshotId, RestoreOptions options, OperationProgress progress) {
         List<Restorer.Copy> copies = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
         List<RepositoryLock> locks = new ArrayList<>();
@@ -65,7 +65,7 @@ final class MultiTargetRestore {
                 throw new StorageException("no target can be read: " + String.join("; ", unreachable));
             }
             Snapshot snapshot = pick(copies, snapshotId);
-            RestoreReport report = new Restorer(copies, options).restore(snapshot);
+            RestoreReport report = new Restorer(copies, options).restore(snapshot, progress);
             if (unreachable.isEmpty()) {
                 return report;
             }

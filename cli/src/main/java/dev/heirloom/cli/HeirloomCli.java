@@ -301,8 +301,14 @@ public final class HeirloomCli {
                             + from + " (restic's --target is heirloom's --to)");
                 }
                 RestoreOptions options = RestoreOptions.into(to).withGlob(glob).withOverwrite(overwrite);
-                RestoreReport report = from != null ? h.restore(chosen(h, from).get(0).name(), Optional.ofNullable(snapshot), options)
-                        : h.restore(Optional.ofNullable(snapshot), options);
+                RestoreReport report;
+                try (OperationProgressBar bar = stderrIsTerminal() && !json && !quiet
+                        ? new OperationProgressBar(System.err, "restore") : null) {
+                    dev.heirloom.OperationProgress progress = bar != null ? bar : dev.heirloom.OperationProgress.NONE;
+                    report = from != null
+                            ? h.restore(chosen(h, from).get(0).name(), Optional.ofNullable(snapshot), options, progress)
+                            : h.restore(Optional.ofNullable(snapshot), options, progress);
+                }
                 if (json) {
                     Output.json(out(), name(), report);
                 } else if (!quiet || !report.complete()) {

@@ -53,7 +53,11 @@ final class MaintenanceCommands {
                             }
                             continue;
                         }
-                        dev.heirloom.verify.VerifyReport r = h.verify(t.name(), parsed, sample);
+                        dev.heirloom.verify.VerifyReport r;
+                        try (OperationProgressBar bar = stderrIsTerminal() && !json && !quiet
+                                ? new OperationProgressBar(System.err, "verify " + t.name()) : null) {
+                            r = h.verify(t.name(), parsed, sample, bar != null ? bar : dev.heirloom.OperationProgress.NONE);
+                        }
                         reports.add(r);
                         if (!json) {
                             Output.verify(out(), r);

@@ -26,6 +26,15 @@ class ProgressLineTest {
     }
 
     @Test
+    void restoreAndVerifyLinesShowTheShareOnceTheTotalIsKnown() {
+        assertThat(OperationProgressBar.line("restore", 2, 100, -1, 0, 1.0)).startsWith("restore  2 done");
+        assertThat(OperationProgressBar.line("verify usb", 5, 50L << 20, 10, 100L << 20, 4.0))
+                .startsWith("verify usb  50%  5/10  50.0 MiB of 100.0 MiB").contains("ETA 4s");
+        assertThat(OperationProgressBar.line("verify usb", 3, 0, 6, 0, 4.0)).as("objects only (present level)")
+                .startsWith("verify usb  50%  3/6");
+    }
+
+    @Test
     void quietPrintsNothingWhenAllIsWellAndTheReportWhenNot() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("Pictures"));
         Files.writeString(src.resolve("IMG_1.jpg"), "jpeg");

@@ -93,8 +93,22 @@ public final class Restorer {
         this.glob = options.pathGlob().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).orElse(null);
     }
 
+    private dev.heirloom.OperationProgress progress = dev.heirloom.OperationProgress.NONE;
+
     /** Restores the snapshot; problems with single files are in the report, not thrown. */
     public RestoreReport restore(Snapshot snapshot) {
+        return restore(snapshot, dev.heirloom.OperationProgress.NONE);
+    }
+
+    /**
+     * As {@link #restore(Snapshot)}, telling {@code progress} how far it has come (the total is the
+     * snapshot's files and bytes when the whole snapshot is restored).
+     */
+    public RestoreReport restore(Snapshot snapshot, dev.heirloom.OperationProgress progress) {
+        this.progress = progress;
+        if (glob == null) {
+            progress.total(snapshot.files(), snapshot.bytes());
+        }
         try {
             Path root = options.destination().toAbsolutePath().normalize();
             Files.createDirectories(root);
@@ -163,6 +177,7 @@ public final class Restorer {
                     } catch (RuntimeException e) {
                         failed.add(printable(rel) + ": " + e.getMessage());
                     } finally {
+                        progress.done(1, entry.size());
                         inFlight.release();
                     }
                 });

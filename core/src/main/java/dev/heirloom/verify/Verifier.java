@@ -98,8 +98,16 @@ public final class Verifier {
         this.options = options;
     }
 
+    private dev.heirloom.OperationProgress progress = dev.heirloom.OperationProgress.NONE;
+
     /** Runs the verification. */
     public VerifyReport run() {
+        return run(dev.heirloom.OperationProgress.NONE);
+    }
+
+    /** Runs the verification, telling {@code progress} how far it has come. */
+    public VerifyReport run(dev.heirloom.OperationProgress progress) {
+        this.progress = progress;
         Instant started = options.clock().instant();
         List<Snapshot> snapshots = repo.snapshots();
         repo.unreadableSnapshots().forEach((key, why) -> bad.put(key, new BadObject(key, BadObject.Kind.SNAPSHOT,
@@ -110,6 +118,7 @@ public final class Verifier {
         if (options.level() == VerifyLevel.CONTENT) {
             checkContent(percent);
         } else {
+            progress.total(objects.size(), 0);
             checkListing(options.level() == VerifyLevel.CHECKSUM);
         }
         List<BadObject> listed = new ArrayList<>(bad.values());
@@ -204,6 +213,7 @@ public final class Verifier {
             }
             seen.add(hash);
             checked.incrementAndGet();
+            progress.done(1, 0);
             if (info.size() != facts.size()) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
                         "size " + info.size() + " instead of " + facts.size(), List.of()));
@@ -313,8 +323,11 @@ public final class Verifier {
         int shares = (100 + percent - 1) / percent;
         int share = shares > 1 ? repo.readJson(ROTATION, Rotation.class)
                 .filter(r -> r.shares() == shares).map(r -> Math.floorMod(r.next(), shares)).orElse(0) : 0;
-        inParallel(objects.entrySet().stream()
-                .filter(e -> shares == 1 || Integer.parseInt(e.getKey().substring(0, 6), 16) % shares == share)
+        java.util.function.Predicate<Map.Entry<String, Facts>> inShare =
+                e -> shares == 1 || Integer.parseInt(e.getKey().substring(0, 6), 16) % shares == share;
+        progress.total(objects.entrySet().stream().filter(inShare).count(),
+                objects.entrySet().stream().filter(inShare).mapToLong(e -> e.getValue().size()).sum());
+        inParallel(objects.entrySet().stream().filter(inShare)
                 .map(e -> () -> readAndHash(e.getKey(), e.getValue().size())));
         if (outage.get() != null) {
             throw unreachable(outage.get());
@@ -336,7 +349,9 @@ public final class Verifier {
             while ((n = in.read(buffer)) > 0) {
                 digest.update(buffer, 0, n);
                 bytesRead.addAndGet(n);
+                progress.done(0, n);
             }
+            progress.done(1, 0);
         } catch (ObjectNotFoundException e) {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
             return;

@@ -64,5 +64,14 @@ class DistributionLauncherTest {
         assertThat(p.exitValue()).as(terminal).isZero();
         assertThat(terminal).as("the progress line, on the terminal").contains("\r").contains("100%", "5/5 files", "ETA");
         assertThat(Files.readString(report)).contains("Backup ", "5 files").doesNotContain("\r").doesNotContain("ETA");
+
+        Path restored = tmp.resolve("back");
+        Process r = new ProcessBuilder("script", "-qec", home.resolve("heirloom") + " restore -c " + cfg + " --to " + restored
+                + " > " + report, "/dev/null").redirectErrorStream(true).start();
+        String restoreTerminal = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(r.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.exitValue()).as(restoreTerminal).isZero();
+        assertThat(restoreTerminal).contains("restore 100%", "5/5");
+        assertThat(Files.readString(report)).contains("Restored 5 files");
     }
 }
