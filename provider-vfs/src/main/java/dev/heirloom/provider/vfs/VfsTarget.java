@@ -116,28 +116,35 @@ final class VfsTarget implements StorageTarget {
         T call() throws IOException;
     }
 
+    /** Tries of a call whose pooled HTTP connection was shut down under it. */
+    private static final int SHUT_DOWN_TRIES = 4;
+
     private <T> T call(String what, VfsCall<T> call) {
         return call(what, true, call);
     }
 
     /** @param repeatable whether the call may run twice (staging may not: its content is read once) */
     private <T> T call(String what, boolean repeatable, VfsCall<T> call) {
-        try {
-            return call.call();
-        } catch (StorageException e) {
-            throw e;
-        } catch (IOException e) {
-            if (repeatable && String.valueOf(e.getMessage()).contains("has been shut down")) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (StorageException e) {
+                throw e;
+            } catch (IOException e) {
                 // Commons VFS's HTTP client now and then hands a thread a connection another thread
-                // just shut down; once more on a fresh one (a write reopens its content, as allowed)
-                LOG.debug("{}: {}; trying once more", what, e.getMessage());
+                // just shut down (racing writers hit it twice in a row in CI); again on a fresh one,
+                // a few times (a write reopens its content, as allowed)
+                if (!repeatable || !String.valueOf(e.getMessage()).contains("has been shut down") || attempt >= SHUT_DOWN_TRIES) {
+                    throw VfsErrors.translate(what, e, settings);
+                }
+                LOG.debug("{}: {}; trying again", what, e.getMessage());
                 try {
-                    return call.call();
-                } catch (IOException again) {
-                    throw VfsErrors.translate(what, again, settings);
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw VfsErrors.translate(what, e, settings);
                 }
             }
-            throw VfsErrors.translate(what, e, settings);
         }
     }
 
