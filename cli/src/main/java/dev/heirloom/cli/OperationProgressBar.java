@@ -9,31 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The progress line of a restore or a verification: share done, rate and time left once the total is known. */
 final class OperationProgressBar implements OperationProgress, AutoCloseable {
-    private final PrintStream out;
-    private final String what;
+    private final TerminalLine line;
     private final AtomicLong totalItems = new AtomicLong(-1);
     private final AtomicLong totalBytes = new AtomicLong();
     private final AtomicLong items = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final long start = System.nanoTime();
-    private final Thread painter;
-    private volatile boolean running = true;
 
     OperationProgressBar(PrintStream out, String what) {
-        this.out = out;
-        this.what = what;
-        this.painter = new Thread(() -> {
-            while (running) {
-                paint();
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heirloom-progress");
-        painter.setDaemon(true);
-        painter.start();
+        this.line = new TerminalLine(out, () -> line(what, items.get(), bytes.get(), totalItems.get(), totalBytes.get(),
+                (System.nanoTime() - start) / 1e9));
     }
 
     @Override
@@ -61,17 +46,8 @@ final class OperationProgressBar implements OperationProgress, AutoCloseable {
                 Sizes.human(bytes), Sizes.human(totalBytes), rate, eta);
     }
 
-    private void paint() {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        out.print("\r" + line(what, items.get(), bytes.get(), totalItems.get(), totalBytes.get(), seconds) + "   ");
-        out.flush();
-    }
-
     @Override
     public void close() {
-        running = false;
-        painter.interrupt();
-        paint();
-        out.println();
+        line.close();
     }
 }

@@ -17,40 +17,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * through), the rate and the time left.
  */
 final class ProgressBar implements ProgressListener, AutoCloseable {
-    private final PrintStream out;
     private final AtomicLong found = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong doneBytes = new AtomicLong();
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
     private final AtomicReference<SourceCount> total = new AtomicReference<>();
-    private final Thread painter;
-    private final Thread counter;
     private final long start = System.nanoTime();
-    private volatile boolean running = true;
+    private final TerminalLine line;
 
     ProgressBar(PrintStream out, Heirloom heirloom) {
-        this.out = out;
-        this.counter = new Thread(() -> {
-            SourceCount c = heirloom.countSource(() -> !running);
-            if (running) {
+        this.line = new TerminalLine(out, () -> line(done.get(), found.get(), doneBytes.get(), read.get(), stored.get(),
+                total.get(), (System.nanoTime() - start) / 1e9));
+        Thread counter = new Thread(() -> {
+            SourceCount c = heirloom.countSource(() -> !line.running());
+            if (line.running()) {
                 total.set(c);
             }
         }, "heirloom-count");
         counter.setDaemon(true);
         counter.start();
-        this.painter = new Thread(() -> {
-            while (running) {
-                paint();
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heirloom-progress");
-        painter.setDaemon(true);
-        painter.start();
     }
 
     @Override
@@ -100,18 +86,8 @@ final class ProgressBar implements ProgressListener, AutoCloseable {
         return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 
-    private void paint() {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        out.print("\r" + line(done.get(), found.get(), doneBytes.get(), read.get(), stored.get(), total.get(), seconds)
-                + "   ");
-        out.flush();
-    }
-
     @Override
     public void close() {
-        running = false;
-        painter.interrupt();
-        paint();
-        out.println();
+        line.close();
     }
 }
