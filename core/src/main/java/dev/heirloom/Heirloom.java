@@ -1,5 +1,6 @@
 package dev.heirloom;
 
+import dev.heirloom.progress.OperationProgress;
 import dev.heirloom.backup.BackupEngine;
 import dev.heirloom.backup.ProgressListener;
 import dev.heirloom.backup.TargetResult;

@@ -1,5 +1,6 @@
 package dev.heirloom;
 
+import dev.heirloom.progress.OperationProgress;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Site;
 import dev.heirloom.restore.RestoreOptions;

@@ -304,7 +304,7 @@ public final class HeirloomCli {
                 RestoreReport report;
                 try (OperationProgressBar bar = stderrIsTerminal() && !json && !quiet
                         ? new OperationProgressBar(System.err, "restore") : null) {
-                    dev.heirloom.OperationProgress progress = bar != null ? bar : dev.heirloom.OperationProgress.NONE;
+                    dev.heirloom.progress.OperationProgress progress = bar != null ? bar : dev.heirloom.progress.OperationProgress.NONE;
                     report = from != null
                             ? h.restore(chosen(h, from).get(0).name(), Optional.ofNullable(snapshot), options, progress)
                             : h.restore(Optional.ofNullable(snapshot), options, progress);

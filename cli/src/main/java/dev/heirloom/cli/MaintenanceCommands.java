@@ -56,7 +56,7 @@ final class MaintenanceCommands {
                         dev.heirloom.verify.VerifyReport r;
                         try (OperationProgressBar bar = stderrIsTerminal() && !json && !quiet
                                 ? new OperationProgressBar(System.err, "verify " + t.name()) : null) {
-                            r = h.verify(t.name(), parsed, sample, bar != null ? bar : dev.heirloom.OperationProgress.NONE);
+                            r = h.verify(t.name(), parsed, sample, bar != null ? bar : dev.heirloom.progress.OperationProgress.NONE);
                         }
                         reports.add(r);
                         if (!json) {

@@ -1,6 +1,6 @@
 package dev.heirloom.cli;
 
-import dev.heirloom.OperationProgress;
+import dev.heirloom.progress.OperationProgress;
 import dev.heirloom.plan.Sizes;
 
 import java.io.PrintStream;

@@ -93,18 +93,18 @@ public final class Restorer {
         this.glob = options.pathGlob().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).orElse(null);
     }
 
-    private dev.heirloom.OperationProgress progress = dev.heirloom.OperationProgress.NONE;
+    private dev.heirloom.progress.OperationProgress progress = dev.heirloom.progress.OperationProgress.NONE;
 
     /** Restores the snapshot; problems with single files are in the report, not thrown. */
     public RestoreReport restore(Snapshot snapshot) {
-        return restore(snapshot, dev.heirloom.OperationProgress.NONE);
+        return restore(snapshot, dev.heirloom.progress.OperationProgress.NONE);
     }
 
     /**
      * As {@link #restore(Snapshot)}, telling {@code progress} how far it has come (the total is the
      * snapshot's files and bytes when the whole snapshot is restored).
      */
-    public RestoreReport restore(Snapshot snapshot, dev.heirloom.OperationProgress progress) {
+    public RestoreReport restore(Snapshot snapshot, dev.heirloom.progress.OperationProgress progress) {
         this.progress = progress;
         if (glob == null) {
             progress.total(snapshot.files(), snapshot.bytes());

@@ -98,15 +98,15 @@ public final class Verifier {
         this.options = options;
     }
 
-    private dev.heirloom.OperationProgress progress = dev.heirloom.OperationProgress.NONE;
+    private dev.heirloom.progress.OperationProgress progress = dev.heirloom.progress.OperationProgress.NONE;
 
     /** Runs the verification. */
     public VerifyReport run() {
-        return run(dev.heirloom.OperationProgress.NONE);
+        return run(dev.heirloom.progress.OperationProgress.NONE);
     }
 
     /** Runs the verification, telling {@code progress} how far it has come. */
-    public VerifyReport run(dev.heirloom.OperationProgress progress) {
+    public VerifyReport run(dev.heirloom.progress.OperationProgress progress) {
         this.progress = progress;
         Instant started = options.clock().instant();
         List<Snapshot> snapshots = repo.snapshots();

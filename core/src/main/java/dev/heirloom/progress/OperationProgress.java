@@ -1,4 +1,4 @@
-package dev.heirloom;
+package dev.heirloom.progress;
 
 /**
  * Hears how far a restore or a verification has come, for a progress display. Called from the
