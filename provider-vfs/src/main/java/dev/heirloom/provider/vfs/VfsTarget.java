@@ -116,6 +116,21 @@ final class VfsTarget implements StorageTarget {
         T call() throws IOException;
     }
 
+    /**
+     * Whether the failure, or what caused it, is a pooled HTTP connection shut down under the call
+     * (VFS wraps it: "Could not determine the type of file ..." with the shut-down message below).
+     */
+    static boolean connectionShutDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("has been shut down")
+                    || (t instanceof org.apache.commons.vfs2.FileSystemException fse
+                    && java.util.Arrays.stream(fse.getInfo()).anyMatch(i -> i.contains("has been shut down")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Tries of a call whose pooled HTTP connection was shut down under it. */
     private static final int SHUT_DOWN_TRIES = 4;
 
@@ -134,7 +149,7 @@ final class VfsTarget implements StorageTarget {
                 // Commons VFS's HTTP client now and then hands a thread a connection another thread
                 // just shut down (racing writers hit it twice in a row in CI); again on a fresh one,
                 // a few times (a write reopens its content, as allowed)
-                if (!repeatable || !String.valueOf(e.getMessage()).contains("has been shut down") || attempt >= SHUT_DOWN_TRIES) {
+                if (!repeatable || !connectionShutDown(e) || attempt >= SHUT_DOWN_TRIES) {
                     throw VfsErrors.translate(what, e, settings);
                 }
                 LOG.debug("{}: {}; trying again", what, e.getMessage());
