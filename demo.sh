@@ -29,7 +29,7 @@ bin/heirloom backup -c "$out/heirloom.yaml"
 echo; echo "== heirloom backup again (nothing changed: nothing is read, only a snapshot is written)"
 bin/heirloom backup -c "$out/heirloom.yaml"
 echo; echo "== heirloom restore from the offsite copy"
-bin/heirloom restore -c "$out/heirloom.yaml" --target cloud --to "$out/restored"
+bin/heirloom restore -c "$out/heirloom.yaml" --from cloud --to "$out/restored"
 diff -r "$out/Pictures" "$out/restored" --exclude=README.txt && echo "restored tree is identical to the source"
 echo; echo "== heirloom verify --level content (read every stored object back and re-hash it)"
 bin/heirloom verify -c "$out/heirloom.yaml" --level content
