@@ -56,7 +56,7 @@ final class BrowseCommands {
             for (TargetSpec t : chosen(h, target)) {
                 try {
                     SnapshotBrowser b = h.browse(t.name());
-                    b.snapshots();
+                    b.latest(); // can it be read? one read, not every snapshot file
                     chosen[0] = t.name();
                     return b;
                 } catch (StorageException e) {

@@ -56,12 +56,17 @@ public final class SnapshotBrowser {
      */
     public Snapshot snapshot(String ref) {
         if (ref == null || ref.isBlank() || ref.equals(LATEST)) {
-            return repo.latest(source).orElseThrow(() -> new StorageException("there is no snapshot of " + source + " yet"));
+            return latest().orElseThrow(() -> new StorageException("there is no snapshot of " + source + " yet"));
         }
         return repo.snapshot(ref);
     }
 
-    /** The source's snapshots, oldest first. */
+    /** The newest snapshot of the source, usually in one read however long the history; empty when there is none. */
+    public java.util.Optional<Snapshot> latest() {
+        return repo.latest(source);
+    }
+
+    /** The source's snapshots, oldest first (every snapshot file is read). */
     public List<Snapshot> snapshots() {
         return repo.snapshots().stream().filter(s -> s.source().equals(source)).toList();
     }
