@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ConfigFile {
-    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    /** A reference to an environment variable in a value: {@code ${env:NAME}}. */
+    static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
             "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
@@ -420,7 +421,16 @@ public final class ConfigFile {
         if (node == null || !node.isValueNode()) {
             throw new InvalidConfigException(where + " must be a plain value");
         }
-        Matcher m = ENV.matcher(node.asText());
+        return resolved(node.asText(), env, where);
+    }
+
+    /**
+     * The text with each {@code ${env:NAME}} replaced by the variable's value.
+     *
+     * @throws InvalidConfigException naming {@code where} when a variable is not set
+     */
+    static String resolved(String text, Function<String, String> env, String where) {
+        Matcher m = ENV.matcher(text);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String value = env.apply(m.group(1));
@@ -431,6 +441,13 @@ public final class ConfigFile {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** Option values with their {@code ${env:NAME}} references replaced; see {@link #resolved(String, Function, String)}. */
+    static Map<String, String> resolved(Map<String, String> options, Function<String, String> env, String where) {
+        Map<String, String> out = new LinkedHashMap<>();
+        options.forEach((k, v) -> out.put(k, resolved(v, env, where + " " + k)));
+        return out;
     }
 
     private List<String> strings(JsonNode node, String where) {

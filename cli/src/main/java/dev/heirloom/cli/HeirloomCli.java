@@ -66,17 +66,24 @@ public final class HeirloomCli {
             if (fromEnv != null && !fromEnv.isBlank()) {
                 return Path.of(fromEnv);
             }
-            // as Unix tools do: $XDG_CONFIG_HOME, else $HOME/.config (the home a service's User= is given)
-            String xdg = System.getenv("XDG_CONFIG_HOME");
-            String home = System.getenv("HOME");
-            Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                    : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
-            Path standard = config.resolve("heirloom").resolve("heirloom.yaml");
+            Path standard = standardConfigFile();
             if (!java.nio.file.Files.exists(standard)) {
                 throw new InvalidConfigException("no configuration: give -c FILE, set HEIRLOOM_CONFIG, or create "
                         + standard);
             }
             return standard;
+        }
+
+        /**
+         * Where a configuration lives when no -c or $HEIRLOOM_CONFIG names one, as Unix tools do:
+         * $XDG_CONFIG_HOME, else $HOME/.config (the home a service's User= is given), then heirloom/heirloom.yaml.
+         */
+        static Path standardConfigFile() {
+            String xdg = System.getenv("XDG_CONFIG_HOME");
+            String home = System.getenv("HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                    : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
+            return base.resolve("heirloom").resolve("heirloom.yaml");
         }
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")

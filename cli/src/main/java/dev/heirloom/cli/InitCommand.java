@@ -53,7 +53,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
     public Integer call() throws IOException {
         out = out();
         in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Path file = config != null ? config : defaultFile();
+        Path file = config != null ? config : standardConfigFile();
         if (Files.exists(file) && !force) {
             throw new InvalidConfigException(file + " exists; give another -c FILE, or --force to replace it");
         }
@@ -88,14 +88,6 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 + policy + " can be met)");
         out.println("      then: heirloom backup -c " + file);
         return HeirloomCli.OK;
-    }
-
-    private static Path defaultFile() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        String home = System.getenv("HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
-        return base.resolve("heirloom").resolve("heirloom.yaml");
     }
 
     private String ask(String prompt, String dflt) throws IOException {
@@ -208,7 +200,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 continue;
             }
             String value = line.substring(eq + 1).trim();
-            if (spec.secret() && !value.matches("\\$\\{env:[A-Za-z_][A-Za-z0-9_]*}")) {
+            if (spec.secret() && !ConfigFile.ENV.matcher(value).matches()) {
                 out.println("  " + key + " is a secret: give it as ${env:NAME} and set NAME in the environment, so that it "
                         + "never lands in the file");
                 continue;
@@ -219,8 +211,8 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
 
     /** Writes, reads back and deletes a probe object; null when all went well, else what failed. */
     private static String probe(ProviderRegistry registry, TargetConfig config) {
-        TargetConfig resolved = new TargetConfig(config.uri(), resolveEnv(config.options()));
-        try (StorageTarget t = registry.open(resolved)) {
+        try (StorageTarget t = registry.open(new TargetConfig(config.uri(), ConfigFile.resolved(config.options(),
+                System::getenv, "the option")))) {
             byte[] probe = "heirloom init probe".getBytes(StandardCharsets.UTF_8);
             String key = "init-probe-" + Long.toHexString(System.nanoTime());
             t.write(key, ContentSource.ofBytes(probe), WriteOptions.replace(Checksums.none()));
@@ -234,15 +226,6 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
         } catch (StorageException | IllegalArgumentException | IOException e) {
             return e.getMessage();
         }
-    }
-
-    private static Map<String, String> resolveEnv(Map<String, String> options) {
-        Map<String, String> out = new LinkedHashMap<>();
-        options.forEach((k, v) -> {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}").matcher(v);
-            out.put(k, m.matches() ? java.util.Objects.requireNonNullElse(System.getenv(m.group(1)), "") : v);
-        });
-        return out;
     }
 
     private static String yaml(Path source, Policy policy, List<Answer> targets) {

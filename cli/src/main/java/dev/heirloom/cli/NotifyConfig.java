@@ -53,7 +53,8 @@ final class NotifyConfig {
                     default -> throw new InvalidConfigException("notify.format is json or text, not '" + f + "'");
                 };
             }
-            b.webhook(url(text.apply(node.get("webhook"), "notify.webhook"), "notify.webhook"), format);
+            Notifier.Format f = format;
+            url(text.apply(node.get("webhook"), "notify.webhook"), "notify.webhook", u -> b.webhook(u, f));
         } else if (node.has("format")) {
             throw new InvalidConfigException("notify.format is the webhook's: give notify.webhook too");
         }
@@ -61,7 +62,7 @@ final class NotifyConfig {
             b.on(statuses(node.get("on"), text));
         }
         if (node.has("ping")) {
-            b.ping(url(text.apply(node.get("ping"), "notify.ping"), "notify.ping"));
+            url(text.apply(node.get("ping"), "notify.ping"), "notify.ping", b::ping);
         }
         if (node.has("command")) {
             JsonNode c = node.get("command");
@@ -104,16 +105,12 @@ final class NotifyConfig {
         return out;
     }
 
-    private static URI url(String value, String where) {
+    /** Hands the URL to the builder, which takes http:// and https:// only; the value itself is never quoted (it may hold a token). */
+    private static void url(String value, String where, java.util.function.Consumer<URI> set) {
         try {
-            URI u = new URI(value);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
-                return u;
-            }
-        } catch (URISyntaxException e) {
-            // said below, without the value (it may hold a token)
+            set.accept(new URI(value));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new InvalidConfigException(where + " must be an http:// or https:// URL");
         }
-        throw new InvalidConfigException(where + " must be an http:// or https:// URL");
     }
 }

@@ -103,6 +103,11 @@ final class Output {
     }
 
     private static String document(String command, Object value, boolean byTarget) {
+        return write(JSON.writer(), root(command, value, byTarget));
+    }
+
+    /** {@code schemaVersion} and {@code command}, then the result's fields, or the result under {@code targets}/{@code results}. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode root(String command, Object value, boolean byTarget) {
         com.fasterxml.jackson.databind.JsonNode tree = JSON.valueToTree(value);
         com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", SCHEMA_VERSION);
@@ -114,8 +119,12 @@ final class Output {
         } else {
             root.set("results", tree);
         }
+        return root;
+    }
+
+    private static String write(com.fasterxml.jackson.databind.ObjectWriter writer, Object value) {
         try {
-            return JSON.writeValueAsString(root);
+            return writer.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -123,15 +132,7 @@ final class Output {
 
     /** One value per line (JSON Lines), for long-running output such as {@code heirloom run --json}. */
     static void jsonLine(PrintWriter out, String command, Object value) {
-        try {
-            com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
-            root.put("schemaVersion", SCHEMA_VERSION);
-            root.put("command", command);
-            root.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(value));
-            out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        out.println(write(JSON.writer().without(SerializationFeature.INDENT_OUTPUT), root(command, value, false)));
     }
 
     static Map<String, Object> statusJson(StatusReport status) {
