@@ -20,10 +20,12 @@ PASSWORD = "heirloom-bench"  # restic/borg repositories of the benchmark only
 
 SIZES = {
     "full": {"A": ["--photos", "600", "--videos", "3"], "B": ["--photos", "200", "--videos", "0", "--small", "50000"],
-             "C": ["--photos", "0", "--videos", "0", "--small", "1000000"]},
+             "C": ["--photos", "0", "--videos", "0", "--small", "1000000"],
+             "S": ["--photos", "0", "--videos", "0", "--small", "200000", "--seed", "7"]},
     "quick": {"A": ["--photos", "60", "--videos", "1", "--video-mb", "100"],
               "B": ["--photos", "20", "--videos", "0", "--small", "5000"],
-              "C": ["--photos", "0", "--videos", "0", "--small", "100000"]},
+              "C": ["--photos", "0", "--videos", "0", "--small", "100000"],
+              "S": ["--photos", "0", "--videos", "0", "--small", "20000", "--seed", "7"]},
 }
 
 # What profiling found behind a missed goal (JFR and jstack on this machine; see the issue notes).
@@ -81,6 +83,10 @@ FLOOR = "floor: "
 GOALS = {
     "local-full": ("full backup of corpus A to one local target, fsync included", "fastest", 0.6),
     "rerun": ("no-change rerun over corpus B, whole process", "rsync", 1.5),
+    "rerun-s": ("no-change rerun over corpus S (200,000 small files), whole process", "rclone copy", 1.0),
+    "rerun-c": ("no-change rerun over corpus C (1,000,000 small files), whole process", "rclone copy", 1.0),
+    "small-files": ("first backup of corpus S (200,000 small files) to a local target, then sync", "rclone copy", 1.0),
+    "sftp-small": ("first backup of corpus S over SFTP to OpenSSH on loopback", "rsync -e ssh", 1.0),
     "three-targets": ("one run to three targets (two local folders + SFTP)", "rsync x3 (sum)", 0.6),
     "sftp": ("full backup over SFTP to OpenSSH on loopback", "rsync -e ssh", 0.6),
     "azure": ("full backup to Azurite", "rclone azureblob", 1.0),
@@ -91,7 +97,10 @@ GOALS = {
     "memory": ("peak memory backing up corpus C (small files; RSS)", "restic", None),
 }
 
-SCENARIOS = ["local-full", "rerun", "three-targets", "sftp", "azure", "s3", "gcs", "verify", "restore", "memory"]
+SCENARIOS = ["local-full", "rerun", "rerun-s", "rerun-c", "small-files", "three-targets", "sftp", "sftp-small", "azure",
+             "s3", "gcs", "verify", "restore", "memory"]
+# the no-change reruns, by corpus: together they give each tool's fixed and per-file cost
+RERUNS = {"rerun": "B", "rerun-s": "S", "rerun-c": "C"}
 
 # scenarios whose row shows Heirloom's source bytes read per source byte (1.00: each file read once)
 READS_SHOWN = {"azure", "s3", "gcs"}
@@ -284,7 +293,8 @@ Subsystem sftp internal-sftp
                     s["proc"].kill()
 
     # scenario -> what it leaves on disk (corpora stay, they are reused)
-    LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "three-targets": ["dst3", "remote3"],
+    LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "rerun-s": ["dst-rerun-s"], "rerun-c": ["dst-rerun-c"],
+                 "small-files": ["dst-small"], "sftp-small": ["remote-sftp-small"], "three-targets": ["dst3", "remote3"],
                  "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "gcs": ["gcs", "gcs-resume"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
 
     def cleanup(self, scenario):
@@ -361,11 +371,11 @@ Subsystem sftp internal-sftp
              timed(f"java -cp {bench_classpath()} dev.heirloom.bench.BareCopy {a} {dst}/bare 4", dst)),
         ])
 
-    def rerun(self):
-        b = self.corpus("B")
-        dst = os.path.join(self.work, "dst-rerun")
+    def rerun(self, scenario="rerun"):
+        b = self.corpus(RERUNS[scenario])
+        dst = os.path.join(self.work, "dst-" + scenario)
         env = {"RESTIC_PASSWORD": PASSWORD}
-        cfg = self.heirloom_config("rerun", b, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
+        cfg = self.heirloom_config(scenario, b, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
         fresh(dst)
         # first runs, untimed
         self.heirloom("backup", "-c", cfg, "--no-progress")
@@ -374,16 +384,71 @@ Subsystem sftp internal-sftp
         sh(["restic", "-r", dst + "/restic", "init"], env=env)
         sh(["restic", "-r", dst + "/restic", "backup", "-q", b], env=env)
         noop = lambda: None
-        self.rounds("rerun", [
+        self.rounds(scenario, [
             ("heirloom", noop, lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
             ("rsync", noop, lambda: sh(["rsync", "-a", b + "/", dst + "/rsync/"])[:2]),
             ("rclone copy", noop, lambda: sh(["rclone", "copy", "--config", "/dev/null", b, dst + "/rclone"])[:2]),
             ("restic", noop, lambda: sh(["restic", "-r", dst + "/restic", "backup", "-q", b], env=env)[:2]),
         ])
+        if scenario != "rerun":
+            return
         # the scan alone: find vs the in-process scan (JMH SourceScanBenchmark reports the latter)
         for _ in range(3):
             s, rss, _ = sh(["bash", "-c", f"find {b} -printf '%s %T@\\n' > /dev/null"])
             self.record("scan", "find -printf", s, rss)
+
+    def small_files(self):
+        """First backup of many small files (sidecars): every tool followed by a sync of the file system."""
+        c = self.corpus("S")
+        dst = os.path.join(self.work, "dst-small")
+        os.makedirs(dst, exist_ok=True)
+        cfg = self.heirloom_config("small", c, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: onsite }}"])
+        env = {"RESTIC_PASSWORD": PASSWORD}
+
+        def prep(sub, then=None):
+            # the deletion of the last run's 200,000 files is written out before the next timed run
+            def run():
+                shutil.rmtree(os.path.join(dst, sub), ignore_errors=True)
+                if then:
+                    then()
+                subprocess.run(["sync", "-f", dst], check=True)
+            return run
+
+        def timed(cmd, e=None):
+            return lambda: sh(["bash", "-c", cmd + f" && sync -f {dst}"], env=e)[:2]
+
+        self.rounds("small-files", [
+            ("heirloom", prep("heirloom"), timed(f"{HEIRLOOM} backup -c {cfg} --no-progress")),
+            ("rclone copy", prep("rclone"), timed(f"rclone copy --config /dev/null {c} {dst}/rclone")),
+            ("rsync", prep("rsync"), timed(f"rsync -a {c}/ {dst}/rsync/")),
+            ("restic", prep("restic", lambda: sh(["restic", "-r", dst + "/restic", "init"], env=env)),
+             timed(f"restic -r {dst}/restic backup -q {c}", env)),
+            (FLOOR + "Java copy+SHA-256, one sync", prep("bare"),
+             timed(f"java -cp {bench_classpath()} dev.heirloom.bench.BareCopy {c} {dst}/bare 4 one-sync")),
+        ])
+
+    def sftp_small(self):
+        c = self.corpus("S")
+        ssh = self.start_sshd()
+        remote = os.path.join(self.work, "remote-sftp-small")
+        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
+        cfg = self.heirloom_config("sftp-small", c, [
+            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+        renv = {"RCLONE_CONFIG_BOX_TYPE": "sftp", "RCLONE_CONFIG_BOX_HOST": "127.0.0.1",
+                "RCLONE_CONFIG_BOX_PORT": str(ssh["port"]), "RCLONE_CONFIG_BOX_USER": ssh["user"],
+                "RCLONE_CONFIG_BOX_KEY_FILE": ssh["key"], "RCLONE_CONFIG_BOX_KNOWN_HOSTS_FILE": ssh["known"]}
+
+        def prep():
+            fresh(remote)
+            subprocess.run(["sync", "-f", remote], check=True)
+
+        self.rounds("sftp-small", [
+            ("heirloom", prep, lambda: self.heirloom("backup", "-c", cfg, "--no-progress")),
+            ("rsync -e ssh", prep,
+             lambda: sh(["rsync", "-a", "-e", ssh["ssh"], c + "/", f"{ssh['user']}@127.0.0.1:{remote}/rsync/"])[:2]),
+            ("rclone sftp", prep,
+             lambda: sh(["rclone", "copy", "--config", "/dev/null", c, f"box:{remote}/rclone"], env=renv)[:2]),
+        ])
 
     def three_targets(self):
         a = self.corpus("A")
@@ -613,6 +678,21 @@ Subsystem sftp internal-sftp
                          f"≤ {limit} × {'the fastest peer' if peer == 'fastest' else peer}", "met" if ok else "MISSED"))
         return rows
 
+    def rerun_cost(self):
+        """Each tool's no-change rerun as a fixed cost plus a cost per file, from the reruns measured."""
+        sizes = SIZES["quick" if self.args.quick else "full"]
+        measured = [(corpus_files(sizes[c]), self.results[sc]) for sc, c in RERUNS.items() if sc in self.results]
+        if len(measured) < 2:
+            return None
+        parts = []
+        for tool in measured[0][1]:
+            points = [(n, statistics.median(res[tool])) for n, res in measured if tool in res]
+            if len(points) == len(measured):
+                fixed, per_file = fit(points)
+                parts.append(f"{tool} {fixed:.2f} s + {per_file * 1e6:.1f} µs per file")
+        counts = ", ".join(f"{n:,}" for n, _ in measured)
+        return f"No-change rerun as fixed cost + cost per file (least squares over {counts} files): " + "; ".join(parts) + "."
+
     def report(self):
         rows = self.table()
         lines = ["| scenario | medians and Heirloom/peer ratios | goal | |", "|---|---|---|---|"]
@@ -623,10 +703,31 @@ Subsystem sftp internal-sftp
         for scenario, _, _, _, verdict in rows:
             if verdict == "MISSED" and WHY.get(scenario):
                 extra.append(f"Missed, {scenario}: {WHY[scenario]}")
+        cost = self.rerun_cost()
+        if cost:
+            extra.append(cost)
         if scan:
             extra.append(f"`find -printf '%s %T@'` over corpus B: median {statistics.median(scan):.2f} s "
                          "(compare with `SourceScanBenchmark` from `benchmarks/run.sh jmh`).")
         return "\n".join(lines), extra
+
+
+def corpus_files(spec):
+    """The number of files make-corpus.py makes for these arguments."""
+    n = 0
+    for flag in ("--photos", "--videos", "--small"):
+        if flag in spec:
+            n += int(spec[spec.index(flag) + 1])
+    return n
+
+
+def fit(points):
+    """Least squares t = fixed + per_file * n through (n, t) points."""
+    mn = statistics.mean(p[0] for p in points)
+    mt = statistics.mean(p[1] for p in points)
+    var = sum((p[0] - mn) ** 2 for p in points)
+    slope = sum((p[0] - mn) * (p[1] - mt) for p in points) / var
+    return mt - slope * mn, slope
 
 
 def bench_classpath():
@@ -728,7 +829,9 @@ def main():
             try:
                 if s in args.make_fail.split(","):
                     raise RuntimeError("made to fail on purpose (--make-fail)")
-                {"local-full": b.local_full, "rerun": b.rerun, "three-targets": b.three_targets, "sftp": b.sftp,
+                {"local-full": b.local_full, "rerun": b.rerun, "rerun-s": lambda: b.rerun("rerun-s"),
+                 "rerun-c": lambda: b.rerun("rerun-c"), "small-files": b.small_files, "sftp-small": b.sftp_small,
+                 "three-targets": b.three_targets, "sftp": b.sftp,
                  "azure": b.azure, "s3": b.s3, "gcs": b.gcs_scenario, "verify": lambda: b.verify_and_restore("verify"),
                  "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:

@@ -122,7 +122,9 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Stores a content object unless present. An object already there with the same size counts as
-     * stored (its name is its hash; content verification is the verifier's job).
+     * stored (its name is its hash; content verification is the verifier's job). The target may
+     * commit it with others: it is durable, and visible to other clients, from the next
+     * {@link StorageTarget#flush()}, which a snapshot is written only after.
      *
      * @return true when this call wrote it
      */
@@ -130,7 +132,7 @@ public final class Repository implements AutoCloseable {
         String key = RepositoryLayout.objectKey(sha256);
         try {
             target.write(key, content, WriteOptions.createIfAbsent(expected.with(
-                    ChecksumAlgorithm.SHA256, sha256)));
+                    ChecksumAlgorithm.SHA256, sha256)).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
             return alreadyThere(key, content.size(), e);
@@ -274,11 +276,16 @@ public final class Repository implements AutoCloseable {
         return treeCache.containsKey(hash) || target.stat(RepositoryLayout.treeKey(hash)).isPresent();
     }
 
-    /** Stores a tree's canonical bytes under their hash unless present. @return true when written */
+    /**
+     * Stores a tree's canonical bytes under their hash unless present; like an object, durable from
+     * the next flush.
+     *
+     * @return true when written
+     */
     public boolean putTree(String hash, byte[] canonical) {
         try {
             target.write(RepositoryLayout.treeKey(hash), ContentSource.ofBytes(canonical),
-                    WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+                    WriteOptions.createIfAbsent(Checksums.sha256(hash)).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
             return false;

@@ -87,11 +87,15 @@ public interface StorageTarget extends AutoCloseable {
     }
 
     /**
-     * Makes every write that has returned durable, for backends that batch part of that work (a
-     * local file system flushes folder entries here rather than once per object). Core calls it
+     * Makes every write that has returned durable and visible, for backends that batch part of that
+     * work (a local file system flushes folder entries here rather than once per object, and
+     * publishes {@linkplain WriteOptions#withGroupCommit() group-committed} objects). Core calls it
      * before writing a snapshot and after, so a snapshot never survives a power cut that the
      * objects it names did not. Idempotent; the default does nothing (writes are durable when
      * they return).
+     *
+     * @throws StorageException when a write that returned could not be made durable; the target
+     *         then fails every later write and flush, so no snapshot can name what it lost
      */
     default void flush() {
     }
@@ -121,7 +125,10 @@ public interface StorageTarget extends AutoCloseable {
      */
     ListPage list(String prefix, Optional<String> pageToken, int pageSize);
 
-    /** Releases connections and threads. Idempotent. */
+    /**
+     * Releases connections and threads. Idempotent. Group-committed writes that no flush published
+     * may be published or dropped (nothing names them yet).
+     */
     @Override
     void close();
 }

@@ -10,20 +10,40 @@ import java.util.Objects;
 public final class WriteOptions {
     private final boolean ifAbsent;
     private final Checksums expected;
+    private final boolean groupCommit;
 
-    private WriteOptions(boolean ifAbsent, Checksums expected) {
+    private WriteOptions(boolean ifAbsent, Checksums expected, boolean groupCommit) {
         this.ifAbsent = ifAbsent;
         this.expected = Objects.requireNonNull(expected, "expected");
+        this.groupCommit = groupCommit;
     }
 
     /** Create only if absent, verifying the given checksums. */
     public static WriteOptions createIfAbsent(Checksums expected) {
-        return new WriteOptions(true, expected);
+        return new WriteOptions(true, expected, false);
     }
 
     /** Create or atomically replace, verifying the given checksums. */
     public static WriteOptions replace(Checksums expected) {
-        return new WriteOptions(false, expected);
+        return new WriteOptions(false, expected, false);
+    }
+
+    /**
+     * The same options, allowing the provider to commit this create-if-absent write together with
+     * others: the object may stay invisible to other clients, and not yet durable, until the next
+     * {@link StorageTarget#flush()}, which publishes it or throws. Meanwhile this target's own
+     * {@link StorageTarget#stat} and {@link StorageTarget#read} see it as stored; a
+     * {@link StorageTarget#list} need not. For content-addressed data whose only reader before the
+     * next flush is the writer (content objects, trees), never for a lock or a record that others
+     * must see at once. A provider that publishes every write when it returns ignores it.
+     *
+     * @throws IllegalStateException on options that replace
+     */
+    public WriteOptions withGroupCommit() {
+        if (!ifAbsent) {
+            throw new IllegalStateException("only a create-if-absent write can be committed with others");
+        }
+        return new WriteOptions(true, expected, true);
     }
 
     /** True to create only when no object has the key (else {@link ObjectExistsException}); false to replace atomically. */
@@ -40,18 +60,24 @@ public final class WriteOptions {
         return expected;
     }
 
+    /** True when the provider may publish this write as late as the next flush ({@link #withGroupCommit()}). */
+    public boolean groupCommit() {
+        return groupCommit;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof WriteOptions w && ifAbsent == w.ifAbsent && expected.equals(w.expected);
+        return o instanceof WriteOptions w && ifAbsent == w.ifAbsent && groupCommit == w.groupCommit
+                && expected.equals(w.expected);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(ifAbsent, expected);
+        return Objects.hash(ifAbsent, expected, groupCommit);
     }
 
     @Override
     public String toString() {
-        return "WriteOptions[ifAbsent=" + ifAbsent + ", expected=" + expected + "]";
+        return "WriteOptions[ifAbsent=" + ifAbsent + ", groupCommit=" + groupCommit + ", expected=" + expected + "]";
     }
 }

@@ -740,6 +740,67 @@ public abstract class StorageTargetContract {
         }
     }
 
+    /** Writes that the provider may commit together and publish as late as the next flush. */
+    @Nested
+    class GroupCommit {
+        private ObjectInfo putGrouped(String key, byte[] content) {
+            return target.write(key, ContentSource.ofBytes(content),
+                    WriteOptions.createIfAbsent(checksumsOf(content)).withGroupCommit());
+        }
+
+        @Test
+        void theWriterSeesItsObjectsAtOnceAndEveryoneAfterAFlush() {
+            byte[] small = random(6_000, 31);
+            byte[] larger = random(700_000, 32);
+            ObjectInfo info = putGrouped("g/small", small);
+            putGrouped("g/larger", larger);
+            assertThat(info.size()).isEqualTo(small.length);
+            assertThat(target.stat("g/small")).get().extracting(ObjectInfo::size).isEqualTo((long) small.length);
+            assertThat(get("g/small")).isEqualTo(small);
+            assertThat(readRange("g/larger", 500_000, 10)).isEqualTo(java.util.Arrays.copyOfRange(larger, 500_000, 500_010));
+            target.flush();
+            assertThat(listAll("g/", 10)).containsExactlyInAnyOrder("g/small", "g/larger");
+            assertThat(MultiDigest.sha256Hex(get("g/larger"))).isEqualTo(MultiDigest.sha256Hex(larger));
+        }
+
+        @Test
+        void aSecondWriteOfAKeyNotYetFlushedIsRefusedAndTheFirstKept() {
+            putGrouped("g/k", bytes("first"));
+            assertThatThrownBy(() -> putGrouped("g/k", bytes("second")))
+                    .isInstanceOf(ObjectExistsException.class);
+            target.flush();
+            assertThat(get("g/k")).isEqualTo(bytes("first"));
+        }
+
+        @Test
+        void contentThatIsNotWhatWasExpectedLeavesNothingAfterTheFlush() {
+            byte[] content = bytes("grouped content");
+            assertThatThrownBy(() -> target.write("g/bad", ContentSource.ofBytes(content),
+                    WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes("other")))).withGroupCommit()))
+                    .isInstanceOf(ChecksumMismatchException.class);
+            target.flush();
+            assertThat(target.stat("g/bad")).isEmpty();
+            assertThat(listAll("g/", 10)).isEmpty();
+        }
+
+        @Test
+        void anObjectDeletedBeforeTheFlushStaysDeleted() {
+            putGrouped("g/gone", bytes("short-lived"));
+            putGrouped("g/kept", bytes("kept"));
+            target.delete("g/gone");
+            assertThat(target.stat("g/gone")).isEmpty();
+            target.flush();
+            assertThat(target.stat("g/gone")).isEmpty();
+            assertThat(listAll("g/", 10)).containsExactly("g/kept");
+        }
+
+        @Test
+        void onlyACreateIfAbsentWriteCanBeGrouped() {
+            assertThatThrownBy(() -> WriteOptions.replace(Checksums.none()).withGroupCommit())
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
     @Nested
     class Lifecycle {
         @Test

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -43,15 +44,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A repository in a local folder. Writes go to a temporary file in the destination folder, are
  * flushed, verified, then published with {@code link(2)} (create-if-absent: fails if the name
  * exists) or an atomic rename (replace); the folders that received new names are flushed by
- * {@link #flush()}, which core calls before and after each snapshot. On file systems
- * without hard links (FAT, exFAT) if-absent falls back to a non-atomic check-then-rename and
- * {@link Capabilities#conditionalCreate()} says so.
+ * {@link #flush()}, which core calls before and after each snapshot. Where the file system can be
+ * synced as a whole ({@link FileSystemSync}), {@linkplain WriteOptions#groupCommit() group-committed}
+ * objects skip the flush of their own: {@link GroupCommit} makes thousands durable with one sync
+ * before naming them. On file systems without hard links (FAT, exFAT) if-absent falls back to a
+ * non-atomic check-then-rename and {@link Capabilities#conditionalCreate()} says so.
  */
 final class LocalTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
@@ -67,17 +73,27 @@ final class LocalTarget implements StorageTarget {
     private final java.util.Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Whether the folder could not be written when opened (a read-only medium, mount or account). */
     private final boolean readOnly;
+    /** Commits new objects together; null where each is flushed on its own. */
+    private final GroupCommit group;
 
-    private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks, boolean readOnly) {
+    private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks, boolean readOnly,
+                        Optional<FileSystemSync> sync, GroupCommit.Limits limits) {
         this.root = root;
         this.fsync = fsync;
         this.hardLinks = hardLinks;
         this.readOnly = readOnly;
         this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
                 .maxConcurrency(concurrency).staging(true).build();
+        this.group = sync.map(s -> new GroupCommit(root, s, this::publishPending, limits, java.time.Clock.systemUTC()))
+                .orElse(null);
     }
 
-    static LocalTarget open(Path folder, boolean fsync, int concurrency) {
+    /**
+     * @param syncOf the whole-file-system sync for the repository's root, when new objects may be
+     *               committed together there (with {@code fsync} only: without it nothing is flushed)
+     */
+    static LocalTarget open(Path folder, boolean fsync, int concurrency, Function<Path, Optional<FileSystemSync>> syncOf,
+                            GroupCommit.Limits limits) {
         Path root = folder.toAbsolutePath().normalize();
         Path parent = root.getParent();
         if (!Files.isDirectory(root)) {
@@ -95,10 +111,12 @@ final class LocalTarget implements StorageTarget {
             // a disk remounted read-only after an error, a write-protected offsite disk, an archive
             // medium: everything that only reads (status, snapshots, verify, restore) still works
             LOG.info("{} is read-only: it can be read, not written", root);
-            return new LocalTarget(root, fsync, concurrency, false, true);
+            return new LocalTarget(root, fsync, concurrency, false, true, Optional.empty(), limits);
         }
-        removeStaging(root, Instant.now().minus(Duration.ofDays(1)));
-        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false);
+        Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
+        removeStaging(root, dayAgo);
+        Optional<FileSystemSync> sync = fsync ? syncOf.apply(root) : Optional.empty();
+        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false, sync, limits);
     }
 
     /** Refuses a write at once on a folder opened read-only, saying why. */
@@ -143,6 +161,13 @@ final class LocalTarget implements StorageTarget {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         Path p = path(key);
+        if (group != null) {
+            Optional<GroupCommit.Pending> pending = group.pending(key);
+            if (pending.isPresent()) {
+                return Optional.of(ObjectInfo.of(key, pending.get().size(), Optional.of(pending.get().modified()),
+                        Checksums.none()));
+            }
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
@@ -163,13 +188,20 @@ final class LocalTarget implements StorageTarget {
         }
         Path p = path(key);
         try {
+            if (group != null) {
+                Optional<GroupCommit.Pending> pending = group.pending(key);
+                if (pending.isPresent()) {
+                    try {
+                        return open(pending.get().temp(), offset, length);
+                    } catch (NoSuchFileException committed) {
+                        // named meanwhile: read it under its name
+                    }
+                }
+            }
             if (Files.isDirectory(p)) {
                 throw new ObjectNotFoundException(key);
             }
-            FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
-            ch.position(offset);
-            InputStream in = Channels.newInputStream(ch);
-            return length < 0 ? in : new LimitedInputStream(in, length);
+            return open(p, offset, length);
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key, e);
         } catch (IOException e) {
@@ -177,13 +209,24 @@ final class LocalTarget implements StorageTarget {
         }
     }
 
+    private static InputStream open(Path p, long offset, long length) throws IOException {
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        ch.position(offset);
+        InputStream in = Channels.newInputStream(ch);
+        return length < 0 ? in : new LimitedInputStream(in, length);
+    }
+
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         checkWritable("write " + key);
         Path target = path(key);
         Path dir = target.getParent();
-        if (options.ifAbsent() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (options.ifAbsent() && (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                || (group != null && group.pending(key).isPresent()))) {
             throw new ObjectExistsException(key);
+        }
+        if (group != null && options.groupCommit()) {
+            return writeGrouped(key, content, options, target);
         }
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
@@ -191,16 +234,67 @@ final class LocalTarget implements StorageTarget {
                 createFolders(dir);
             }
             try {
-                copyVerified(key, content, options.expected(), tmp);
+                copyVerified(key, content, options.expected(), tmp, fsync);
             } catch (NoSuchFileException folderRemoved) {
                 createFolders(dir);
-                copyVerified(key, content, options.expected(), tmp);
+                copyVerified(key, content, options.expected(), tmp, fsync);
             }
             return publish(key, tmp, target, options.ifAbsent(), content.size());
         } catch (IOException e) {
             throw classify("cannot write " + key, e, root);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Writes the object to a temporary file of the current batch, unflushed; {@link GroupCommit}
+     * names it once the batch is durable.
+     */
+    private ObjectInfo writeGrouped(String key, ContentSource content, WriteOptions options, Path target) {
+        Path dir = target.getParent();
+        Path tmp = group.newTemp(dir);
+        try {
+            if (!knownFolders.contains(dir)) {
+                createFolders(dir);
+            }
+            try {
+                copyVerified(key, content, options.expected(), tmp, false);
+            } catch (NoSuchFileException folderRemoved) {
+                createFolders(dir);
+                copyVerified(key, content, options.expected(), tmp, false);
+            }
+            Instant modified = Files.getLastModifiedTime(tmp).toInstant();
+            if (!group.add(new GroupCommit.Pending(key, tmp, target, content.size(), modified))) {
+                throw new ObjectExistsException(key);
+            }
+            tmp = null;
+            return ObjectInfo.of(key, content.size(), Optional.of(modified), Checksums.none());
+        } catch (IOException e) {
+            throw classify("cannot write " + key, e, root);
+        } finally {
+            if (tmp != null) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /** Names a durable temporary file of a batch; false when the name exists (the same content: its hash). */
+    private boolean publishPending(GroupCommit.Pending p) throws IOException {
+        Path dir = p.target().getParent();
+        if (!knownFolders.contains(dir)) {
+            createFolders(dir);
+        }
+        try {
+            try {
+                publishIfAbsent(p.key(), p.temp(), p.target());
+            } catch (NoSuchFileException folderRemoved) {
+                createFolders(dir);
+                publishIfAbsent(p.key(), p.temp(), p.target());
+            }
+            return true;
+        } catch (ObjectExistsException e) {
+            return false;
         }
     }
 
@@ -232,7 +326,7 @@ final class LocalTarget implements StorageTarget {
         checkWritable("stage " + stageName);
         Path tmp = root.resolve(STAGE_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            copyVerified(stageName, content, Checksums.none(), tmp);
+            copyVerified(stageName, content, Checksums.none(), tmp, fsync);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw classify("cannot stage " + stageName, e, root);
@@ -281,10 +375,43 @@ final class LocalTarget implements StorageTarget {
         return freed;
     }
 
-    /** Every staged file in the root: under the exclusive lock nothing is staging. */
+    /** Every staged and temporary file: under the exclusive lock nothing else is writing. */
     @Override
     public long removeInterruptedUploads() {
-        return readOnly ? 0 : removeStaging(root, Instant.now().plusSeconds(1));
+        if (readOnly) {
+            return 0;
+        }
+        Instant now = Instant.now().plusSeconds(1);
+        return removeStaging(root, now) + removeTemporaries(root, now, group == null ? Set.of() : group.pendingTemps());
+    }
+
+    /**
+     * Removes the temporary files that killed writes left beside their objects (a batch never
+     * committed, a write cut short), last modified before {@code before}, except {@code keep}: one
+     * walk of the repository.
+     *
+     * @return the bytes freed
+     */
+    private static long removeTemporaries(Path root, Instant before, Set<Path> keep) {
+        long[] freed = {0};
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX) && !keep.contains(p)).forEach(p -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
+                        freed[0] += a.size();
+                    }
+                } catch (IOException e) {
+                    LOG.debug("cannot remove {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("cannot look for temporary files under {}: {}", root, e.getMessage());
+        }
+        if (freed[0] > 0) {
+            LOG.info("removed {} bytes that interrupted writes left under temporary names", freed[0]);
+        }
+        return freed[0];
     }
 
     /** Creates a folder and marks it and its parents for the next {@link #flush()}. */
@@ -298,7 +425,8 @@ final class LocalTarget implements StorageTarget {
         knownFolders.add(dir);
     }
 
-    private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp) throws IOException {
+    private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp, boolean force)
+            throws IOException {
         WriteVerifier verifier = new WriteVerifier(key, content, expected);
         // runs of zeros (a sparse disk image, a pre-allocated recording) are stored as holes
         try (InputStream in = content.open(); SparseFileWriter out = new SparseFileWriter(tmp)) {
@@ -311,7 +439,7 @@ final class LocalTarget implements StorageTarget {
                     break;
                 }
             }
-            if (fsync) {
+            if (force) {
                 out.force();
             }
         }
@@ -333,11 +461,17 @@ final class LocalTarget implements StorageTarget {
     /**
      * Flushes the folders that received objects since the last flush (their new entries), so a
      * snapshot is written only after the names of everything it references are on disk. File
-     * contents are flushed per object before they are published.
+     * contents are flushed per object before they are published, or per batch (group commit: one
+     * sync commits the batch, a second its names and every folder).
      */
     @Override
     public void flush() {
         if (!fsync || readOnly) {
+            return;
+        }
+        if (group != null) {
+            dirtyFolders.clear();
+            group.commitDurably();
             return;
         }
         List<Path> folders = new ArrayList<>(dirtyFolders);
@@ -351,6 +485,9 @@ final class LocalTarget implements StorageTarget {
     @Override
     public void delete(String key) {
         checkWritable("delete " + key);
+        if (group != null) {
+            group.discard(key);
+        }
         try {
             Files.deleteIfExists(path(key));
         } catch (IOException e) {
@@ -393,7 +530,9 @@ final class LocalTarget implements StorageTarget {
 
     @Override
     public void close() {
-        // nothing held open between calls
+        if (group != null) {
+            group.close();
+        }
     }
 
     private static void forceDirectory(Path dir) {

@@ -16,6 +16,7 @@ import java.util.List;
 public final class LocalTargetProvider implements StorageTargetProvider {
     static final String FSYNC = "fsync";
     static final String MAX_CONCURRENCY = "maxConcurrency";
+    static final String GROUP_COMMIT = "groupCommit";
 
     @Override
     public String scheme() {
@@ -26,14 +27,19 @@ public final class LocalTargetProvider implements StorageTargetProvider {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.optional(FSYNC, "flush every object and its folder to the disk before it counts as stored (true/false, default true)"),
-                OptionSpec.optional(MAX_CONCURRENCY, "calls in flight at once (default 8)"));
+                OptionSpec.optional(MAX_CONCURRENCY, "calls in flight at once (default 8)"),
+                OptionSpec.optional(GROUP_COMMIT, "make new objects durable in batches, with one sync of the whole file "
+                        + "system before they are named, where that sync is known to reach the disk (Linux: ext4, XFS, "
+                        + "Btrfs, FAT, exFAT...); else each object is flushed on its own (true/false, default true)"));
     }
 
     @Override
     public StorageTarget open(TargetConfig config) {
         validate(config);
         return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
-                config.intOption(MAX_CONCURRENCY, 8, 1, 256));
+                config.intOption(MAX_CONCURRENCY, 8, 1, 256),
+                config.booleanOption(GROUP_COMMIT, true) ? FileSystemSync::open : root -> java.util.Optional.empty(),
+                GroupCommit.Limits.DEFAULT);
     }
 
     @Override
@@ -45,6 +51,7 @@ public final class LocalTargetProvider implements StorageTargetProvider {
         }
         config.booleanOption(FSYNC, true);
         config.intOption(MAX_CONCURRENCY, 8, 1, 256);
+        config.booleanOption(GROUP_COMMIT, true);
     }
 
     /** The folder's real path: the deepest part that exists with its links resolved, then the rest as given. */

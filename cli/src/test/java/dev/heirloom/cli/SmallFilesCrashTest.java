@@ -1,0 +1,130 @@
+package dev.heirloom.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A backup of thousands of small files (XMP sidecars) to a local disk, where new objects are made
+ * durable in batches and named only then, killed between writing them and its snapshot, and at
+ * random moments: every snapshot stays whole, what the killed runs wrote is never named
+ * half-written, the next run completes, the restore is byte for byte the source, and prune removes
+ * the unnamed leftovers.
+ */
+class SmallFilesCrashTest {
+    @TempDir
+    Path tmp;
+
+    private final Random random = new Random(21);
+
+    @Test
+    void killsBetweenWritingSmallObjectsAndTheSnapshotLeaveASoundRepository() throws Exception {
+        Path photos = Files.createDirectories(tmp.resolve("Pictures"));
+        sidecars(photos, "2019", 2_000);
+        Path repo = tmp.resolve("usb/heirloom");
+        Files.createDirectories(repo.getParent());
+        Path cfg = tmp.resolve("heirloom.yaml");
+        Files.writeString(cfg, """
+                source: { path: %s }
+                policy: { copies: 2, media: 1, offsite: 0 }
+                targets:
+                  - { name: usb, path: %s, medium: external-disk, site: onsite }
+                """.formatted(photos, repo));
+        assertThat(child(cfg, List.of(), "backup").waitFor()).isZero();
+
+        // 12,000 new sidecars: more than one batch (10,000 objects), the last never committed
+        sidecars(photos, "2020", 12_000);
+        Process halted = child(cfg, List.of("-Dheirloom.crashAt=before-snapshot-write"), "backup");
+        assertThat(halted.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(halted.exitValue()).as(Files.readString(tmp.resolve("child.txt"))).isEqualTo(137);
+        assertThat(temporaries(repo)).as("the batch the kill cut off is there, unnamed").isNotEmpty();
+        assertThat(objects(repo)).as("the full batch before it was named").isGreaterThan(2_000 + 10_000 - 100);
+        assertWhole(cfg, "content", "after halting before the snapshot");
+
+        for (int trial = 0; trial < 4; trial++) {
+            sidecars(photos, "202" + (1 + trial), 3_000);
+            long full = System.nanoTime();
+            Process p = child(cfg, List.of(), "backup");
+            Thread.sleep(200 + random.nextInt(1_500));
+            p.destroyForcibly();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertWhole(cfg, "present", "after random kill " + trial + " at " + (System.nanoTime() - full) / 1_000_000 + " ms");
+        }
+
+        CliRun last = CliRun.of("backup", "-c", cfg.toString());
+        assertThat(last.code()).as(last.all()).isZero();
+        CliRun prune = CliRun.of("prune", "-c", cfg.toString());
+        assertThat(prune.code()).as(prune.all()).isZero();
+        assertThat(temporaries(repo)).as("prune removes what killed runs never named").isEmpty();
+        Path back = tmp.resolve("back");
+        CliRun restore = CliRun.of("restore", "--from", "usb", "--to", back.toString(), "-c", cfg.toString());
+        assertThat(restore.code()).as(restore.all()).isZero();
+        assertThat(contents(back)).isEqualTo(contents(photos));
+        CliRun verify = CliRun.of("verify", "--level", "content", "-c", cfg.toString());
+        assertThat(verify.code()).as(verify.all()).isZero();
+    }
+
+    private static void assertWhole(Path cfg, String level, String when) {
+        CliRun verify = CliRun.of("verify", "--level", level, "-c", cfg.toString());
+        assertThat(verify.code()).as(when + ": " + verify.all()).isZero();
+        assertThat(verify.out()).as(when).contains("all good");
+    }
+
+    private void sidecars(Path photos, String folder, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = new byte[1_000 + random.nextInt(5_000)];
+            random.nextBytes(bytes);
+            Path file = photos.resolve(folder + "/" + (i / 1_000) + "/IMG_" + i + ".xmp");
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        }
+    }
+
+    private static List<Path> temporaries(Path repo) throws IOException {
+        try (Stream<Path> walk = Files.walk(repo)) {
+            return walk.filter(p -> p.getFileName().toString().startsWith(".heirloom-tmp-")).toList();
+        }
+    }
+
+    private static long objects(Path repo) throws IOException {
+        try (Stream<Path> walk = Files.walk(repo.resolve("objects"))) {
+            return walk.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    private Process child(Path cfg, List<String> jvm, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.heirloom.cli.HeirloomCli"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--no-progress", "-c", cfg.toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.txt").toFile()).start();
+    }
+
+    private static Map<String, Long> contents(Path root) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                byte[] bytes = Files.readAllBytes(p);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(bytes);
+                out.put(root.relativize(p).toString(), crc.getValue() ^ ((long) bytes.length << 32));
+            }
+        }
+        return out;
+    }
+}
