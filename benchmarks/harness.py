@@ -434,9 +434,7 @@ Subsystem sftp internal-sftp
         uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
         cfg = self.heirloom_config("sftp-small", c, [
             f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
-        renv = {"RCLONE_CONFIG_BOX_TYPE": "sftp", "RCLONE_CONFIG_BOX_HOST": "127.0.0.1",
-                "RCLONE_CONFIG_BOX_PORT": str(ssh["port"]), "RCLONE_CONFIG_BOX_USER": ssh["user"],
-                "RCLONE_CONFIG_BOX_KEY_FILE": ssh["key"], "RCLONE_CONFIG_BOX_KNOWN_HOSTS_FILE": ssh["known"]}
+        renv = rclone_sftp_env(ssh)
 
         def prep():
             fresh(remote)
@@ -492,9 +490,7 @@ Subsystem sftp internal-sftp
         uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
         cfg = self.heirloom_config("sftp", a, [
             f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
-        renv = {"RCLONE_CONFIG_BOX_TYPE": "sftp", "RCLONE_CONFIG_BOX_HOST": "127.0.0.1",
-                "RCLONE_CONFIG_BOX_PORT": str(ssh["port"]), "RCLONE_CONFIG_BOX_USER": ssh["user"],
-                "RCLONE_CONFIG_BOX_KEY_FILE": ssh["key"], "RCLONE_CONFIG_BOX_KNOWN_HOSTS_FILE": ssh["known"]}
+        renv = rclone_sftp_env(ssh)
         env = {"RESTIC_PASSWORD": PASSWORD}
         restic_repo = f"sftp:{ssh['user']}@127.0.0.1:{remote}/restic"
         ropt = ["-o", f"sftp.command={ssh['ssh']} {ssh['user']}@127.0.0.1 -s sftp"]
@@ -734,6 +730,13 @@ def bench_classpath():
     """The benchmarks module's classes and dependencies (run.sh builds them)."""
     with open(os.path.join(ROOT, "benchmarks", "target", "classpath.txt")) as f:
         return os.path.join(ROOT, "benchmarks", "target", "classes") + ":" + f.read().strip()
+
+
+def rclone_sftp_env(ssh):
+    """rclone's remote "box:" for the benchmark's sshd."""
+    return {"RCLONE_CONFIG_BOX_TYPE": "sftp", "RCLONE_CONFIG_BOX_HOST": "127.0.0.1",
+            "RCLONE_CONFIG_BOX_PORT": str(ssh["port"]), "RCLONE_CONFIG_BOX_USER": ssh["user"],
+            "RCLONE_CONFIG_BOX_KEY_FILE": ssh["key"], "RCLONE_CONFIG_BOX_KNOWN_HOSTS_FILE": ssh["known"]}
 
 
 def free_port():

@@ -14,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,12 +47,13 @@ class CrashConsistencyTest {
         List<AutoCloseable> servers = new ArrayList<>();
         try {
             Path cfg = config(kind, photos, servers);
-            long full = time(() -> assertThat(child(cfg, List.of(), "backup", "--no-progress").waitFor()).isZero());
+            long full = time(() -> assertThat(CrashTrials.heirloom(cfg, tmp.resolve("child.txt"), List.of(),
+                    "backup", "--no-progress").waitFor()).isZero());
             int kills = 0;
             int cut = 0;
             for (int trial = 0; trial < randomKills; trial++) {
                 change(photos, trial);
-                Process p = child(cfg, List.of(), "backup", "--no-progress");
+                Process p = CrashTrials.heirloom(cfg, tmp.resolve("child.txt"), List.of(), "backup", "--no-progress");
                 Thread.sleep(30 + random.nextInt((int) Math.max(60, full)));
                 if (p.isAlive()) {
                     cut++;
@@ -70,7 +68,7 @@ class CrashConsistencyTest {
                 change(photos, 100 + named);
                 // one target: one snapshot write per run; trees and objects are written several times
                 int nth = point.equals("before-snapshot-write") ? 1 : 1 + random.nextInt(2);
-                Process p = child(cfg, List.of("-Dheirloom.crashAt=" + point + ":" + nth),
+                Process p = CrashTrials.heirloom(cfg, tmp.resolve("child.txt"), List.of("-Dheirloom.crashAt=" + point + ":" + nth),
                         "backup", "--no-progress");
                 assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as("halted at " + point).isEqualTo(137);
@@ -80,7 +78,8 @@ class CrashConsistencyTest {
             // a prune halted between two deletions, then run again
             assertThat(CliRun.of("forget", "-c", cfg.toString()).code()).isZero();
             assertThat(CliRun.of("prune", "--grace-hours", "0", "-c", cfg.toString()).code()).isZero();
-            Process prune = child(cfg, List.of("-Dheirloom.crashAt=mid-prune:2"), "prune", "--grace-hours", "0");
+            Process prune = CrashTrials.heirloom(cfg, tmp.resolve("child.txt"), List.of("-Dheirloom.crashAt=mid-prune:2"),
+                    "prune", "--grace-hours", "0");
             assertThat(prune.waitFor(120, TimeUnit.SECONDS)).isTrue();
             int pruneExit = prune.exitValue();
             named++;
@@ -92,7 +91,7 @@ class CrashConsistencyTest {
             Path back = tmp.resolve("back");
             CliRun restore = CliRun.of("restore", "--target", "t", "--to", back.toString(), "-c", cfg.toString());
             assertThat(restore.code()).as(restore.all()).isZero();
-            assertThat(contents(back)).isEqualTo(contents(photos));
+            assertThat(CrashTrials.contents(back)).isEqualTo(CrashTrials.contents(photos));
             CliRun verify = CliRun.of("verify", "--level", "content", "-c", cfg.toString());
             assertThat(verify.code()).as(verify.all()).isZero();
             System.out.printf("fault suite, crash trials, %s: %d random kills (%d while the backup was still running), "
@@ -182,17 +181,6 @@ class CrashConsistencyTest {
         }
     }
 
-    private Process child(Path cfg, List<String> jvm, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.heirloom.cli.HeirloomCli"));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-c", cfg.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.txt").toFile()).start();
-    }
-
     private interface Step {
         void run() throws Exception;
     }
@@ -201,18 +189,5 @@ class CrashConsistencyTest {
         long t = System.nanoTime();
         step.run();
         return (System.nanoTime() - t) / 1_000_000;
-    }
-
-    private static Map<String, Long> contents(Path root) throws IOException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(p);
-                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                crc.update(bytes);
-                out.put(root.relativize(p).toString(), crc.getValue() ^ ((long) bytes.length << 32));
-            }
-        }
-        return out;
     }
 }

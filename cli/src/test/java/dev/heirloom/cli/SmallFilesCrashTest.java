@@ -6,11 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -42,11 +39,11 @@ class SmallFilesCrashTest {
                 targets:
                   - { name: usb, path: %s, medium: external-disk, site: onsite }
                 """.formatted(photos, repo));
-        assertThat(child(cfg, List.of(), "backup").waitFor()).isZero();
+        assertThat(backup(cfg, List.of()).waitFor()).isZero();
 
         // 12,000 new sidecars: more than one batch (10,000 objects), the last never committed
         sidecars(photos, "2020", 12_000);
-        Process halted = child(cfg, List.of("-Dheirloom.crashAt=before-snapshot-write"), "backup");
+        Process halted = backup(cfg, List.of("-Dheirloom.crashAt=before-snapshot-write"));
         assertThat(halted.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(halted.exitValue()).as(Files.readString(tmp.resolve("child.txt"))).isEqualTo(137);
         assertThat(temporaries(repo)).as("the batch the kill cut off is there, unnamed").isNotEmpty();
@@ -56,7 +53,7 @@ class SmallFilesCrashTest {
         for (int trial = 0; trial < 4; trial++) {
             sidecars(photos, "202" + (1 + trial), 3_000);
             long full = System.nanoTime();
-            Process p = child(cfg, List.of(), "backup");
+            Process p = backup(cfg, List.of());
             Thread.sleep(200 + random.nextInt(1_500));
             p.destroyForcibly();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -71,7 +68,7 @@ class SmallFilesCrashTest {
         Path back = tmp.resolve("back");
         CliRun restore = CliRun.of("restore", "--from", "usb", "--to", back.toString(), "-c", cfg.toString());
         assertThat(restore.code()).as(restore.all()).isZero();
-        assertThat(contents(back)).isEqualTo(contents(photos));
+        assertThat(CrashTrials.contents(back)).isEqualTo(CrashTrials.contents(photos));
         CliRun verify = CliRun.of("verify", "--level", "content", "-c", cfg.toString());
         assertThat(verify.code()).as(verify.all()).isZero();
     }
@@ -92,6 +89,10 @@ class SmallFilesCrashTest {
         }
     }
 
+    private Process backup(Path cfg, List<String> jvm) throws IOException {
+        return CrashTrials.heirloom(cfg, tmp.resolve("child.txt"), jvm, "backup", "--no-progress");
+    }
+
     private static List<Path> temporaries(Path repo) throws IOException {
         try (Stream<Path> walk = Files.walk(repo)) {
             return walk.filter(p -> p.getFileName().toString().startsWith(".heirloom-tmp-")).toList();
@@ -102,29 +103,5 @@ class SmallFilesCrashTest {
         try (Stream<Path> walk = Files.walk(repo.resolve("objects"))) {
             return walk.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).count();
         }
-    }
-
-    private Process child(Path cfg, List<String> jvm, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.heirloom.cli.HeirloomCli"));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--no-progress", "-c", cfg.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.txt").toFile()).start();
-    }
-
-    private static Map<String, Long> contents(Path root) throws IOException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                byte[] bytes = Files.readAllBytes(p);
-                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                crc.update(bytes);
-                out.put(root.relativize(p).toString(), crc.getValue() ^ ((long) bytes.length << 32));
-            }
-        }
-        return out;
     }
 }

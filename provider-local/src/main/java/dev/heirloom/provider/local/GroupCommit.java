@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** How the temporary file of a pending object is named, in its object's folder. */
-    static final String TEMP_PREFIX = LocalTarget.TEMP_PREFIX + "g-";
+    static final String TEMP_PREFIX = TemporaryFiles.PREFIX + "g-";
 
     /** When a batch is committed without waiting for a flush. */
     record Limits(int objects, long bytes, Duration age) {
@@ -163,7 +163,7 @@ final class GroupCommit implements AutoCloseable {
                 deleteQuietly(p.temp());
             }
         } catch (IOException | RuntimeException e) {
-            StorageException failed = e instanceof StorageException se ? se : LocalTarget.classify(
+            StorageException failed = e instanceof StorageException se ? se : LocalErrors.classify(
                     "cannot make " + taken.size() + " new objects durable", e instanceof IOException io ? io
                             : new IOException(e), root);
             failure = failed;
@@ -184,7 +184,7 @@ final class GroupCommit implements AutoCloseable {
             try {
                 sync.sync();
             } catch (IOException e) {
-                failure = LocalTarget.classify("cannot make the new objects' names durable", e, root);
+                failure = LocalErrors.classify("cannot make the new objects' names durable", e, root);
                 throw failure;
             }
         } finally {

@@ -5,7 +5,6 @@ import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.FolderListing;
-import dev.heirloom.spi.InsufficientStorageException;
 import dev.heirloom.spi.LimitedInputStream;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
@@ -14,7 +13,6 @@ import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.SparseFileWriter;
-import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
@@ -24,13 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -42,12 +37,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * A repository in a local folder. Writes go to a temporary file in the destination folder, are
@@ -61,16 +54,15 @@ import java.util.stream.Stream;
  */
 final class LocalTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
-    static final String TEMP_PREFIX = ".heirloom-tmp-";
-    private static final String STAGE_PREFIX = TEMP_PREFIX + "stage-";
+    static final String TEMP_PREFIX = TemporaryFiles.PREFIX;
+    private static final String STAGE_PREFIX = TemporaryFiles.STAGE_PREFIX;
     private static final int BUFFER = 1 << 20;
 
     private final Path root;
     private final boolean fsync;
     private final Capabilities capabilities;
     private final boolean hardLinks;
-    private final java.util.Set<Path> dirtyFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Set<Path> knownFolders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Folders folders;
     /** Whether the folder could not be written when opened (a read-only medium, mount or account). */
     private final boolean readOnly;
     /** Commits new objects together; null where each is flushed on its own. */
@@ -82,6 +74,7 @@ final class LocalTarget implements StorageTarget {
         this.fsync = fsync;
         this.hardLinks = hardLinks;
         this.readOnly = readOnly;
+        this.folders = new Folders(root, fsync);
         this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
                 .maxConcurrency(concurrency).staging(true).build();
         this.group = sync.map(s -> new GroupCommit(root, s, this::publishPending, limits, java.time.Clock.systemUTC()))
@@ -104,7 +97,7 @@ final class LocalTarget implements StorageTarget {
             try {
                 Files.createDirectories(root);
             } catch (IOException e) {
-                throw classify("cannot create " + root, e, root);
+                throw LocalErrors.classify("cannot create " + root, e, root);
             }
         }
         if (!Files.isWritable(root)) {
@@ -114,7 +107,7 @@ final class LocalTarget implements StorageTarget {
             return new LocalTarget(root, fsync, concurrency, false, true, Optional.empty(), limits);
         }
         Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
-        removeStaging(root, dayAgo);
+        TemporaryFiles.removeStaged(root, dayAgo);
         Optional<FileSystemSync> sync = fsync ? syncOf.apply(root) : Optional.empty();
         return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false, sync, limits);
     }
@@ -138,8 +131,8 @@ final class LocalTarget implements StorageTarget {
             LOG.info("{} has no hard links ({}); create-if-absent is check-then-rename there", root, e.getMessage());
             return false;
         } finally {
-            deleteQuietly(b);
-            deleteQuietly(a);
+            TemporaryFiles.deleteQuietly(b);
+            TemporaryFiles.deleteQuietly(a);
         }
     }
 
@@ -177,7 +170,7 @@ final class LocalTarget implements StorageTarget {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw classify("cannot stat " + key, e, root);
+            throw LocalErrors.classify("cannot stat " + key, e, root);
         }
     }
 
@@ -205,7 +198,7 @@ final class LocalTarget implements StorageTarget {
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key, e);
         } catch (IOException e) {
-            throw classify("cannot read " + key, e, root);
+            throw LocalErrors.classify("cannot read " + key, e, root);
         }
     }
 
@@ -230,20 +223,12 @@ final class LocalTarget implements StorageTarget {
         }
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            if (!knownFolders.contains(dir)) {
-                createFolders(dir);
-            }
-            try {
-                copyVerified(key, content, options.expected(), tmp, fsync);
-            } catch (NoSuchFileException folderRemoved) {
-                createFolders(dir);
-                copyVerified(key, content, options.expected(), tmp, fsync);
-            }
+            folders.in(dir, () -> copyVerified(key, content, options.expected(), tmp, fsync));
             return publish(key, tmp, target, options.ifAbsent(), content.size());
         } catch (IOException e) {
-            throw classify("cannot write " + key, e, root);
+            throw LocalErrors.classify("cannot write " + key, e, root);
         } finally {
-            deleteQuietly(tmp);
+            TemporaryFiles.deleteQuietly(tmp);
         }
     }
 
@@ -255,15 +240,8 @@ final class LocalTarget implements StorageTarget {
         Path dir = target.getParent();
         Path tmp = group.newTemp(dir);
         try {
-            if (!knownFolders.contains(dir)) {
-                createFolders(dir);
-            }
-            try {
-                copyVerified(key, content, options.expected(), tmp, false);
-            } catch (NoSuchFileException folderRemoved) {
-                createFolders(dir);
-                copyVerified(key, content, options.expected(), tmp, false);
-            }
+            Path written = tmp;
+            folders.in(dir, () -> copyVerified(key, content, options.expected(), written, false));
             Instant modified = Files.getLastModifiedTime(tmp).toInstant();
             if (!group.add(new GroupCommit.Pending(key, tmp, target, content.size(), modified))) {
                 throw new ObjectExistsException(key);
@@ -271,27 +249,18 @@ final class LocalTarget implements StorageTarget {
             tmp = null;
             return ObjectInfo.of(key, content.size(), Optional.of(modified), Checksums.none());
         } catch (IOException e) {
-            throw classify("cannot write " + key, e, root);
+            throw LocalErrors.classify("cannot write " + key, e, root);
         } finally {
             if (tmp != null) {
-                deleteQuietly(tmp);
+                TemporaryFiles.deleteQuietly(tmp);
             }
         }
     }
 
     /** Names a durable temporary file of a batch; false when the name exists (the same content: its hash). */
     private boolean publishPending(GroupCommit.Pending p) throws IOException {
-        Path dir = p.target().getParent();
-        if (!knownFolders.contains(dir)) {
-            createFolders(dir);
-        }
         try {
-            try {
-                publishIfAbsent(p.key(), p.temp(), p.target());
-            } catch (NoSuchFileException folderRemoved) {
-                createFolders(dir);
-                publishIfAbsent(p.key(), p.temp(), p.target());
-            }
+            folders.in(p.target().getParent(), () -> publishIfAbsent(p.key(), p.temp(), p.target()));
             return true;
         } catch (ObjectExistsException e) {
             return false;
@@ -310,10 +279,7 @@ final class LocalTarget implements StorageTarget {
         } else {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        if (fsync) {
-            dirtyFolders.add(dir);
-        }
-        knownFolders.add(dir);
+        folders.received(dir);
         return ObjectInfo.of(key, size, Optional.of(Files.getLastModifiedTime(target).toInstant()), Checksums.none());
     }
 
@@ -328,51 +294,23 @@ final class LocalTarget implements StorageTarget {
         try {
             copyVerified(stageName, content, Checksums.none(), tmp, fsync);
         } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw classify("cannot stage " + stageName, e, root);
+            TemporaryFiles.deleteQuietly(tmp);
+            throw LocalErrors.classify("cannot stage " + stageName, e, root);
         } catch (RuntimeException e) {
-            deleteQuietly(tmp);
+            TemporaryFiles.deleteQuietly(tmp);
             throw e;
         }
         return StagedObject.of(content.size(), (key, options) -> {
             Path target = path(key);
             try {
-                if (!knownFolders.contains(target.getParent())) {
-                    createFolders(target.getParent());
-                }
+                folders.in(target.getParent(), () -> { });
                 ObjectInfo info = publish(key, tmp, target, options.ifAbsent(), content.size());
-                deleteQuietly(tmp);
+                TemporaryFiles.deleteQuietly(tmp);
                 return info;
             } catch (IOException e) {
-                throw classify("cannot publish " + key, e, root);
+                throw LocalErrors.classify("cannot publish " + key, e, root);
             }
-        }, () -> deleteQuietly(tmp));
-    }
-
-    /**
-     * Removes staged files a crashed run left in the root, last modified before {@code before}: at
-     * open a day old at least, so that another process's staging in progress is never touched.
-     *
-     * @return the bytes freed
-     */
-    private static long removeStaging(Path root, Instant before) {
-        long freed = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, STAGE_PREFIX + "*")) {
-            for (Path p : stream) {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
-                        freed += a.size();
-                        LOG.info("removed {}, left staged by an interrupted run", p);
-                    }
-                } catch (IOException e) {
-                    LOG.debug("cannot remove {}: {}", p, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot look for stale staged files in {}: {}", root, e.getMessage());
-        }
-        return freed;
+        }, () -> TemporaryFiles.deleteQuietly(tmp));
     }
 
     /** Every staged and temporary file: under the exclusive lock nothing else is writing. */
@@ -382,47 +320,8 @@ final class LocalTarget implements StorageTarget {
             return 0;
         }
         Instant now = Instant.now().plusSeconds(1);
-        return removeStaging(root, now) + removeTemporaries(root, now, group == null ? Set.of() : group.pendingTemps());
-    }
-
-    /**
-     * Removes the temporary files that killed writes left beside their objects (a batch never
-     * committed, a write cut short), last modified before {@code before}, except {@code keep}: one
-     * walk of the repository.
-     *
-     * @return the bytes freed
-     */
-    private static long removeTemporaries(Path root, Instant before, Set<Path> keep) {
-        long[] freed = {0};
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX) && !keep.contains(p)).forEach(p -> {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before) && Files.deleteIfExists(p)) {
-                        freed[0] += a.size();
-                    }
-                } catch (IOException e) {
-                    LOG.debug("cannot remove {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug("cannot look for temporary files under {}: {}", root, e.getMessage());
-        }
-        if (freed[0] > 0) {
-            LOG.info("removed {} bytes that interrupted writes left under temporary names", freed[0]);
-        }
-        return freed[0];
-    }
-
-    /** Creates a folder and marks it and its parents for the next {@link #flush()}. */
-    private void createFolders(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        if (fsync) {
-            for (Path p = dir; p != null && p.startsWith(root); p = p.getParent()) {
-                dirtyFolders.add(p);
-            }
-        }
-        knownFolders.add(dir);
+        return TemporaryFiles.removeStaged(root, now)
+                + TemporaryFiles.removeAll(root, now, group == null ? Set.of() : group.pendingTemps());
     }
 
     private void copyVerified(String key, ContentSource content, Checksums expected, Path tmp, boolean force)
@@ -470,16 +369,11 @@ final class LocalTarget implements StorageTarget {
             return;
         }
         if (group != null) {
-            dirtyFolders.clear();
+            folders.synced();
             group.commitDurably();
             return;
         }
-        List<Path> folders = new ArrayList<>(dirtyFolders);
-        for (Path folder : folders) {
-            dirtyFolders.remove(folder);
-            forceDirectory(folder);
-        }
-        forceDirectory(root);
+        folders.flush();
     }
 
     @Override
@@ -491,7 +385,7 @@ final class LocalTarget implements StorageTarget {
         try {
             Files.deleteIfExists(path(key));
         } catch (IOException e) {
-            throw classify("cannot delete " + key, e, root);
+            throw LocalErrors.classify("cannot delete " + key, e, root);
         }
     }
 
@@ -500,7 +394,7 @@ final class LocalTarget implements StorageTarget {
         try {
             return FolderListing.page(this::listFolder, prefix, pageToken, pageSize);
         } catch (IOException e) {
-            throw classify("cannot list " + prefix, e, root);
+            throw LocalErrors.classify("cannot list " + prefix, e, root);
         }
     }
 
@@ -532,38 +426,6 @@ final class LocalTarget implements StorageTarget {
     public void close() {
         if (group != null) {
             group.close();
-        }
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot flush folder {}: {}", dir, e.getMessage());
-        }
-    }
-
-    static StorageException classify(String what, IOException e, Path root) {
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
-        String message = what + ": " + reason;
-        if (reason != null && (reason.toLowerCase(Locale.ROOT).contains("no space left")
-                || reason.toLowerCase(Locale.ROOT).contains("quota"))) {
-            return new InsufficientStorageException(message, e);
-        }
-        if (e instanceof AccessDeniedException) {
-            return new AuthenticationException(message + " (permission denied)", e);
-        }
-        if (!Files.isDirectory(root)) {
-            return new TargetUnavailableException(message + " (the folder " + root + " is gone; is the disk mounted?)", e);
-        }
-        return new StorageException(message, e);
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.debug("cannot delete temporary {}: {}", p, e.getMessage());
         }
     }
 }

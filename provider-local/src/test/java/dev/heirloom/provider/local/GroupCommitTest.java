@@ -46,7 +46,7 @@ class GroupCommitTest {
 
     private static List<Path> temporaries(Path repo) throws IOException {
         try (Stream<Path> walk = Files.walk(repo)) {
-            return walk.filter(p -> p.getFileName().toString().startsWith(LocalTarget.TEMP_PREFIX)).toList();
+            return walk.filter(p -> p.getFileName().toString().startsWith(TemporaryFiles.PREFIX)).toList();
         }
     }
 
