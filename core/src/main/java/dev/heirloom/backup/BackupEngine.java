@@ -182,6 +182,8 @@ public final class BackupEngine {
         for (Lane lane : run.lanes) {
             try {
                 lane.parent = lane.repo.latest(run.source.label()).orElse(null);
+                // a first backup to an empty repository: no round trip per new object to ask whether it is there
+                lane.startedEmpty = lane.parent == null && lane.repo.holdsNoObjects();
             } catch (StorageException e) {
                 lane.fail(e);
             }

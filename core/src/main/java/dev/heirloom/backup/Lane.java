@@ -35,6 +35,12 @@ final class Lane {
     private final ProgressListener listener;
     /** The target's latest snapshot of this source; null when it has none. */
     Snapshot parent;
+    /**
+     * Whether the target held no object when the run began: a first backup, whose new objects are
+     * written without asking first whether they are there (a write that finds one, stored meanwhile
+     * by this run or another, fails if-absent and counts it as present).
+     */
+    boolean startedEmpty;
 
     Lane(BackupEngine.Destination d, ProgressListener listener) {
         this.name = d.name();

@@ -130,7 +130,7 @@ final class ObjectWrites {
                 }
             }
             try {
-                Optional<ObjectInfo> there = lane.repo.statObject(hash);
+                Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.statObject(hash);
                 if (there.isPresent() && there.get().size() == content.size()) {
                     lane.objectsPresent.incrementAndGet();
                 } else if (run.options.dryRun()) {

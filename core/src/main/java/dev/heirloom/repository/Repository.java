@@ -120,6 +120,11 @@ public final class Repository implements AutoCloseable {
         return target.stat(RepositoryLayout.objectKey(sha256));
     }
 
+    /** Whether the target holds no content object at all (one listing request): a repository's first backup. */
+    public boolean holdsNoObjects() {
+        return target.list(RepositoryLayout.OBJECTS, Optional.empty(), 1).objects().isEmpty();
+    }
+
     /**
      * Stores a content object unless present. An object already there with the same size counts as
      * stored (its name is its hash; content verification is the verifier's job). The target may
