@@ -44,7 +44,8 @@ public interface StorageTarget extends AutoCloseable {
      * {@linkplain WriteOptions#expected() expected checksums} before publishing; on any failure
      * nothing new is visible under {@code key} and temporary data is removed where possible.
      *
-     * @return the stored object as {@link #stat} would describe it
+     * @return the stored object: its key and size, and what else {@link #stat} would say that the
+     *         provider knows without another request (a provider need not ask the server again)
      * @throws ObjectExistsException      when {@link WriteOptions#ifAbsent()} and the key exists
      * @throws ChecksumMismatchException  when the content is not what was expected
      * @throws InsufficientStorageException when the target is full

@@ -442,11 +442,11 @@ final class SftpTarget implements StorageTarget {
     }
 
     /** Publishes an uploaded temporary file under its key and describes the object as stat would. */
+    /** Publishes and describes the object by what is known: no round trip to ask its time (a small file's share is large). */
     private ObjectInfo publishAndDescribe(ChannelSftp ch, String key, String temp, String target, boolean ifAbsent,
                                           long size) throws SftpException {
         publish(ch, key, temp, target, ifAbsent);
-        SftpATTRS a = lstat(ch, target);
-        return a == null ? ObjectInfo.of(key, size) : info(key, a);
+        return ObjectInfo.of(key, size);
     }
 
     /**
