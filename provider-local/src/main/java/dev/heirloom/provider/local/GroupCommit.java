@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Create-if-absent writes made durable together. Each new object is written, without a flush of its
@@ -52,7 +53,10 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private final Path root;
-    private final FileSystemSync sync;
+    /** Opens the sync at the first new object (loading JNA costs about 0.1 s, which a run that stores nothing never pays). */
+    private final Supplier<Optional<FileSystemSync>> opener;
+    private volatile FileSystemSync sync;
+    private volatile boolean unavailable;
     private final Publisher publisher;
     private final Limits limits;
     private final Clock clock;
@@ -63,9 +67,9 @@ final class GroupCommit implements AutoCloseable {
     private Instant batchStarted;
     private volatile StorageException failure;
 
-    GroupCommit(Path root, FileSystemSync sync, Publisher publisher, Limits limits, Clock clock) {
+    GroupCommit(Path root, Supplier<Optional<FileSystemSync>> opener, Publisher publisher, Limits limits, Clock clock) {
         this.root = root;
-        this.sync = sync;
+        this.opener = opener;
         this.publisher = publisher;
         this.limits = limits;
         this.clock = clock;
@@ -78,6 +82,35 @@ final class GroupCommit implements AutoCloseable {
     Path newTemp(Path folder) {
         failIfFailed();
         return folder.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
+
+    /**
+     * Whether new objects can be committed together here: the file-system sync is open, or opens
+     * now (once; when it cannot, each object is flushed on its own for the rest of this target's life).
+     */
+    boolean ready() {
+        if (sync != null) {
+            return true;
+        }
+        if (unavailable) {
+            return false;
+        }
+        synchronized (this) {
+            if (sync == null && !unavailable) {
+                Optional<FileSystemSync> opened = opener.get();
+                if (opened.isPresent()) {
+                    sync = opened.get();
+                } else {
+                    unavailable = true;
+                }
+            }
+            return sync != null;
+        }
+    }
+
+    /** Whether any object was committed this way: the target's flush is then a sync of the file system. */
+    boolean inUse() {
+        return sync != null;
     }
 
     /** The object under {@code key} written by this target and not yet committed. */
@@ -181,6 +214,9 @@ final class GroupCommit implements AutoCloseable {
         committing.lock();
         try {
             commitLocked();
+            if (sync == null) {
+                return;
+            }
             try {
                 sync.sync();
             } catch (IOException e) {
@@ -214,7 +250,9 @@ final class GroupCommit implements AutoCloseable {
                 deleteQuietly(p.temp());
             }
             pending.clear();
-            sync.close();
+            if (sync != null) {
+                sync.close();
+            }
         }
     }
 

@@ -69,7 +69,7 @@ final class LocalTarget implements StorageTarget {
     private final GroupCommit group;
 
     private LocalTarget(Path root, boolean fsync, int concurrency, boolean hardLinks, boolean readOnly,
-                        Optional<FileSystemSync> sync, GroupCommit.Limits limits) {
+                        Function<Path, Optional<FileSystemSync>> syncOf, GroupCommit.Limits limits) {
         this.root = root;
         this.fsync = fsync;
         this.hardLinks = hardLinks;
@@ -77,13 +77,14 @@ final class LocalTarget implements StorageTarget {
         this.folders = new Folders(root, fsync);
         this.capabilities = Capabilities.builder().conditionalCreate(hardLinks).atomicReplace(true).rangeRead(true)
                 .maxConcurrency(concurrency).staging(true).build();
-        this.group = sync.map(s -> new GroupCommit(root, s, this::publishPending, limits, java.time.Clock.systemUTC()))
-                .orElse(null);
+        this.group = syncOf == null ? null
+                : new GroupCommit(root, () -> syncOf.apply(root), this::publishPending, limits, java.time.Clock.systemUTC());
     }
 
     /**
-     * @param syncOf the whole-file-system sync for the repository's root, when new objects may be
-     *               committed together there (with {@code fsync} only: without it nothing is flushed)
+     * @param syncOf opens the whole-file-system sync for the repository's root, at the first new
+     *               object (empty where it is not known to be durable); null to flush each object on
+     *               its own. Used with {@code fsync} only: without it nothing is flushed
      */
     static LocalTarget open(Path folder, boolean fsync, int concurrency, Function<Path, Optional<FileSystemSync>> syncOf,
                             GroupCommit.Limits limits) {
@@ -104,12 +105,12 @@ final class LocalTarget implements StorageTarget {
             // a disk remounted read-only after an error, a write-protected offsite disk, an archive
             // medium: everything that only reads (status, snapshots, verify, restore) still works
             LOG.info("{} is read-only: it can be read, not written", root);
-            return new LocalTarget(root, fsync, concurrency, false, true, Optional.empty(), limits);
+            return new LocalTarget(root, fsync, concurrency, false, true, null, limits);
         }
         Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
         TemporaryFiles.removeStaged(root, dayAgo);
-        Optional<FileSystemSync> sync = fsync ? syncOf.apply(root) : Optional.empty();
-        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false, sync, limits);
+        // nothing is flushed without fsync, so nothing is gained by grouping
+        return new LocalTarget(root, fsync, concurrency, probeHardLinks(root), false, fsync ? syncOf : null, limits);
     }
 
     /** Refuses a write at once on a folder opened read-only, saying why. */
@@ -218,7 +219,7 @@ final class LocalTarget implements StorageTarget {
                 || (group != null && group.pending(key).isPresent()))) {
             throw new ObjectExistsException(key);
         }
-        if (group != null && options.groupCommit()) {
+        if (group != null && options.groupCommit() && group.ready()) {
             return writeGrouped(key, content, options, target);
         }
         Path tmp = dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
@@ -368,7 +369,7 @@ final class LocalTarget implements StorageTarget {
         if (!fsync || readOnly) {
             return;
         }
-        if (group != null) {
+        if (group != null && group.inUse()) {
             folders.synced();
             group.commitDurably();
             return;

@@ -38,7 +38,7 @@ public final class LocalTargetProvider implements StorageTargetProvider {
         validate(config);
         return LocalTarget.open(Path.of(config.uri()), config.booleanOption(FSYNC, true),
                 config.intOption(MAX_CONCURRENCY, 8, 1, 256),
-                config.booleanOption(GROUP_COMMIT, true) ? FileSystemSync::open : root -> java.util.Optional.empty(),
+                config.booleanOption(GROUP_COMMIT, true) ? FileSystemSync::open : null,
                 GroupCommit.Limits.DEFAULT);
     }
 

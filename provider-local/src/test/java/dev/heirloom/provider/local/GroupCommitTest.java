@@ -83,6 +83,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void aRunThatStoresNothingNewNeverOpensTheSync() throws Exception {
+        Path repo = tmp.resolve("repo");
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        try (LocalTarget t = LocalTarget.open(repo, true, 8, root -> {
+            opened.incrementAndGet();
+            return FileSystemSync.open(root);
+        }, LARGE)) {
+            byte[] snapshot = "a snapshot".getBytes(StandardCharsets.UTF_8);
+            t.write("snapshots/s.json", ContentSource.ofBytes(snapshot), WriteOptions.createIfAbsent(Checksums.none()));
+            t.stat("objects/ab/abc");
+            t.flush();
+            assertThat(opened).as("loading the native sync costs about 0.1 s: only a new object pays it").hasValue(0);
+            putGrouped(t, "objects/ab/abc", "new");
+            putGrouped(t, "objects/cd/cde", "newer");
+            t.flush();
+            assertThat(opened).hasValue(1);
+            assertThat(repo.resolve("objects/ab/abc")).hasContent("new");
+        }
+    }
+
+    @Test
     void aFullBatchIsNamedWithoutWaitingForTheFlush() throws Exception {
         Path repo = tmp.resolve("repo");
         try (LocalTarget t = open(repo, new GroupCommit.Limits(3, 1L << 30, Duration.ofHours(1)))) {
