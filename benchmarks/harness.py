@@ -444,13 +444,18 @@ Subsystem sftp internal-sftp
              timed(f"java -cp {bench_classpath()} dev.heirloom.bench.BareCopy {c} {dst}/bare 4 one-sync")),
         ])
 
+    def sftp_target(self, name, source):
+        """The benchmark's sshd, the remote folder remote-NAME and a configuration backing SOURCE up into it."""
+        ssh = self.start_sshd()
+        remote = os.path.join(self.work, "remote-" + name)
+        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
+        cfg = self.heirloom_config(name, source, [
+            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+        return ssh, remote, cfg
+
     def sftp_small(self):
         c = self.corpus("S")
-        ssh = self.start_sshd()
-        remote = os.path.join(self.work, "remote-sftp-small")
-        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
-        cfg = self.heirloom_config("sftp-small", c, [
-            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+        ssh, remote, cfg = self.sftp_target("sftp-small", c)
         renv = rclone_sftp_env(ssh)
 
         def prep():
@@ -504,11 +509,7 @@ Subsystem sftp internal-sftp
 
     def sftp(self):
         a = self.corpus("A")
-        ssh = self.start_sshd()
-        remote = os.path.join(self.work, "remote-sftp")
-        uri = f"sftp://{ssh['user']}@127.0.0.1:{ssh['port']}{remote}/heirloom"
-        cfg = self.heirloom_config("sftp", a, [
-            f"{{ name: box, uri: \"{uri}\", medium: nas, site: offsite, options: {{ identity: {ssh['key']}, knownHosts: {ssh['known']} }} }}"])
+        ssh, remote, cfg = self.sftp_target("sftp", a)
         renv = rclone_sftp_env(ssh)
         env = {"RESTIC_PASSWORD": PASSWORD}
         restic_repo = f"sftp:{ssh['user']}@127.0.0.1:{remote}/restic"

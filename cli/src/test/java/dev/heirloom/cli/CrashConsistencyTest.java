@@ -88,12 +88,7 @@ class CrashConsistencyTest {
 
             CliRun last = CliRun.of("backup", "-c", cfg.toString());
             assertThat(last.code()).as(last.all()).isZero();
-            Path back = tmp.resolve("back");
-            CliRun restore = CliRun.of("restore", "--target", "t", "--to", back.toString(), "-c", cfg.toString());
-            assertThat(restore.code()).as(restore.all()).isZero();
-            assertThat(CrashTrials.contents(back)).isEqualTo(CrashTrials.contents(photos));
-            CliRun verify = CliRun.of("verify", "--level", "content", "-c", cfg.toString());
-            assertThat(verify.code()).as(verify.all()).isZero();
+            CrashTrials.assertRestoresTheSource(cfg, "t", tmp.resolve("back"), photos);
             System.out.printf("fault suite, crash trials, %s: %d random kills (%d while the backup was still running), "
                     + "%d halts at named points (mid-prune exit %d), full backup %d ms; every check passed%n",
                     kind, kills, cut, named, pruneExit, full);
@@ -106,9 +101,7 @@ class CrashConsistencyTest {
 
     /** Every snapshot names only what is there: present for remote targets, content for local ones. */
     private static void assertWhole(Path cfg, String when) {
-        CliRun verify = CliRun.of("verify", "--level", "present", "-c", cfg.toString());
-        assertThat(verify.code()).as(when + ": " + verify.all()).isZero();
-        assertThat(verify.out()).as(when).contains("all good");
+        CrashTrials.assertVerifies(cfg, "present", when);
         CliRun snapshots = CliRun.of("snapshots", "-c", cfg.toString());
         assertThat(snapshots.code()).as(when + ": " + snapshots.all()).isZero();
     }

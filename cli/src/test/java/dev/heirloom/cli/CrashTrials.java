@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** What the crash trials share: the command line in a process of its own, to kill, and a folder's contents to compare. */
 final class CrashTrials {
     private CrashTrials() {
@@ -27,6 +29,21 @@ final class CrashTrials {
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-c", config.toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** {@code verify --level LEVEL} exits 0 and finds every snapshot whole. */
+    static void assertVerifies(Path config, String level, String when) {
+        CliRun verify = CliRun.of("verify", "--level", level, "-c", config.toString());
+        assertThat(verify.code()).as(when + ": " + verify.all()).isZero();
+        assertThat(verify.out()).as(when).contains("all good");
+    }
+
+    /** The latest snapshot on {@code target} restores to {@code back} byte for byte as {@code source}, and content verify passes. */
+    static void assertRestoresTheSource(Path config, String target, Path back, Path source) throws IOException {
+        CliRun restore = CliRun.of("restore", "--from", target, "--to", back.toString(), "-c", config.toString());
+        assertThat(restore.code()).as(restore.all()).isZero();
+        assertThat(contents(back)).isEqualTo(contents(source));
+        assertVerifies(config, "content", "after the last run");
     }
 
     /** Every file under {@code root} by relative path, with its length and CRC-32C. */

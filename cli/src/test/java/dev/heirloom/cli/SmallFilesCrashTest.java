@@ -48,7 +48,7 @@ class SmallFilesCrashTest {
         assertThat(halted.exitValue()).as(Files.readString(tmp.resolve("child.txt"))).isEqualTo(137);
         assertThat(temporaries(repo)).as("the batch the kill cut off is there, unnamed").isNotEmpty();
         assertThat(objects(repo)).as("the full batch before it was named").isGreaterThan(2_000 + 10_000 - 100);
-        assertWhole(cfg, "content", "after halting before the snapshot");
+        CrashTrials.assertVerifies(cfg, "content", "after halting before the snapshot");
 
         for (int trial = 0; trial < 4; trial++) {
             sidecars(photos, "202" + (1 + trial), 3_000);
@@ -57,7 +57,7 @@ class SmallFilesCrashTest {
             Thread.sleep(200 + random.nextInt(1_500));
             p.destroyForcibly();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertWhole(cfg, "present", "after random kill " + trial + " at " + (System.nanoTime() - full) / 1_000_000 + " ms");
+            CrashTrials.assertVerifies(cfg, "present", "after random kill " + trial + " at " + (System.nanoTime() - full) / 1_000_000 + " ms");
         }
 
         CliRun last = CliRun.of("backup", "-c", cfg.toString());
@@ -65,18 +65,7 @@ class SmallFilesCrashTest {
         CliRun prune = CliRun.of("prune", "-c", cfg.toString());
         assertThat(prune.code()).as(prune.all()).isZero();
         assertThat(temporaries(repo)).as("prune removes what killed runs never named").isEmpty();
-        Path back = tmp.resolve("back");
-        CliRun restore = CliRun.of("restore", "--from", "usb", "--to", back.toString(), "-c", cfg.toString());
-        assertThat(restore.code()).as(restore.all()).isZero();
-        assertThat(CrashTrials.contents(back)).isEqualTo(CrashTrials.contents(photos));
-        CliRun verify = CliRun.of("verify", "--level", "content", "-c", cfg.toString());
-        assertThat(verify.code()).as(verify.all()).isZero();
-    }
-
-    private static void assertWhole(Path cfg, String level, String when) {
-        CliRun verify = CliRun.of("verify", "--level", level, "-c", cfg.toString());
-        assertThat(verify.code()).as(when + ": " + verify.all()).isZero();
-        assertThat(verify.out()).as(when).contains("all good");
+        CrashTrials.assertRestoresTheSource(cfg, "usb", tmp.resolve("back"), photos);
     }
 
     private void sidecars(Path photos, String folder, int count) throws IOException {

@@ -749,7 +749,7 @@ public abstract class StorageTargetContract {
         }
 
         @Test
-        void theWriterSeesItsObjectsAtOnceAndEveryoneAfterAFlush() {
+        void theWriterSeesItsObjectsAtOnceAndTheyAreListedAfterAFlush() {
             byte[] small = random(6_000, 31);
             byte[] larger = random(700_000, 32);
             ObjectInfo info = putGrouped("g/small", small);

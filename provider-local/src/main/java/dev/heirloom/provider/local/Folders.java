@@ -37,14 +37,19 @@ final class Folders {
 
     /** Runs {@code step} on a file in {@code dir}, creating the folder first when needed and again if it vanished. */
     void in(Path dir, Step step) throws IOException {
-        if (!known.contains(dir)) {
-            create(dir);
-        }
+        ensure(dir);
         try {
             step.run();
         } catch (NoSuchFileException folderRemoved) {
             create(dir);
             step.run();
+        }
+    }
+
+    /** Creates the folder unless it is known to exist. */
+    void ensure(Path dir) throws IOException {
+        if (!known.contains(dir)) {
+            create(dir);
         }
     }
 

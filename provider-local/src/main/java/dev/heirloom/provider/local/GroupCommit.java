@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +28,8 @@ import java.util.function.Supplier;
  * lists. Until its commit an object is visible to this target only ({@link #pending}); a killed
  * process leaves its batch as temporary files, which the target's prune-time clean-up removes.
  * A batch commits when it holds {@link Limits#objects()} objects or {@link Limits#bytes()} bytes or
- * is {@link Limits#age()} old, on the writer that filled it, and at every {@link #commit()} (the
- * target's flush). A failed commit is final: every later write and commit fails with it, so no
+ * is {@link Limits#age()} old, on the writer that filled it, and at every {@link #commitDurably()}
+ * (the target's flush). A failed commit is final: every later write and commit fails with it, so no
  * snapshot can name an object that may have been lost.
  */
 final class GroupCommit implements AutoCloseable {
@@ -108,7 +107,7 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** Whether any object was committed this way: the target's flush is then a sync of the file system. */
+    /** Whether objects are committed this way (the sync is open): the target's flush is then a sync of the file system. */
     boolean inUse() {
         return sync != null;
     }
@@ -153,13 +152,13 @@ final class GroupCommit implements AutoCloseable {
     void discard(String key) {
         Pending p = pending.remove(key);
         if (p != null) {
-            deleteQuietly(p.temp());
+            TemporaryFiles.deleteQuietly(p.temp());
         }
     }
 
     /**
-     * Makes every object added so far durable and named; returns when they are. The names are
-     * durable from the next {@link #commitDurably()}.
+     * Makes every object added so far durable and named; returns when they are (at close). The names
+     * are durable from the next {@link #commitDurably()}.
      *
      * @throws StorageException when the batch could not be made durable, now or at an earlier commit
      */
@@ -193,7 +192,7 @@ final class GroupCommit implements AutoCloseable {
                     LOG.debug("{} was stored by another writer meanwhile", p.key());
                 }
                 pending.remove(p.key(), p);
-                deleteQuietly(p.temp());
+                TemporaryFiles.deleteQuietly(p.temp());
             }
         } catch (IOException | RuntimeException e) {
             StorageException failed = e instanceof StorageException se ? se : LocalErrors.classify(
@@ -247,7 +246,7 @@ final class GroupCommit implements AutoCloseable {
             LOG.warn("new objects not committed at close: {}", e.getMessage());
         } finally {
             for (Pending p : pending.values()) {
-                deleteQuietly(p.temp());
+                TemporaryFiles.deleteQuietly(p.temp());
             }
             pending.clear();
             if (sync != null) {
@@ -263,13 +262,5 @@ final class GroupCommit implements AutoCloseable {
             temps.add(p.temp());
         }
         return temps;
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.debug("cannot delete temporary {}: {}", p, e.getMessage());
-        }
     }
 }

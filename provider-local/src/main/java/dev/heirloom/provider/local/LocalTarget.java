@@ -240,19 +240,19 @@ final class LocalTarget implements StorageTarget {
     private ObjectInfo writeGrouped(String key, ContentSource content, WriteOptions options, Path target) {
         Path dir = target.getParent();
         Path tmp = group.newTemp(dir);
+        boolean added = false;
         try {
-            Path written = tmp;
-            folders.in(dir, () -> copyVerified(key, content, options.expected(), written, false));
+            folders.in(dir, () -> copyVerified(key, content, options.expected(), tmp, false));
             Instant modified = Files.getLastModifiedTime(tmp).toInstant();
-            if (!group.add(new GroupCommit.Pending(key, tmp, target, content.size(), modified))) {
+            added = group.add(new GroupCommit.Pending(key, tmp, target, content.size(), modified));
+            if (!added) {
                 throw new ObjectExistsException(key);
             }
-            tmp = null;
             return ObjectInfo.of(key, content.size(), Optional.of(modified), Checksums.none());
         } catch (IOException e) {
             throw LocalErrors.classify("cannot write " + key, e, root);
         } finally {
-            if (tmp != null) {
+            if (!added) {
                 TemporaryFiles.deleteQuietly(tmp);
             }
         }
@@ -304,7 +304,7 @@ final class LocalTarget implements StorageTarget {
         return StagedObject.of(content.size(), (key, options) -> {
             Path target = path(key);
             try {
-                folders.in(target.getParent(), () -> { });
+                folders.ensure(target.getParent());
                 ObjectInfo info = publish(key, tmp, target, options.ifAbsent(), content.size());
                 TemporaryFiles.deleteQuietly(tmp);
                 return info;
