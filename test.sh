@@ -28,6 +28,12 @@ need mvn || apt_install maven
 /usr/bin/python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1 || apt_install python3-pyftpdlib python3-openssl
 # ... and its second WebDAV server, Apache httpd with mod_dav
 [ -x /usr/sbin/apache2 ] || apt_install apache2
+# capture-date tests make their photos and videos with the real tools: exiftool, ImageMagick (with libheif for HEIC), ffmpeg
+{ [ -x /usr/bin/exiftool ] && [ -x /usr/bin/convert ] && [ -x /usr/bin/ffmpeg ] \
+  && /usr/bin/convert -list format 2>/dev/null | grep -q 'HEIC.*rw'; } \
+  || apt_install libimage-exiftool-perl imagemagick libheif1 ffmpeg
+# the HTML report's test opens it in headless Chromium
+[ -x /usr/bin/chromium ] || apt_install chromium
 # packaging's test builds the Debian package (jlink needs the JDK's jmods, dpkg-deb packs it) and installs it
 jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
 [ -d "$jdk/jmods" ] || apt_install openjdk-17-jmods

@@ -15,6 +15,9 @@ module dev.heirloom.core {
     requires com.cronutils;
     requires com.google.common;
     requires java.net.http;
+    requires java.desktop;
+    requires metadata.extractor;
+    requires xmpcore;
 
     exports dev.heirloom;
     exports dev.heirloom.backup;

@@ -55,7 +55,7 @@ final class BitRotCheck {
     private TreeEntry judge(SourceEntry file, String rel, TreeEntry ref, TreeEntry[] laneEntries, SourceReader.Hashed h) {
         String actual = h.sums.get(ChecksumAlgorithm.SHA256).orElseThrow();
         TreeEntry recorded = TreeEntry.file(file.name(), file.size(), file.mtime(), ref.checksums(), ref.media(),
-                file.fileKey());
+                file.fileKey()).withCaptured(ref.captured());
         if (actual.equals(ref.content())) {
             run.unchanged.incrementAndGet();
             return recorded;

@@ -47,7 +47,7 @@ final class ChangeDetection {
         run.unchanged.incrementAndGet();
         run.listener.fileDone(rel, file.size());
         TreeEntry entry = new TreeEntry(file.name(), EntryType.FILE, file.size(), file.mtime(), ref.content(), null,
-                media, file.fileKey(), ref.md5(), ref.crc32c(), ref.suspect());
+                media, file.fileKey(), ref.md5(), ref.crc32c(), ref.suspect(), ref.captured());
         return entry.equals(ref) ? ref : entry;
     }
 }

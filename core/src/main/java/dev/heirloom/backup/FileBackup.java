@@ -1,6 +1,8 @@
 package dev.heirloom.backup;
 
 import dev.heirloom.repository.TreeEntry;
+import dev.heirloom.source.CaptureDates;
+import dev.heirloom.source.MediaGroup;
 import dev.heirloom.source.SourceEntry;
 import dev.heirloom.source.SourceProblem;
 import dev.heirloom.spi.ChecksumAlgorithm;
@@ -16,7 +18,7 @@ import java.util.List;
  * read, or read and hashed), stores it on every lane that lacks it, and returns its tree entry. A
  * file that changes while read is read again (3 tries, then reported and skipped); an
  * unchanged-looking file whose bytes no longer match the recorded hash is handed to the bit-rot
- * check.
+ * check. A photo or video read for its content also gives its capture date.
  */
 final class FileBackup {
     private static final int MAX_ATTEMPTS_PER_FILE = 3;
@@ -131,11 +133,22 @@ final class FileBackup {
             TreeEntry entry = TreeEntry.file(file.name(), current.size(), current.mtime(), sums, media, current.fileKey());
             if (trustRef) {
                 run.unchanged.incrementAndGet();
-                return entry.withSuspect(ref.suspect());
+                return entry.withSuspect(ref.suspect()).withCaptured(ref.captured());
             }
-            return entry;
+            return entry.withCaptured(captureDate(current, media));
         }
         run.problem(new SourceProblem(file.path(), "kept changing while being read; skipped this run"));
         return null;
+    }
+
+    /**
+     * The capture date of a photo or video whose content was just read (so its header is in the
+     * page cache): unchanged files keep the one recorded and are not read for it.
+     */
+    private static String captureDate(SourceEntry file, String media) {
+        if (!MediaGroup.PHOTOS.mediaType().equals(media) && !MediaGroup.VIDEOS.mediaType().equals(media)) {
+            return null;
+        }
+        return CaptureDates.of(file.path()).orElse(null);
     }
 }

@@ -47,6 +47,7 @@ final class TreeCodec {
                 optional(g, "md5", e.md5());
                 optional(g, "crc32c", e.crc32c());
                 optional(g, "suspect", e.suspect());
+                optional(g, "captured", e.captured());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -120,6 +121,7 @@ final class TreeCodec {
         String md5 = null;
         String crc32c = null;
         String suspect = null;
+        String captured = null;
         String field;
         while ((field = p.nextFieldName()) != null) {
             JsonToken t = p.nextToken();
@@ -169,6 +171,7 @@ final class TreeCodec {
                 case "md5" -> md5 = v;
                 case "crc32c" -> crc32c = v;
                 case "suspect" -> suspect = v;
+                case "captured" -> captured = v;
                 default -> {
                 }
             }
@@ -177,13 +180,13 @@ final class TreeCodec {
             return null;
         }
         return new TreeEntry(FileName.fromStored(name, nameBytes), type, size, mtime, content, tree, media, fileKey, md5,
-                crc32c, suspect);
+                crc32c, suspect, captured);
     }
 
     private static boolean known(String field) {
         return switch (field) {
             case "name", "nameBytes", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c",
-                 "suspect" -> true;
+                 "suspect", "captured" -> true;
             default -> false;
         };
     }

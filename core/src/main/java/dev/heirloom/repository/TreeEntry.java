@@ -30,13 +30,16 @@ import java.util.Objects;
  * @param suspect SHA-256 of content found in the source although size and mtime had not changed
  *                (suspected bit rot); {@code content} stays the last good version, this one is stored
  *                beside it until the user decides
+ * @param captured when a photo or video was taken, as its metadata says ({@link dev.heirloom.source.CaptureDates}:
+ *                 ISO-8601, local time with or without an offset); null when it has none or was stored before
+ *                 Heirloom read them
  */
 @JsonPropertyOrder({"name", "nameBytes", "type", "size", "mtime", "content", "tree", "media", "fileKey", "md5", "crc32c",
-        "suspect"})
+        "suspect", "captured"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, EntryType type, long size, Instant mtime,
                         String content, String tree, String media, String fileKey, String md5, String crc32c,
-                        String suspect) {
+                        String suspect, String captured) {
     public TreeEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -50,19 +53,24 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
     }
 
     public static TreeEntry file(String name, long size, Instant mtime, String content, String media, String fileKey) {
-        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null, null);
+        return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null, null, null);
     }
 
     /** A file entry that also records the content's MD5 and CRC-32C where they were computed. */
     public static TreeEntry file(String name, long size, Instant mtime, Checksums checksums, String media, String fileKey) {
         return new TreeEntry(name, EntryType.FILE, size, mtime, checksums.get(ChecksumAlgorithm.SHA256).orElseThrow(), null,
                 media, fileKey, checksums.get(ChecksumAlgorithm.MD5).orElse(null),
-                checksums.get(ChecksumAlgorithm.CRC32C).orElse(null), null);
+                checksums.get(ChecksumAlgorithm.CRC32C).orElse(null), null, null);
     }
 
     /** The same entry marked with suspect content (or unmarked with null). */
     public TreeEntry withSuspect(String suspectHash) {
-        return new TreeEntry(name, type, size, mtime, content, tree, media, fileKey, md5, crc32c, suspectHash);
+        return new TreeEntry(name, type, size, mtime, content, tree, media, fileKey, md5, crc32c, suspectHash, captured);
+    }
+
+    /** The same entry with this capture date (null for none). */
+    public TreeEntry withCaptured(String date) {
+        return new TreeEntry(name, type, size, mtime, content, tree, media, fileKey, md5, crc32c, suspect, date);
     }
 
     /** The checksums this entry records for its content (files only). */
@@ -82,7 +90,7 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
     }
 
     public static TreeEntry dir(String name, Instant mtime, String tree) {
-        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null, null);
+        return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null, null, null);
     }
 
     /** The JSON form of a name that is not UTF-8: its bytes in base64 (null otherwise). */
@@ -98,9 +106,10 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
                               @JsonProperty("mtime") Instant mtime, @JsonProperty("content") String content,
                               @JsonProperty("tree") String tree, @JsonProperty("media") String media,
                               @JsonProperty("fileKey") String fileKey, @JsonProperty("md5") String md5,
-                              @JsonProperty("crc32c") String crc32c, @JsonProperty("suspect") String suspect) {
+                              @JsonProperty("crc32c") String crc32c, @JsonProperty("suspect") String suspect,
+                              @JsonProperty("captured") String captured) {
         return new TreeEntry(name == null ? null : FileName.fromStored(name, nameBytes), type, size, mtime, content,
-                tree, media, fileKey, md5, crc32c, suspect);
+                tree, media, fileKey, md5, crc32c, suspect, captured);
     }
 
     /** Writes a name for people to read; {@code nameBytes} holds its exact bytes. */

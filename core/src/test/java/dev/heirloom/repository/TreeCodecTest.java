@@ -118,7 +118,7 @@ class TreeCodecTest {
                 entries.add(new TreeEntry(name.toString(), EntryType.FILE, random.nextLong() & Long.MAX_VALUE, mtime, H, null,
                         random.nextBoolean() ? "photo" : null, random.nextBoolean() ? "(dev=803,ino=" + random.nextInt() + ")" : null,
                         random.nextBoolean() ? H.substring(0, 32) : null, random.nextBoolean() ? "1a2b3c4d" : null,
-                        random.nextInt(5) == 0 ? H : null));
+                        random.nextInt(5) == 0 ? H : null, random.nextInt(3) == 0 ? "2019-07-14T15:30:00+02:00" : null));
             }
         }
         return Tree.of(entries);
