@@ -25,6 +25,7 @@ module dev.heirloom.core {
     exports dev.heirloom.plan;
     exports dev.heirloom.policy;
     exports dev.heirloom.progress;
+    exports dev.heirloom.report;
     exports dev.heirloom.repository;
     exports dev.heirloom.restore;
     exports dev.heirloom.retention;

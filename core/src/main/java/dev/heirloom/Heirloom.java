@@ -198,6 +198,30 @@ public final class Heirloom implements AutoCloseable {
     }
 
     /**
+     * The photo-aware report: the policy's verdict in plain words, each target's state and history,
+     * the photos and videos per capture month with their fewest copies, the files at risk and what
+     * to do next. Counts as {@link #status()} does (reading every target's trees of the newest
+     * snapshot and looking at the source); render it with {@link dev.heirloom.report.HtmlReport}.
+     */
+    public dev.heirloom.report.PhotoReport report() {
+        StatusCheck check = statusCheck();
+        LibraryTally tally = new LibraryTally(policy, targets.stream().map(TargetSpec::name).toList());
+        StatusReport status = check.run(open, null, tally);
+        java.util.Map<String, List<Snapshot>> histories = new java.util.HashMap<>();
+        for (TargetStatus t : status.targets()) {
+            if (t.error().isEmpty()) {
+                try {
+                    histories.put(t.spec().name(), repository(t.spec().name()).snapshots().stream()
+                            .filter(s -> s.source().equals(source.label())).toList());
+                } catch (dev.heirloom.spi.StorageException e) {
+                    // its card shows the latest snapshot alone
+                }
+            }
+        }
+        return PhotoReportBuilder.build(source.label(), status, tally, histories, check::meetsRequirement, clock.instant());
+    }
+
+    /**
      * Verifies that every object the target's snapshots name is still there ({@link VerifyLevel#PRESENT})
      * or still intact ({@link VerifyLevel#CONTENT}, optionally a rotating sample of it).
      *

@@ -59,6 +59,11 @@ final class StatusCheck {
      * ({@code justWritten}), the source was just walked for it and counts for every file.
      */
     StatusReport run(OpenTargets open, String justWritten) {
+        return run(open, justWritten, ComplianceChecker.FileTally.NONE);
+    }
+
+    /** The status, telling {@code tally} of every file of the newest snapshot as it is counted. */
+    StatusReport run(OpenTargets open, String justWritten, ComplianceChecker.FileTally tally) {
         List<TargetStatus> statuses = new ArrayList<>();
         List<ComplianceChecker.Holder> holders = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
@@ -96,12 +101,12 @@ final class StatusCheck {
         ComplianceChecker.SourceCopy sourceCopy = newest != null && newest.id().equals(justWritten)
                 ? ComplianceChecker.SourceCopy.TRUSTED : ComplianceChecker.SourceCopy.at(sourceRoot, followLinks);
         ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
-                targets.stream().map(TargetSpec::placement).toList()).withNotes(open.sameDeviceNotes());
+                targets.stream().map(TargetSpec::placement).toList(), tally).withNotes(open.sameDeviceNotes());
         return new StatusReport(statuses, compliance);
     }
 
     /** Whether a target's last verifications meet the requirement; always true without one. */
-    private boolean meetsRequirement(List<VerificationRecord> records) {
+    boolean meetsRequirement(List<VerificationRecord> records) {
         if (requiredLevel == null) {
             return true;
         }

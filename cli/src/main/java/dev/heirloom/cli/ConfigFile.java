@@ -62,7 +62,7 @@ public final class ConfigFile {
     /** A reference to an environment variable in a value: {@code ${env:NAME}}. */
     static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
-            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify");
+            "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify", "report");
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
@@ -95,9 +95,10 @@ public final class ConfigFile {
      * @param watch     quiet period after changes in the source before a backup, when watching
      * @param stateFile where the last run of each job is kept
      * @param notifier  who hears of each run ({@code notify:}); tells nobody when the section is absent
+     * @param reportHtml where the HTML report is written after each job ({@code report: { html: PATH }})
      */
     public record RunSchedule(List<ScheduledJob> jobs, Optional<Duration> watch, Path stateFile,
-                              dev.heirloom.schedule.Notifier notifier) {
+                              dev.heirloom.schedule.Notifier notifier, Optional<Path> reportHtml) {
     }
 
     /**
@@ -117,7 +118,20 @@ public final class ConfigFile {
         RunSchedule plan = config.schedule(node, name + ".schedule.json");
         dev.heirloom.schedule.Notifier notifier = root.has("notify")
                 ? NotifyConfig.parse(root.get("notify"), config::text, hostName()) : dev.heirloom.schedule.Notifier.builder().build();
-        return new RunSchedule(plan.jobs(), plan.watch(), plan.stateFile(), notifier);
+        return new RunSchedule(plan.jobs(), plan.watch(), plan.stateFile(), notifier, config.reportHtml(root));
+    }
+
+    /** The {@code report:} section: where the HTML report goes after each scheduled job, if anywhere. */
+    private Optional<Path> reportHtml(JsonNode root) {
+        JsonNode node = root.get("report");
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw new InvalidConfigException("report must be a mapping, e.g. report: { html: ~/heirloom-report.html }");
+        }
+        onlyKnown(node, Set.of("html"), "report");
+        return node.has("html") ? Optional.of(path(text(node.get("html"), "report.html"))) : Optional.empty();
     }
 
     private static String hostName() {
@@ -189,7 +203,7 @@ public final class ConfigFile {
             throw new InvalidConfigException("schedule: name at least one of backup, verify, prune");
         }
         Path state = node.has("stateFile") ? path(text(node.get("stateFile"), "schedule.stateFile")) : base.resolve(defaultState);
-        return new RunSchedule(List.copyOf(jobs), watch, state, null);
+        return new RunSchedule(List.copyOf(jobs), watch, state, null, Optional.empty());
     }
 
     /** A job's schedule: a plain value, or a mapping with {@code when} and the job's own fields. */
@@ -272,6 +286,7 @@ public final class ConfigFile {
             // checked with the rest, so that any command reports a wrong value
             NotifyConfig.parse(root.get("notify"), this::text, "check");
         }
+        reportHtml(root);
         dev.heirloom.retention.RetentionPolicy defaultRetention = root.has("retention")
                 ? retention(root.get("retention"), "retention") : null;
         for (int i = 0; i < targets.size(); i++) {

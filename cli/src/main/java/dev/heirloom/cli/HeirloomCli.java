@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 MaintenanceCommands.Forget.class, MaintenanceCommands.Unlock.class, MaintenanceCommands.Prune.class,
                 RunCommand.class, BrowseCommands.Ls.class,
                 BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
-                InitCommand.class,
+                InitCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",

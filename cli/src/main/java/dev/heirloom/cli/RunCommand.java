@@ -54,6 +54,7 @@ final class RunCommand extends HeirloomCli.Common implements Callable<Integer> {
                         }
                         out.flush();
                         plan.notifier().finished(o);
+                        plan.reportHtml().ifPresent(file -> writeReport(h, file, out));
                     }
                 });
         plan.jobs().forEach(b::job);
@@ -78,5 +79,17 @@ final class RunCommand extends HeirloomCli.Common implements Callable<Integer> {
         scheduler.start();
         stopped.await();
         return HeirloomCli.OK;
+    }
+
+    /** The web page after a job: a failure to write it is said, and the schedule goes on. */
+    private void writeReport(Heirloom h, java.nio.file.Path file, PrintWriter out) {
+        try {
+            ReportCommand.write(h, h.report(), file);
+        } catch (RuntimeException e) {
+            // on the error stream, so that --json's lines stay JSON
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " report not written: " + e.getMessage());
+            err.flush();
+        }
     }
 }

@@ -61,20 +61,40 @@ public final class ComplianceChecker {
         }
     }
 
+    /** Told of every file of the snapshot as it is counted, for reports that aggregate them. */
+    @FunctionalInterface
+    public interface FileTally {
+        /** Counts nothing. */
+        FileTally NONE = (entry, file, met) -> {
+        };
+
+        /**
+         * One file of the newest snapshot.
+         *
+         * @param entry its tree entry in the newest snapshot
+         * @param file  its path (readable form) and the places whose copies count
+         * @param met   whether they meet the policy
+         */
+        void counted(TreeEntry entry, FileCompliance file, boolean met);
+    }
+
     private final Policy policy;
     private final Placement source;
     private final SourceCopy sourceCopy;
     private final List<Holder> holders;
+    private final FileTally tally;
     private long total;
     private long compliant;
     private final List<FileCompliance> shortFiles = new ArrayList<>();
     private final List<DamagedFolder> damagedFolders = new ArrayList<>();
 
-    private ComplianceChecker(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders) {
+    private ComplianceChecker(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders,
+                              FileTally tally) {
         this.policy = policy;
         this.source = source;
         this.sourceCopy = sourceCopy;
         this.holders = holders;
+        this.tally = tally;
     }
 
     /**
@@ -84,7 +104,7 @@ public final class ComplianceChecker {
      */
     public static ComplianceReport check(Policy policy, Placement source, List<Holder> holders, List<String> unavailable,
                                          List<Placement> allTargets) {
-        return check(policy, source, SourceCopy.TRUSTED, holders, unavailable, allTargets);
+        return check(policy, source, SourceCopy.TRUSTED, holders, unavailable, allTargets, FileTally.NONE);
     }
 
     /**
@@ -118,9 +138,11 @@ public final class ComplianceChecker {
      *
      * @param sourceCopy  which files the source still holds as recorded
      * @param unavailable targets whose state could not be read (they count for nothing)
+     * @param tally       told of every file as it is counted (with a tally other than {@link FileTally#NONE} every
+     *                    folder is read, even when every target holds the same snapshot)
      */
     public static ComplianceReport check(Policy policy, Placement source, SourceCopy sourceCopy, List<Holder> holders,
-                                         List<String> unavailable, List<Placement> allTargets) {
+                                         List<String> unavailable, List<Placement> allTargets, FileTally tally) {
         List<Placement> places = new ArrayList<>();
         places.add(source);
         places.addAll(allTargets);
@@ -135,7 +157,7 @@ public final class ComplianceChecker {
             return new ComplianceReport(policy, Optional.empty(), unreachable, unavailable, 0, 0, List.of(), List.of(), List.of());
         }
         String root = newest.latest().root();
-        if (sourceCopy == SourceCopy.TRUSTED && holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
+        if (tally == FileTally.NONE && sourceCopy == SourceCopy.TRUSTED && holders.stream().allMatch(h -> h.latest() == null || (h.latest().root().equals(root) && h.failed().isEmpty()))) {
             // Every target holds this very tree (the state after a backup that reached them all):
             // each file has the same holders, so when they meet the policy the snapshot's file
             // count is the answer and no folder listing needs reading.
@@ -155,7 +177,7 @@ public final class ComplianceChecker {
                         files, List.of(), List.of(), List.of());
             }
         }
-        ComplianceChecker checker = new ComplianceChecker(policy, source, sourceCopy, holders);
+        ComplianceChecker checker = new ComplianceChecker(policy, source, sourceCopy, holders, tally);
         String[] hashes = new String[holders.size()];
         for (int i = 0; i < holders.size(); i++) {
             hashes[i] = holders.get(i).latest() == null ? null : holders.get(i).latest().root();
@@ -342,10 +364,16 @@ public final class ComplianceChecker {
             offsite += p.site() == Site.OFFSITE ? 1 : 0;
         }
         total++;
-        if (policy.isMetBy(heldBy.size(), media.size(), offsite)) {
+        boolean met = policy.isMetBy(heldBy.size(), media.size(), offsite);
+        FileCompliance file = met && tally == FileTally.NONE ? null
+                : new FileCompliance(FileName.readable(childPath), heldBy.size(), media.size(), offsite, heldBy, notCounted);
+        if (met) {
             compliant++;
         } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {
-            shortFiles.add(new FileCompliance(FileName.readable(childPath), heldBy.size(), media.size(), offsite, heldBy, notCounted));
+            shortFiles.add(file);
+        }
+        if (tally != FileTally.NONE) {
+            tally.counted(entry, file, met);
         }
     }
 }
