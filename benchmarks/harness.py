@@ -15,6 +15,7 @@ import argparse, datetime, json, os, platform, re, shutil, socket, statistics, s
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEIRLOOM = os.path.join(ROOT, "bin", "heirloom")
 CORPUS_TOOL = os.path.join(ROOT, "benchmarks", "make-corpus.py")
+LIBRARY_TOOL = os.path.join(ROOT, "benchmarks", "make-photo-library.py")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 PASSWORD = "heirloom-bench"  # restic/borg repositories of the benchmark only
 
@@ -23,12 +24,14 @@ SIZES = {
              "C": ["--photos", "0", "--videos", "0", "--small", "1000000"],
              "S": ["--photos", "0", "--videos", "0", "--small", "200000", "--seed", "7"],
              # a million 1-2 KiB files: the no-change rerun at the scale of a large library; each copy fits on the disk
-             "M": ["--photos", "0", "--videos", "0", "--small", "1000000", "--small-kib", "1-2", "--seed", "8"]},
+             "M": ["--photos", "0", "--videos", "0", "--small", "1000000", "--small-kib", "1-2", "--seed", "8"],
+             "P": ["--photos", "100000", "--incoming", "1000"]},
     "quick": {"A": ["--photos", "60", "--videos", "1", "--video-mb", "100"],
               "B": ["--photos", "20", "--videos", "0", "--small", "5000"],
               "C": ["--photos", "0", "--videos", "0", "--small", "100000"],
               "S": ["--photos", "0", "--videos", "0", "--small", "20000", "--seed", "7"],
-              "M": ["--photos", "0", "--videos", "0", "--small", "100000", "--small-kib", "1-2", "--seed", "8"]},
+              "M": ["--photos", "0", "--videos", "0", "--small", "100000", "--small-kib", "1-2", "--seed", "8"],
+              "P": ["--photos", "10000", "--incoming", "100"]},
 }
 
 # What profiling found behind a missed goal (JFR and jstack on this machine; see the issue notes).
@@ -112,10 +115,12 @@ GOALS = {
     "verify": ("content verify of corpus A on a local target", "restic check --read-data", 0.8),
     "restore": ("full restore of corpus A from a local target", "restic restore", 1.0),
     "memory": ("peak memory backing up corpus C (small files; RSS)", "restic", None),
+    "report": ("`heirloom report --html` of corpus P (100,000 photos with EXIF dates, 1,000 of them on one target only)",
+               None, None),
 }
 
 SCENARIOS = ["local-full", "rerun", "rerun-s", "rerun-m", "small-files", "three-targets", "sftp", "sftp-small", "azure",
-             "s3", "gcs", "verify", "restore", "memory"]
+             "s3", "gcs", "verify", "restore", "memory", "report"]
 # the no-change reruns, by corpus: together they give each tool's fixed and per-file cost
 RERUNS = {"rerun": "B", "rerun-s": "S", "rerun-m": "M"}
 
@@ -188,9 +193,10 @@ class Bench:
         stamp = path + ".args"
         if os.path.isdir(path) and os.path.exists(stamp) and open(stamp).read() == " ".join(spec):
             return path
-        log(f"making corpus {name}: make-corpus.py {' '.join(spec)}")
+        tool = LIBRARY_TOOL if name == "P" else CORPUS_TOOL
+        log(f"making corpus {name}: {os.path.basename(tool)} {' '.join(spec)}")
         shutil.rmtree(path, ignore_errors=True)
-        subprocess.run([sys.executable, CORPUS_TOOL, path] + spec, check=True)
+        subprocess.run([sys.executable, tool, path] + spec, check=True)
         with open(stamp, "w") as f:
             f.write(" ".join(spec))
         return path
@@ -312,7 +318,8 @@ Subsystem sftp internal-sftp
     # scenario -> what it leaves on disk (corpora stay, they are reused)
     LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "rerun-s": ["dst-rerun-s"], "rerun-m": ["dst-rerun-m"],
                  "small-files": ["dst-small"], "sftp-small": ["remote-sftp-small"], "three-targets": ["dst3", "remote3"],
-                 "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "gcs": ["gcs", "gcs-resume"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"]}
+                 "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "gcs": ["gcs", "gcs-resume"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"],
+                 "report": ["dst-report"]}
 
     def cleanup(self, scenario):
         """Frees the disk a scenario used (an Azurite store of corpus A alone keeps several GB)."""
@@ -660,6 +667,33 @@ Subsystem sftp internal-sftp
             ("restic", restic_prep, lambda: sh(["restic", "-r", dst + "/restic", "backup", "-q", c], env=env)[:2]),
         ], count=1 if not self.args.quick else None)
 
+    def report_page(self):
+        """The photo report of a 100,000-photo library: its time against status (the same walk, no page), its size."""
+        p = self.corpus("P")
+        dst = fresh(os.path.join(self.work, "dst-report"))
+        usb = f"{{ name: usb, path: {dst}/usb, medium: external-disk, site: onsite, options: {{ fsync: \"false\" }} }}"
+        nas = f"{{ name: parents, path: {dst}/nas, medium: nas, site: offsite, options: {{ fsync: \"false\" }} }}"
+        full, usb_only = os.path.join(self.work, "report-full.yaml"), os.path.join(self.work, "report-usb.yaml")
+        with open(full, "w") as f:
+            f.write(f"source: {{ path: {p}, exclude: [\"incoming/**\"] }}\ntargets:\n  - {usb}\n  - {nas}\n")
+        with open(usb_only, "w") as f:
+            f.write(f"source: {{ path: {p} }}\ntargets:\n  - {usb}\n")
+        # untimed: everything but incoming/ on both targets, then incoming/ (1 % of the library) on the USB disk only
+        self.heirloom("backup", "-c", full, "--no-progress")
+        self.heirloom("backup", "-c", usb_only, "--no-progress")
+        page = os.path.join(dst, "report.html")
+        noop = lambda: None
+
+        def report():
+            s, rss, _ = sh([HEIRLOOM, "report", "-c", full, "--html", page])
+            self.reads.setdefault("report-page-bytes", []).append(os.path.getsize(page))
+            return s, rss
+
+        self.rounds("report", [
+            ("heirloom report --html", noop, report),
+            (FLOOR + "heirloom status", noop, lambda: sh([HEIRLOOM, "status", "-c", full])[:2]),
+        ])
+
     # --- goals and report ---
 
     def table(self):
@@ -673,6 +707,14 @@ Subsystem sftp internal-sftp
             peers = {k: statistics.median(v) for k, v in res.items()
                      if not k.startswith("heirloom") and not k.startswith(FLOOR)}
             floors = {k[len(FLOOR):]: statistics.median(v) for k, v in res.items() if k.startswith(FLOOR)}
+            if scenario == "report":
+                floor = floors.get("heirloom status", 0)
+                size = statistics.median(self.reads.get("report-page-bytes", [0]))
+                ok = size <= 5 << 20 and hmed <= 10
+                rows.append((scenario, text, f"heirloom report {hmed:.2f} s, page {size / 1024:.0f} KiB; floor (heirloom "
+                             f"status, the same walk without the page) {floor:.2f} s, report/floor {hmed / floor:.2f}",
+                             "page ≤ 5 MiB, ≤ 10 s", "met" if ok else "MISSED"))
+                continue
             if scenario == "memory":
                 rss = self.rss.get("memory", {})
                 hm = statistics.median([v for k, v in rss.items() if k.startswith("heirloom")][0]) / 1024
@@ -843,7 +885,8 @@ def main():
     saved_path = os.path.join(args.work, "results.json")
     if args.merge and os.path.exists(saved_path):
         saved = json.load(open(saved_path))
-        keep = lambda d: {k: v for k, v in d.items() if k not in chosen and not (k == "scan" and "rerun" in chosen)}
+        keep = lambda d: {k: v for k, v in d.items() if k not in chosen and not (k == "scan" and "rerun" in chosen)
+                                and not (k == "report-page-bytes" and "report" in chosen)}
         b.results, b.rss, b.reads = keep(saved["results"]), keep(saved["rss"]), keep(saved.get("reads", {}))
     failed = []
     try:
@@ -856,7 +899,8 @@ def main():
                  "rerun-m": lambda: b.rerun("rerun-m"), "small-files": b.small_files, "sftp-small": b.sftp_small,
                  "three-targets": b.three_targets, "sftp": b.sftp,
                  "azure": b.azure, "s3": b.s3, "gcs": b.gcs_scenario, "verify": lambda: b.verify_and_restore("verify"),
-                 "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory}[s]()
+                 "restore": lambda: b.verify_and_restore("restore"), "memory": b.memory,
+                 "report": b.report_page}[s]()
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 log(f"scenario {s} failed: {e}")
                 failed.append(s)
@@ -957,7 +1001,7 @@ was measured, and a scenario that failed or was not run keeps its earlier row. D
 
 - Machine: {machine() if ran else old_notes.get("@Machine", machine())}
 - Peers: {versions() if ran else old_notes.get("@Peers", versions())}
-- Corpora (`benchmarks/make-corpus.py`): {', '.join(f"{k} `{' '.join(v)}`" for k, v in SIZES['full'].items())}
+- Corpora (`benchmarks/make-corpus.py`; P by `benchmarks/make-photo-library.py`): {', '.join(f"{k} `{' '.join(v)}`" for k, v in SIZES['full'].items())}
   (`--quick`: {', '.join(f"{k} `{' '.join(v)}`" for k, v in SIZES['quick'].items())})
 - 3 rounds per scenario (2 with `--quick`), tools alternating which goes first; medians; ratio = Heirloom time / peer time.
   Whole processes (Heirloom's JVM start included, `bin/heirloom` with its class-data archive), page cache warm

@@ -31,6 +31,9 @@ need restic || missing+=(restic)
 need borg || missing+=(borgbackup)
 { [ -x /usr/sbin/sshd ] && need ssh-keygen; } || missing+=(openssh-server)
 need python3 || missing+=(python3)
+# corpus P (the report's photo library) is made with ImageMagick and exiftool
+[ -x /usr/bin/convert ] || missing+=(imagemagick)
+[ -x /usr/bin/exiftool ] || missing+=(libimage-exiftool-perl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "run.sh: installing the peers and servers that are missing: ${missing[*]}" >&2
   apt_install "${missing[@]}"

@@ -168,8 +168,11 @@ public final class Heirloom implements AutoCloseable {
         } finally {
             running.end(cancelled);
         }
+        // the source was just walked for the snapshot: it counts for every file, but not for one whose
+        // bytes are suspected of bit rot (then the source is looked at file by file)
+        String trusted = result.suspectFiles() == 0 ? result.snapshotId() : null;
         return new BackupReport(result.snapshotId(), result.started(), result.finished(), result.stats(), results,
-                result.problems(), result.problemCount(), statusCheck().run(open, result.snapshotId()).compliance(),
+                result.problems(), result.problemCount(), statusCheck().run(open, trusted).compliance(),
                 result.suspects(), result.refused());
     }
 

@@ -91,7 +91,7 @@ class LayeringTest {
                 .doesNotContain("dev.heirloom", "dev.heirloom.backup", "dev.heirloom.verify", "dev.heirloom.retention",
                         "dev.heirloom.restore", "dev.heirloom.compliance", "dev.heirloom.schedule");
         for (String operation : List.of("dev.heirloom.backup", "dev.heirloom.verify", "dev.heirloom.retention",
-                "dev.heirloom.restore", "dev.heirloom.compliance")) {
+                "dev.heirloom.restore", "dev.heirloom.compliance", "dev.heirloom.report")) {
             assertThat(PACKAGES.getOrDefault(operation, Set.of())).as(operation)
                     .doesNotContain("dev.heirloom", "dev.heirloom.schedule");
         }

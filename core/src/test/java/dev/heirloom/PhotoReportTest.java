@@ -135,4 +135,33 @@ class PhotoReportTest {
             assertThat(r.nextSteps()).anyMatch(s -> s.endsWith("heirloom repair --target usb"));
         }
     }
+
+    @Test
+    void aPhotoSuspectedOfBitRotIsAtRiskThoughItHasItsCopies() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("Pictures"));
+        Path photo = MediaSamples.datedJpeg(src.resolve("IMG_0001.jpg"), "2019:07:14 15:30:00", Color.BLUE);
+        MediaSamples.datedJpeg(src.resolve("IMG_0002.jpg"), "2019:07:15 15:30:00", Color.GREEN);
+        try (Heirloom h = heirloom(src, true)) {
+            h.backup();
+            // one byte of the picture flips on the disk: same size, same modification time
+            FileTime mtime = Files.getLastModifiedTime(photo);
+            byte[] bytes = Files.readAllBytes(photo);
+            bytes[bytes.length - 10] ^= 0x40;
+            Files.write(photo, bytes);
+            Files.setLastModifiedTime(photo, mtime);
+            var found = h.backup(dev.heirloom.backup.ProgressListener.NONE, 100);
+            assertThat(found.suspectedBitRot()).hasSize(1);
+            assertThat(found.compliance().compliant()).as("right after the backup that found it").isFalse();
+            assertThat(h.backup().compliance().compliant()).as("and after one that carried the mark on").isFalse();
+            assertThat(h.status().compliance().compliant()).as("the source's damaged photo is no copy").isFalse();
+            PhotoReport r = h.report();
+            assertThat(r.met()).isFalse();
+            assertThat(r.atRiskTotal()).isEqualTo(1);
+            assertThat(r.atRisk().get(0).path()).isEqualTo("IMG_0001.jpg");
+            assertThat(r.atRisk().get(0).heldBy()).containsExactly("usb", "cloud");
+            assertThat(r.atRisk().get(0).reasons()).anyMatch(why -> why.startsWith("suspected bit rot"));
+            assertThat(r.reasons()).anyMatch(why -> why.contains("suspected bit rot"));
+            assertThat(r.nextSteps()).anyMatch(s -> s.contains("heirloom restore --path"));
+        }
+    }
 }

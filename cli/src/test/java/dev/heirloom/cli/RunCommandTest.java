@@ -132,6 +132,33 @@ class RunCommandTest {
     }
 
     @Test
+    void theReportPageIsWrittenAfterEachJob() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("IMG_1.jpg"), "photo 1");
+        Files.createDirectories(tmp.resolve("usb"));
+        Path config = tmp.resolve("heirloom.yaml");
+        Files.writeString(config, """
+                source: { path: src, medium: internal-disk, site: onsite }
+                policy: { copies: 2, media: 2, offsite: 0 }
+                targets:
+                  - { name: usb, path: usb/heirloom, medium: external-disk, site: onsite }
+                schedule: { backup: "0 2 * * *" }
+                report: { html: pages/report.html }
+                """);
+        Path page = tmp.resolve("pages/report.html");
+
+        start(config);
+        awaitLine(l -> l.contains("backup SUCCEEDED"), Duration.ofSeconds(60));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(page) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(page).as("written after the first-run backup; printed:%n%s", String.join("\n", lines)).exists();
+        assertThat(Files.readString(page)).contains("class=\"verdict met\"", "1 photo, 0 videos, 1 file in all");
+        assertThat(sigterm()).isEqualTo(143);
+    }
+
+    @Test
     void aConfigurationWithoutAScheduleIsAClearUsageError() throws Exception {
         Path config = tmp.resolve("h.yaml");
         Files.createDirectories(tmp.resolve("src"));

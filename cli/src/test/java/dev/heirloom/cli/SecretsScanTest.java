@@ -80,8 +80,9 @@ class SecretsScanTest {
             for (String[] command : List.of(new String[] {"backup", "--json"}, new String[] {"backup"},
                     new String[] {"status", "--json"}, new String[] {"status"}, new String[] {"plan"},
                     new String[] {"snapshots", "--json"}, new String[] {"verify", "--level", "checksum"},
-                    new String[] {"verify", "--json"}, new String[] {"restore", "--target", "s3", "--to",
-                            tmp.resolve("back").toString()})) {
+                    new String[] {"verify", "--json"}, new String[] {"report", "--json"},
+                    new String[] {"report", "--html", tmp.resolve("report.html").toString()},
+                    new String[] {"restore", "--target", "s3", "--to", tmp.resolve("back").toString()})) {
                 seen.append(run(good, command));
                 runs++;
             }
@@ -93,6 +94,11 @@ class SecretsScanTest {
                 seen.append(out);
                 runs++;
             }
+            String wrongReport = run(wrong, "report", "--html", tmp.resolve("wrong.html").toString());
+            assertThat(wrongReport).as("the wrong secrets fail").contains("could not be read");
+            seen.append(wrongReport);
+            runs++;
+            seen.append(Files.readString(tmp.resolve("report.html"))).append(Files.readString(tmp.resolve("wrong.html")));
             long files = 0;
             for (Path root : List.of(tmp.resolve("usb"), ftp.root(), tmp.resolve("nas"), s3.dataDir())) {
                 try (Stream<Path> s = Files.walk(root)) {
@@ -110,7 +116,7 @@ class SecretsScanTest {
             assertThat(all).contains("\"s3\"", "\"gcs\"", "\"azure\"", "\"ftp\"", "\"sftp\"", AzuriteServer.ACCOUNT,
                     S3ProxyServer.ACCESS_KEY, "DEBUG");
             System.out.printf("fault suite, secrets scan: %d secrets, %d commands (%d with wrong secrets), %d KiB of "
-                    + "output and logs at debug level, %d repository files: no secret found%n", secrets.size(), runs, 3,
+                    + "output and logs at debug level, %d repository files: no secret found%n", secrets.size(), runs, 4,
                     all.length() / 1024, files);
         }
     }

@@ -113,12 +113,14 @@ public final class BackupEngine {
      * @param problems     source problems (at most 10,000 listed)
      * @param problemCount all source problems
      * @param suspects     files whose content changed although size and mtime did not
+     * @param suspectFiles files of the snapshot marked with suspect content, those of {@code suspects} and
+     *                     those carried from earlier runs (their source copy is no copy of the version kept)
      * @param refused      why no snapshot was written although every target could take one (the
      *                     source is empty or lost too many files); empty otherwise
      */
     public record Result(String snapshotId, Instant started, Instant finished, RunStats stats,
                          List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
-                         List<BitRotSuspect> suspects, Optional<String> refused) {
+                         List<BitRotSuspect> suspects, long suspectFiles, Optional<String> refused) {
     }
 
     private final RunContext run;
@@ -139,7 +141,7 @@ public final class BackupEngine {
         if (run.lanes.isEmpty() && !run.options.dryRun()) {
             // no target could be opened: reading and hashing the library would store nothing
             return new Result(snapshotId, started, run.options.clock().instant(), new RunStats(0, 0, 0, 0, 0), List.of(),
-                    List.of(), 0, List.of(), Optional.empty());
+                    List.of(), 0, List.of(), 0, Optional.empty());
         }
         findParents();
         SourceWalk.Folder root = walk();
@@ -149,7 +151,7 @@ public final class BackupEngine {
         RunStats stats = new RunStats(run.files.get(), run.bytes.get(), run.filesRead.get(), run.bytesRead.get(),
                 run.unchanged.get());
         return new Result(snapshotId, started, run.options.clock().instant(), stats, results, List.copyOf(run.problems),
-                run.problemCount.get(), List.copyOf(run.suspects), refused);
+                run.problemCount.get(), List.copyOf(run.suspects), run.suspectEntries.get(), refused);
     }
 
     /**

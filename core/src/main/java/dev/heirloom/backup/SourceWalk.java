@@ -167,6 +167,9 @@ final class SourceWalk {
             Child child = c.join();
             if (child != null) {
                 entries.add(child.entry());
+                if (child.entry().suspect() != null) {
+                    run.suspectEntries.incrementAndGet();
+                }
                 fileCount += child.files();
                 byteCount += child.bytes();
             }

@@ -333,7 +333,10 @@ public final class ComplianceChecker {
         List<String> notCounted = new ArrayList<>();
         Set<Medium> media = EnumSet.noneOf(Medium.class);
         int offsite = 0;
-        if (sourceCopy.holds(childPath, entry)) {
+        if (entry.suspect() != null) {
+            // the source's bytes differ from the version kept (suspected bit rot): it is no copy of it
+            notCounted.add(source.name() + " (suspected bit rot: its content differs from the last good version)");
+        } else if (sourceCopy.holds(childPath, entry)) {
             heldBy.add(source.name());
             media.add(source.medium());
             offsite += source.site() == Site.OFFSITE ? 1 : 0;

@@ -120,8 +120,8 @@ public final class HtmlReport {
             html.append("</ul>");
         }
         html.append("<p class=\"meta\">").append(esc(report.source())).append(" · ")
-                .append(String.format(Locale.ROOT, "%,d photos, %,d videos, %,d files in all", report.photos(),
-                        report.videos(), report.files()));
+                .append(count(report.photos(), "photo")).append(", ").append(count(report.videos(), "video")).append(", ")
+                .append(count(report.files(), "file")).append(" in all");
         report.snapshotId().ifPresent(id -> html.append(" · snapshot ").append(esc(id)));
         html.append("</p></header>\n");
     }
@@ -308,6 +308,10 @@ public final class HtmlReport {
             html.append("</li>");
         }
         html.append("</ol></section>\n");
+    }
+
+    private static String count(long n, String thing) {
+        return String.format(Locale.ROOT, "%,d %s%s", n, thing, n == 1 ? "" : "s");
     }
 
     private String time(Instant t) {

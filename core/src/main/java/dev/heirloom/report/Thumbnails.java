@@ -2,6 +2,9 @@ package dev.heirloom.report;
 
 import dev.heirloom.repository.FileName;
 
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.metadata.exif.ExifIFD0Directory;
+
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -12,6 +15,7 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +31,7 @@ import java.util.Set;
 /**
  * Small pictures of JPEG and PNG photos, made from the source when a report is rendered: decoded
  * with subsampling (so a 50-megapixel photo costs little memory), scaled to at most {@link #SIZE}
- * pixels, and embedded as a JPEG {@code data:} URI. Any other file, or one that cannot be read,
+ * pixels, turned as its EXIF orientation says, and embedded as a JPEG {@code data:} URI. Any other file, or one that cannot be read,
  * has none.
  */
 public final class Thumbnails {
@@ -81,7 +85,7 @@ public final class Thumbnails {
                 return Optional.empty();
             }
             BufferedImage image = decode(file);
-            return image == null ? Optional.empty() : Optional.of(encode(scale(image)));
+            return image == null ? Optional.empty() : Optional.of(encode(upright(scale(image), orientation(file))));
         } catch (IOException | IllegalArgumentException | SecurityException
                  | IllegalStateException | OutOfMemoryError e) {
             // unreadable, malformed or odd: the report shows an icon
@@ -124,6 +128,43 @@ public final class Thumbnails {
             g.setColor(java.awt.Color.WHITE);
             g.fillRect(0, 0, w, h);
             g.drawImage(image, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The EXIF orientation of a picture (1: as stored; 3, 6, 8: turned 180°, 90° and 270° clockwise to view). */
+    private static int orientation(Path file) {
+        try {
+            ExifIFD0Directory d = ImageMetadataReader.readMetadata(file.toFile()).getFirstDirectoryOfType(ExifIFD0Directory.class);
+            return d != null && d.containsTag(ExifIFD0Directory.TAG_ORIENTATION) ? d.getInt(ExifIFD0Directory.TAG_ORIENTATION) : 1;
+        } catch (Exception | StackOverflowError e) {
+            return 1;
+        }
+    }
+
+    /** The picture turned as a viewer shows it (the mirrored orientations are shown unmirrored). */
+    private static BufferedImage upright(BufferedImage image, int orientation) {
+        int quarters = switch (orientation) {
+            case 3, 4 -> 2;
+            case 5, 6 -> 1;
+            case 7, 8 -> 3;
+            default -> 0;
+        };
+        if (quarters == 0) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage out = new BufferedImage(quarters == 2 ? w : h, quarters == 2 ? h : w, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            AffineTransform t = new AffineTransform();
+            t.translate(out.getWidth() / 2.0, out.getHeight() / 2.0);
+            t.quadrantRotate(quarters);
+            t.translate(-w / 2.0, -h / 2.0);
+            g.drawImage(image, t, null);
         } finally {
             g.dispose();
         }

@@ -13,6 +13,8 @@ import com.drew.metadata.mov.QuickTimeDirectory;
 import com.drew.metadata.xmp.XmpDirectory;
 import com.drew.metadata.xmp.XmpReader;
 
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -45,6 +47,12 @@ import java.util.regex.Pattern;
  * 1826 or more than a day in the future) has no capture date; reading never fails.
  */
 public final class CaptureDates {
+    /**
+     * The most bytes the metadata reader may read of one file: metadata sits in the first KiB to
+     * MiB (a JPEG's segments before its picture, a video's boxes, whose media data it skips by
+     * seeking); a file of another kind with a known signature would otherwise be searched to its end.
+     */
+    static final int READ_LIMIT = 1 << 20;
     /** The most of a sidecar read: they are a few KiB; a bigger one is not a sidecar. */
     private static final long SIDECAR_LIMIT = 1 << 20;
     private static final Pattern EXIF_DATE = Pattern.compile(
@@ -64,8 +72,8 @@ public final class CaptureDates {
     /** The capture date the file's own metadata records. */
     static Optional<String> fromFile(Path file) {
         Metadata metadata;
-        try {
-            metadata = ImageMetadataReader.readMetadata(file.toFile());
+        try (InputStream in = new BufferedInputStream(new ReadLimit(Files.newInputStream(file)), 64 * 1024)) {
+            metadata = ImageMetadataReader.readMetadata(in, Files.size(file));
         } catch (Exception | StackOverflowError e) {
             // not a format the reader knows, truncated or malformed: the file has no capture date
             return Optional.empty();
@@ -224,6 +232,32 @@ public final class CaptureDates {
         }
         return Optional.of(OffsetDateTime.ofInstant(t, ZoneOffset.UTC).toLocalDateTime()
                 .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + "Z");
+    }
+
+    /** A stream that fails once {@link #READ_LIMIT} bytes were read from it; skipping (a seek) does not count. */
+    private static final class ReadLimit extends FilterInputStream {
+        private long left = READ_LIMIT;
+
+        ReadLimit(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                throw new IOException("no metadata in the first " + READ_LIMIT + " bytes read");
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            left -= Math.max(n, 0);
+            return n;
+        }
     }
 
     /**

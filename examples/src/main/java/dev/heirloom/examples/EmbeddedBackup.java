@@ -48,14 +48,19 @@ public final class EmbeddedBackup {
                 System.err.println("skipped " + problem.path() + ": " + problem.reason());
             }
         };
-        try (Heirloom heirloom = Heirloom.builder()
+        try (Heirloom heirloom = open(pictures, usb, nas, offsite)) {
+            return heirloom.backup(progress);
+        }
+    }
+
+    /** The configuration: a photo folder, three targets (one offsite), the 3-2-1 rule. Close it when done. */
+    public static Heirloom open(Path pictures, Path usb, Path nas, Path offsite) {
+        return Heirloom.builder()
                 .source(pictures, MediaFilter.photosAndVideos().excluding("**/.thumbnails/**"))
                 .target("usb", usb.toUri(), Medium.EXTERNAL_DISK, Site.ONSITE)
                 .target("nas", nas.toUri(), Medium.NAS, Site.ONSITE)
                 .target("offsite", offsite.toUri(), Medium.CLOUD, Site.OFFSITE)
                 .policy(Policy.threeTwoOne())
-                .build()) {
-            return heirloom.backup(progress);
-        }
+                .build();
     }
 }

@@ -34,6 +34,15 @@ class ExamplesTest {
         assertThat(report.succeeded()).isTrue();
         assertThat(report.stats().files()).isEqualTo(7);
         assertThat(report.compliance().compliant()).isTrue();
+
+        Path page = tmp.resolve("report.html");
+        try (Heirloom h = EmbeddedBackup.open(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"))) {
+            dev.heirloom.report.PhotoReport photos = PhotoReportPage.write(h, page);
+            assertThat(photos.met()).isTrue();
+            assertThat(photos.files()).isEqualTo(7);
+            assertThat(photos.months()).isNotEmpty();
+        }
+        assertThat(Files.readString(page)).contains("class=\"verdict met\"", "7 files in all");
     }
 
     @Test
