@@ -124,8 +124,10 @@ final class PhotoReportBuilder {
                     + ") to the configuration, then run: heirloom backup");
         } else if (c.nonCompliantFiles() > tally.failedVerification() && status.targets().stream()
                 .allMatch(t -> t.error().isEmpty())) {
-            steps.add(String.format(Locale.ROOT, "Copy the %,d file(s) short of the policy to every target: heirloom backup",
-                    c.nonCompliantFiles()));
+            List<String> lacking = status.targets().stream().map(t -> t.spec().name()).filter(n -> tally.lacking(n) > 0)
+                    .map(n -> String.format(Locale.ROOT, "%s lacks %,d", n, tally.lacking(n))).toList();
+            steps.add(String.format(Locale.ROOT, "Copy the %,d file(s) short of the policy to every target (%s): heirloom backup",
+                    c.nonCompliantFiles(), String.join(", ", lacking)));
         }
         if (tally.suspected() > 0) {
             steps.add("Look at the files suspected of bit rot (listed below); to get the last good version back: "

@@ -271,8 +271,7 @@ public final class HtmlReport {
                             .append("\" height=\"").append(t.height()).append("\" alt=\"").append(esc(f.media() + " " + name))
                             .append("\">");
                 } else {
-                    html.append("<span class=\"icon\" role=\"img\" aria-label=\"").append(esc(f.media())).append("\">")
-                            .append(f.media().equals("video") ? "🎞" : f.media().equals("photo") ? "🖼" : "📄").append("</span>");
+                    html.append("<span class=\"icon\">").append(icon(f.media(), name)).append("</span>");
                 }
                 html.append("<div><b>").append(esc(name)).append("</b><p>").append(esc(f.media())).append(", taken ")
                         .append(esc(f.captured().replace('T', ' '))).append(" · ").append(f.copies())
@@ -287,6 +286,20 @@ public final class HtmlReport {
                     .append(" (<code>heirloom status</code> lists them).</p>");
         }
         html.append("</section>\n");
+    }
+
+    /** A drawing for a file without a thumbnail (emoji fonts are not everywhere): a play button, a picture, a page. */
+    private static String icon(String media, String name) {
+        String shape = switch (media) {
+            case "video" -> "<rect x=\"4\" y=\"8\" width=\"40\" height=\"32\" rx=\"5\" fill=\"#5b6b82\"/>"
+                    + "<path d=\"M20 16 L32 24 L20 32 Z\" fill=\"#fff\"/>";
+            case "photo" -> "<rect x=\"4\" y=\"8\" width=\"40\" height=\"32\" rx=\"4\" fill=\"#7a93b5\"/>"
+                    + "<circle cx=\"15\" cy=\"18\" r=\"4\" fill=\"#fff\"/><path d=\"M8 36 L20 24 L28 31 L34 26 L40 36 Z\" "
+                    + "fill=\"#fff\"/>";
+            default -> "<path d=\"M12 4 H30 L38 12 V44 H12 Z\" fill=\"#8a8a93\"/><path d=\"M30 4 V12 H38\" fill=\"#c9c9d0\"/>";
+        };
+        return "<svg role=\"img\" aria-label=\"" + esc(media + " " + name) + "\" viewBox=\"0 0 48 48\" width=\"40\" "
+                + "height=\"40\">" + shape + "</svg>";
     }
 
     private void nextSteps() {
