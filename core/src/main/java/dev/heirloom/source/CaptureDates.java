@@ -244,19 +244,24 @@ public final class CaptureDates {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            spend();
+            int b = in.read();
+            left -= b < 0 ? 0 : 1;
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                throw new IOException("no metadata in the first " + READ_LIMIT + " bytes read");
-            }
+            spend();
             int n = in.read(b, off, (int) Math.min(len, left));
             left -= Math.max(n, 0);
             return n;
+        }
+
+        private void spend() throws IOException {
+            if (left <= 0) {
+                throw new IOException("no metadata in the first " + READ_LIMIT + " bytes read");
+            }
         }
     }
 
