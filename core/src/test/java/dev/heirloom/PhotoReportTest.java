@@ -164,4 +164,34 @@ class PhotoReportTest {
             assertThat(r.nextSteps()).anyMatch(s -> s.contains("heirloom restore --path"));
         }
     }
+
+    @Test
+    void anUnpluggedDiskIsShownAsSuchWithTheStepThatBringsItBack() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("Pictures"));
+        MediaSamples.datedJpeg(src.resolve("IMG_0001.jpg"), "2019:07:14 15:30:00", Color.BLUE);
+        try (Heirloom h = heirloom(src, true)) {
+            h.backup();
+        }
+        ProviderRegistry unplugged = ProviderRegistry.of(new TestProvider("t", c -> {
+            if (c.uri().getHost().equals("usb")) {
+                throw new dev.heirloom.spi.StorageException("folder /media/ann/USB does not exist (is the disk mounted?)");
+            }
+            return cloud;
+        }));
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos()).registry(unplugged)
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE).build()) {
+            PhotoReport r = h.report();
+            assertThat(r.met()).isFalse();
+            assertThat(r.reasons()).contains("Target 'usb' could not be read, so its copies were not counted.");
+            TargetCard usbCard = r.targets().get(0);
+            assertThat(usbCard.error()).hasValueSatisfying(e -> assertThat(e).contains("is the disk mounted?"));
+            assertThat(usbCard.counted()).isFalse();
+            assertThat(r.nextSteps()).anyMatch(s -> s.startsWith("Plug in the USB disk of target 'usb'")
+                    && s.endsWith(": heirloom backup"));
+            String html = HtmlReport.render(r, Thumbnails.none(), ZoneOffset.UTC);
+            assertThat(html).contains("class=\"card down\" data-target=\"usb\"", "cannot be read: folder /media/ann/USB",
+                    "unknown while it cannot be read", "none of its copies can be counted");
+        }
+    }
 }

@@ -141,13 +141,15 @@ public final class HtmlReport {
                         + (t.lastSnapshot().isEmpty() ? " (no backup yet)" : " (verification missing or too old)"));
             }
             if (report.snapshotId().isPresent()) {
-                row("Newest backup", t.lacking() == 0 ? "✔ holds every file"
+                row("Newest backup", t.error().isPresent() ? "✘ none of its copies can be counted"
+                        : t.lacking() == 0 ? "✔ holds every file"
                         : String.format(Locale.ROOT, "✘ lacks %,d of %,d files", t.lacking(), report.files()));
             }
-            row("Last backup", t.lastSnapshot().map(s -> time(s.time()) + " (" + age(s.time()) + ")").orElse("none"));
+            row("Last backup", t.lastSnapshot().map(s -> time(s.time()) + " (" + age(s.time()) + ")")
+                    .orElse(t.error().isPresent() ? "unknown while it cannot be read" : "none yet"));
             t.lastSnapshot().ifPresent(s -> row("Stored", String.format(Locale.ROOT, "%,d files, %s", s.files(),
                     Sizes.human(s.bytes()))));
-            if (t.verifications().isEmpty()) {
+            if (t.verifications().isEmpty() && t.error().isEmpty()) {
                 row("Verified", "never");
             }
             for (TargetCard.Verification v : t.verifications()) {

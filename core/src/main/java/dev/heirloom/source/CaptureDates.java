@@ -12,6 +12,7 @@ import com.drew.metadata.mp4.Mp4Directory;
 import com.drew.metadata.mov.QuickTimeDirectory;
 import com.drew.metadata.xmp.XmpDirectory;
 import com.drew.metadata.xmp.XmpReader;
+import dev.heirloom.repository.FileName;
 
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -65,8 +66,12 @@ public final class CaptureDates {
 
     /** The capture date of a photo or video, from the file, else from its XMP sidecar; empty when neither says. */
     public static Optional<String> of(Path file) {
-        Optional<String> own = fromFile(file);
-        return own.isPresent() ? own : fromSidecar(file);
+        try {
+            Optional<String> own = fromFile(file);
+            return own.isPresent() ? own : fromSidecar(file);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // whatever the file or its name, a backup never fails for want of a date
+        }
     }
 
     /** The capture date the file's own metadata records. */
@@ -127,13 +132,14 @@ public final class CaptureDates {
 
     /** The capture date in the XMP sidecar beside the file, if there is one. */
     static Optional<String> fromSidecar(Path file) {
-        Path folder = file.getParent();
-        String name = file.getFileName().toString();
+        Path folder = file.toAbsolutePath().getParent();
+        // the name's exact bytes (FileName), so that a name not in the locale's encoding finds its sidecar too
+        String name = FileName.of(file);
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         for (String candidate : List.of(stem + ".xmp", stem + ".XMP", name + ".xmp", name + ".XMP")) {
-            Path sidecar = folder == null ? Path.of(candidate) : folder.resolve(candidate);
             try {
+                Path sidecar = FileName.resolve(folder, candidate);
                 if (!Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS) || Files.size(sidecar) > SIDECAR_LIMIT) {
                     continue;
                 }

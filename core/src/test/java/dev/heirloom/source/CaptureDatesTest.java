@@ -57,6 +57,33 @@ class CaptureDatesTest {
         assertThat(CaptureDates.of(other)).as("darktable's NAME.EXT.xmp").contains("2008-01-02T03:04:05");
     }
 
+    /** A file under dir named by raw bytes, made through a file: URI (no locale involved). */
+    private static Path raw(Path dir, byte[] name) {
+        StringBuilder uri = new StringBuilder(dir.toUri().toString());
+        for (byte b : name) {
+            uri.append('%').append(String.format("%02X", b & 0xFF));
+        }
+        return Path.of(java.net.URI.create(uri.toString()));
+    }
+
+    @Test
+    void aPhotoWhoseNameIsNotUtf8FindsItsSidecar() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("old camera"));
+        byte[] stem = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path photo = raw(dir, concat(stem, ".jpg"));
+        Files.write(photo, Files.readAllBytes(MediaSamples.jpeg(tmp.resolve("plain.jpg"), 64, 48, Color.GRAY)));
+        Path made = MediaSamples.sidecar(tmp.resolve("made.xmp"), "2004:05:06 07:08:09");
+        Files.write(raw(dir, concat(stem, ".xmp")), Files.readAllBytes(made));
+        assertThat(CaptureDates.of(photo)).contains("2004-05-06T07:08:09");
+    }
+
+    private static byte[] concat(byte[] a, String b) {
+        byte[] tail = b.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = java.util.Arrays.copyOf(a, a.length + tail.length);
+        System.arraycopy(tail, 0, out, a.length, tail.length);
+        return out;
+    }
+
     @Test
     void aFileWithoutMetadataHasNone() throws Exception {
         Path plain = MediaSamples.jpeg(tmp.resolve("scan.jpg"), 64, 48, Color.WHITE);
