@@ -51,15 +51,7 @@ public final class FtpServer extends LoopbackServer {
             }
             Path cert = null;
             if (tls) {
-                cert = dir.resolve("server-cert.pem");
-                Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                        dir.resolve("server-key.pem").toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor() != 0) {
-                    throw new IllegalStateException("openssl could not make a test certificate");
-                }
+                cert = TestCertificates.selfSigned(dir);
             }
             int port = LoopbackProcess.freePort();
             int passive = LoopbackProcess.freePort();
@@ -86,7 +78,7 @@ public final class FtpServer extends LoopbackServer {
                     USER, PASSWORD, root.toString(), String.valueOf(passive)));
             if (tls) {
                 command.add(cert.toString());
-                command.add(dir.resolve("server-key.pem").toString());
+                command.add(TestCertificates.key(dir).toString());
             }
             LoopbackProcess process = LoopbackProcess.start(command, dir.resolve("ftpd.log"), port, Duration.ofSeconds(30));
             return new FtpServer(dir, port, cert, process);

@@ -27,6 +27,12 @@ final class VfsErrors {
         String text = scrub(describe(e), s);
         // matched without the file URLs VFS quotes (a port such as 35073 is no status code)
         String lower = " " + text.replaceAll("\"[a-z0-9+.-]+://[^\"]*\"", "\"…\"").toLowerCase(Locale.ROOT) + " ";
+        HostCheckingTrustManager.HostMismatch mismatch = find(e, HostCheckingTrustManager.HostMismatch.class);
+        if (mismatch != null) {
+            return new AuthenticationException(what + ": " + scrub(mismatch.getMessage(), s) + "; connect with a name the "
+                    + "certificate is made out to (in the target's URI), or give the server a certificate for "
+                    + s.host(), null);
+        }
         Throwable certificate = find(e, CertificateException.class);
         if (certificate != null || find(e, SSLException.class) != null && lower.contains("certif")) {
             return new AuthenticationException(what + ": the server's TLS certificate is not trusted (" + text + "); if it "

@@ -16,8 +16,8 @@ import org.apache.commons.vfs2.provider.ftps.FtpsFileSystemConfigBuilder;
 import org.apache.commons.vfs2.provider.ftps.FtpsMode;
 import org.apache.commons.vfs2.provider.webdav4.Webdav4FileSystemConfigBuilder;
 import org.apache.commons.vfs2.provider.webdav4.Webdav4FileProvider;
-import org.apache.commons.vfs2.provider.webdav4s.Webdav4sFileProvider;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -33,12 +33,15 @@ final class VfsFileSystems {
     private VfsFileSystems() {
     }
 
-    static DefaultFileSystemManager manager() throws FileSystemException {
+    static DefaultFileSystemManager manager(VfsSettings s) throws FileSystemException {
         DefaultFileSystemManager m = new DefaultFileSystemManager();
         m.addProvider("ftp", new FtpFileProvider());
         m.addProvider("ftps", new FtpsFileProvider());
         m.addProvider("webdav4", new Webdav4FileProvider());
-        m.addProvider("webdav4s", new Webdav4sFileProvider());
+        if (s.protocol().equals("webdav4s")) {
+            // Commons VFS's own trusts every certificate chain; this one checks the chain and the host name
+            m.addProvider("webdav4s", new CheckedWebdav4sFileProvider(sslContext(s)));
+        }
         m.setFilesCache(new NullFilesCache());
         // every key is resolved afresh per call (no file-object cache), so what is known comes from
         // the server at that moment; within one call a folder's listing serves its children's sizes
@@ -67,7 +70,8 @@ final class VfsFileSystems {
                 FtpsFileSystemConfigBuilder ftps = FtpsFileSystemConfigBuilder.getInstance();
                 ftps.setFtpsMode(o, FtpsMode.EXPLICIT);
                 ftps.setDataChannelProtectionLevel(o, FtpsDataChannelProtectionLevel.P);
-                ftps.setTrustManager(o, trustManager(s));
+                // Commons Net checks the chain, never the host name: the trust manager checks both
+                ftps.setTrustManager(o, new HostCheckingTrustManager(trustManager(s), s.host()));
             }
         } else {
             Webdav4FileSystemConfigBuilder http = Webdav4FileSystemConfigBuilder.getInstance();
@@ -80,6 +84,17 @@ final class VfsFileSystems {
             http.setHostnameVerificationEnabled(o, true);
         }
         return o;
+    }
+
+    /** A TLS context trusting what {@link #trustManager} trusts, for a certificate made out to the target's host. */
+    static SSLContext sslContext(VfsSettings s) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new HostCheckingTrustManager(trustManager(s), s.host())}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new InvalidConfigException("cannot make a TLS context: " + e.getMessage());
+        }
     }
 
     /** The JVM's trusted certificates, or those of the configured trust store; never trust-all. */

@@ -53,9 +53,8 @@ record VfsSettings(String protocol, String host, int port, Optional<String> user
         if (trustStore.isPresent() && !Files.isReadable(trustStore.get())) {
             throw new InvalidConfigException("option trustStore: cannot read " + trustStore.get());
         }
-        if (trustStore.isPresent() && !protocol.equals("ftps")) {
-            throw new InvalidConfigException("option trustStore is for vfs+ftps (HTTPS trusts the JVM's certificates), "
-                    + "not " + uri.getScheme());
+        if (trustStore.isPresent() && !protocol.equals("ftps") && !protocol.equals("webdav4s")) {
+            throw new InvalidConfigException("option trustStore is for TLS (vfs+ftps, vfs+webdav4s), not " + uri.getScheme());
         }
         return new VfsSettings(protocol, uri.getHost().toLowerCase(Locale.ROOT), uri.getPort(),
                 Optional.ofNullable(uri.getUserInfo()), path, config.option(PASSWORD),

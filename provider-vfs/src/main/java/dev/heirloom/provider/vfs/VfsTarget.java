@@ -77,7 +77,7 @@ final class VfsTarget implements StorageTarget {
     static VfsTarget open(VfsSettings settings) {
         DefaultFileSystemManager manager = null;
         try {
-            manager = VfsFileSystems.manager();
+            manager = VfsFileSystems.manager(settings);
             FileSystemOptions options = VfsFileSystems.options(settings);
             FileObject root = manager.resolveFile(settings.vfsUri(), options);
             if (!root.exists()) {

@@ -8,6 +8,7 @@ import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteVerifier;
 
 import java.io.FilterInputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ import java.util.Base64;
 /**
  * Streams a WebDAV upload with the JDK's HTTP client: Commons VFS 2.10's WebDAV output stream holds
  * the whole file in memory before its PUT (a video of some gigabytes would not fit). Certificates
- * and host names are checked by the JDK's defaults.
+ * are checked against the target's trust (the JVM's, or its trust store) and host names by the JDK
+ * client and by that trust manager.
  */
 final class WebdavPut {
     private final HttpClient http;
@@ -30,8 +32,14 @@ final class WebdavPut {
 
     WebdavPut(VfsSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (settings.protocol().equals("webdav4s")) {
+            // the same trust as the rest of the target: the JVM's certificates or the trust store, and the host
+            // name (the JDK client also checks it)
+            b.sslContext(VfsFileSystems.sslContext(settings));
+        }
+        this.http = b.build();
         this.base = (settings.protocol().equals("webdav4s") ? "https://" : "http://") + settings.host()
                 + (settings.port() > 0 ? ":" + settings.port() : "") + encodePath(settings.path());
     }
@@ -54,12 +62,13 @@ final class WebdavPut {
 
     /** PUTs the content at {@code relative} (under the repository folder), every byte passing the verifier. */
     void put(String what, String relative, ContentSource content, WriteVerifier verifier) throws IOException {
+        AtomicBoolean ended = new AtomicBoolean(); // the content was read to its end (or past its declared size)
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/" + encodePath(relative)))
                 .timeout(settings.readTimeout().multipliedBy(10))
                 .PUT(content.size() == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
                             try {
-                                return verified(content.open(), verifier, content.size());
+                                return verified(content.open(), verifier, content.size(), ended);
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
                             }
@@ -75,8 +84,10 @@ final class WebdavPut {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException(what + ": interrupted");
         } catch (IOException e) {
-            verifier.verify(); // the content's own fault (too many or too few bytes) is said as such
-            throw e;
+            if (ended.get()) {
+                verifier.verify(); // the content's own fault (too many or too few bytes) is said as such
+            }
+            throw e; // the connection's: TLS refused, server gone
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {
@@ -95,7 +106,7 @@ final class WebdavPut {
     }
 
     /** The content as sent: hashed and counted, and never more than declared. */
-    private static InputStream verified(InputStream in, WriteVerifier verifier, long size) {
+    private static InputStream verified(InputStream in, WriteVerifier verifier, long size, AtomicBoolean ended) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
@@ -106,9 +117,13 @@ final class WebdavPut {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
+                if (n < 0) {
+                    ended.set(true);
+                }
                 if (n > 0) {
                     verifier.update(b, off, n);
                     if (verifier.length() > size) {
+                        ended.set(true);
                         throw new IOException("the content has more bytes than its declared " + size);
                     }
                 }

@@ -17,6 +17,7 @@ import dev.heirloom.spi.WriteOptions;
 import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.tck.CapturedOutput;
 import dev.heirloom.tck.ProviderDiscovery;
+import dev.heirloom.testservers.ApacheWebdavServer;
 import dev.heirloom.testservers.FtpServer;
 import dev.heirloom.testservers.RcloneWebdavServer;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,53 @@ class VfsTargetTest {
                     .hasMessageContaining("certificate").hasMessageContaining("trustStore")
                     .hasMessageNotContaining(FtpServer.PASSWORD);
             assertThat(server.root().resolve("b")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aTrustedFtpsCertificateMadeOutToAnotherNameIsRefused() throws Exception {
+        try (FtpServer server = FtpServer.startTls(tmp.resolve("ftps"))) {
+            Path trust = FtpsContractTest.trustStoreFor(server.certificate(), tmp.resolve("trust.p12"));
+            Map<String, String> options = Map.of("password", FtpServer.PASSWORD, "trustStore", trust.toString(),
+                    "trustStorePassword", "changeit");
+            // the certificate is made out to 127.0.0.1 only; "localhost" is the same machine but not its name
+            assertThatThrownBy(() -> new FtpsVfsProvider().open(new TargetConfig(URI.create("vfs+ftps://"
+                    + FtpServer.USER + "@localhost:" + server.port() + "/b"), options)))
+                    .isInstanceOf(AuthenticationException.class)
+                    .hasMessageContaining("not made out to localhost").hasMessageContaining("127.0.0.1")
+                    .hasMessageNotContaining(FtpServer.PASSWORD);
+            assertThat(server.root().resolve("b")).doesNotExist();
+            try (StorageTarget target = new FtpsVfsProvider().open(new TargetConfig(URI.create("vfs+ftps://"
+                    + FtpServer.USER + "@127.0.0.1:" + server.port() + "/b"), options))) {
+                target.write("k", ContentSource.ofBytes(new byte[] {1}), WriteOptions.createIfAbsent(Checksums.none()));
+                assertThat(target.stat("k")).as("the name it is made out to works").isPresent();
+            }
+        }
+    }
+
+    @Test
+    void aWebdavsServerWhoseCertificateIsNotTrustedIsRefusedAndOneForAnotherNameToo() throws Exception {
+        // not under @TempDir, whose folder only its owner may enter: the server runs as www-data
+        try (ApacheWebdavServer server = ApacheWebdavServer.startTls(Files.createTempDirectory("heirloom-davs"))) {
+            String uri = "vfs+webdav4s://" + ApacheWebdavServer.USER + "@%s:" + server.port() + "/b";
+            // Commons VFS's own HTTPS provider would have accepted this self-signed certificate
+            assertThatThrownBy(() -> new WebdavsVfsProvider().open(new TargetConfig(URI.create(uri.formatted("127.0.0.1")),
+                    Map.of("password", ApacheWebdavServer.PASSWORD))))
+                    .isInstanceOf(AuthenticationException.class)
+                    .hasMessageContaining("certificate").hasMessageContaining("trustStore")
+                    .hasMessageNotContaining(ApacheWebdavServer.PASSWORD);
+            assertThat(server.root().resolve("b")).doesNotExist();
+            Path trust = FtpsContractTest.trustStoreFor(server.certificate(), tmp.resolve("trust.p12"));
+            Map<String, String> trusted = Map.of("password", ApacheWebdavServer.PASSWORD, "trustStore", trust.toString(),
+                    "trustStorePassword", "changeit");
+            assertThatThrownBy(() -> new WebdavsVfsProvider().open(new TargetConfig(URI.create(uri.formatted("localhost")),
+                    trusted)))
+                    .isInstanceOf(AuthenticationException.class).hasMessageContaining("not made out to localhost");
+            try (StorageTarget target = new WebdavsVfsProvider().open(new TargetConfig(URI.create(uri.formatted("127.0.0.1")),
+                    trusted))) {
+                target.write("k", ContentSource.ofBytes(new byte[] {1}), WriteOptions.createIfAbsent(Checksums.none()));
+                assertThat(target.stat("k")).isPresent();
+            }
         }
     }
 
