@@ -82,7 +82,11 @@ public final class HtmlReport {
             }
             temporary = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report to " + target + ": " + e.getMessage(), e);
+            String why = e instanceof java.nio.file.NoSuchFileException ? "there is no folder " + e.getMessage()
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied on " + e.getMessage()
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason() + " (" + f.getFile() + ")" : e.getMessage();
+            throw new UncheckedIOException("cannot write the report to " + target + ": " + why, e);
         } finally {
             if (temporary != null) {
                 try {

@@ -47,6 +47,13 @@ class CaptureDatesTest {
     }
 
     @Test
+    void aVideoWhoseIndexFollowsItsMediaIsDatedWithoutReadingThem() throws Exception {
+        Path video = MediaSamples.largeDatedMp4(tmp.resolve("VID_0009.mp4"), "2016-08-15T17:30:00Z");
+        assertThat(Files.size(video)).as("more than the reader may read").isGreaterThan(4L * CaptureDates.READ_LIMIT);
+        assertThat(CaptureDates.of(video)).contains("2016-08-15T17:30:00Z");
+    }
+
+    @Test
     void aPhotoWithoutOneTakesItFromItsXmpSidecar() throws Exception {
         Path raw = MediaSamples.jpeg(tmp.resolve("DSC_0006.jpg"), 64, 48, Color.GRAY);
         MediaSamples.sidecar(tmp.resolve("DSC_0006.xmp"), "2009:10:11 12:13:14");

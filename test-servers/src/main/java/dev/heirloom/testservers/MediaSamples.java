@@ -79,6 +79,18 @@ public final class MediaSamples {
         return file;
     }
 
+    /**
+     * A video of several MiB of noise whose index (the {@code moov} box, with the creation time) comes after its media
+     * data, as cameras write them: whoever wants the date must skip the media, not read it.
+     */
+    public static Path largeDatedMp4(Path file, String isoUtc) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        run(List.of(tool("ffmpeg", "/usr/bin/ffmpeg"), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=640x360:rate=25:duration=1", "-vf", "noise=alls=100:allf=t", "-c:v", "mpeg4", "-q:v", "1",
+                "-metadata", "creation_time=" + isoUtc, file.toString()));
+        return file;
+    }
+
     /** An XMP sidecar (written by exiftool) saying its photo was taken at {@code exifDateTime}. */
     public static Path sidecar(Path file, String exifDateTime) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
