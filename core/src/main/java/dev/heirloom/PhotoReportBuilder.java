@@ -40,6 +40,7 @@ final class PhotoReportBuilder {
                              Predicate<List<VerificationRecord>> counts, Instant now) {
         ComplianceReport c = status.compliance();
         List<TargetCard> cards = new ArrayList<>();
+        Map<String, Instant> lastReached = lastReached(status, histories);
         for (TargetStatus t : status.targets()) {
             List<TargetCard.SnapshotPoint> history = histories.getOrDefault(t.spec().name(), List.of()).stream()
                     .map(PhotoReportBuilder::point).toList();
@@ -49,11 +50,26 @@ final class PhotoReportBuilder {
                     t.verifications().stream().map(v -> new TargetCard.Verification(v.level().label(), v.time(),
                             v.samplePercent(), v.objectsChecked(), v.bad())).toList(),
                     t.error(), t.error().isEmpty() && t.latest().isPresent() && counts.test(t.verifications()),
-                    tally.lacking(t.spec().name()), history));
+                    tally.lacking(t.spec().name()), history, Optional.ofNullable(lastReached.get(t.spec().name()))));
         }
         return new PhotoReport(now, source, c.policy().toString(), c.compliant(), reasons(c, tally), c.snapshotId(),
                 tally.files(), tally.photos(), tally.videos(), tally.datedByFileTime(), cards, tally.months(),
-                tally.atRisk(), tally.atRiskTotal(), nextSteps(status, tally, now));
+                tally.atRisk(), tally.atRiskTotal(), nextSteps(status, tally, lastReached, now));
+    }
+
+    /** For each target that cannot be read, the newest snapshot on a readable one that says a backup reached it. */
+    private static Map<String, Instant> lastReached(StatusReport status, Map<String, List<Snapshot>> histories) {
+        Map<String, Instant> last = new java.util.HashMap<>();
+        for (TargetStatus t : status.targets()) {
+            if (t.error().isEmpty()) {
+                continue;
+            }
+            String name = t.spec().name();
+            histories.values().stream().flatMap(List::stream)
+                    .filter(s -> s.reached() != null && s.reached().contains(name))
+                    .map(Snapshot::time).max(Instant::compareTo).ifPresent(time -> last.put(name, time));
+        }
+        return last;
     }
 
     private static TargetCard.SnapshotPoint point(Snapshot s) {
@@ -92,7 +108,8 @@ final class PhotoReportBuilder {
         return reasons;
     }
 
-    private static List<String> nextSteps(StatusReport status, LibraryTally tally, Instant now) {
+    private static List<String> nextSteps(StatusReport status, LibraryTally tally, Map<String, Instant> lastReached,
+                                          Instant now) {
         Set<String> steps = new LinkedHashSet<>();
         ComplianceReport c = status.compliance();
         for (TargetStatus t : status.targets()) {
@@ -100,7 +117,11 @@ final class PhotoReportBuilder {
             if (t.error().isPresent()) {
                 String reach = t.spec().medium() == Medium.EXTERNAL_DISK ? "Plug in the USB disk of target '" + name + "'"
                         : "Make target '" + name + "' reachable";
-                steps.add(reach + " (" + t.error().get() + "), then run: heirloom backup");
+                Instant seen = lastReached.get(name);
+                steps.add(reach + (seen == null ? "" : " (last reached by the backup of "
+                        + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+                        .withZone(java.time.ZoneOffset.UTC).format(seen) + ")")
+                        + "; now: " + t.error().get() + ". Then run: heirloom backup");
                 continue;
             }
             if (t.latest().isEmpty()) {

@@ -187,11 +187,16 @@ class PhotoReportTest {
             TargetCard usbCard = r.targets().get(0);
             assertThat(usbCard.error()).hasValueSatisfying(e -> assertThat(e).contains("is the disk mounted?"));
             assertThat(usbCard.counted()).isFalse();
-            assertThat(r.nextSteps()).anyMatch(s -> s.startsWith("Plug in the USB disk of target 'usb'")
-                    && s.endsWith(": heirloom backup"));
+            // the snapshot on the cloud says the backup that wrote it reached the USB disk too
+            Instant seen = r.targets().get(1).lastSnapshot().orElseThrow().time();
+            assertThat(usbCard.lastReached()).contains(seen);
+            assertThat(r.targets().get(1).lastReached()).as("only for a target away").isEmpty();
+            assertThat(r.nextSteps()).anyMatch(s -> s.startsWith("Plug in the USB disk of target 'usb' (last reached by "
+                    + "the backup of ") && s.contains("is the disk mounted?") && s.endsWith(": heirloom backup"));
             String html = HtmlReport.render(r, Thumbnails.none(), ZoneOffset.UTC);
             assertThat(html).contains("class=\"card down\" data-target=\"usb\"", "cannot be read: folder /media/ann/USB",
-                    "unknown while it cannot be read", "none of its copies can be counted");
+                    "last reached by the backup of", "none of its copies can be counted");
+            assertThat(h.snapshots("cloud").get(0).reached()).containsExactly("usb", "cloud");
         }
     }
 }

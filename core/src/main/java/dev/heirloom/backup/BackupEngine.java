@@ -222,12 +222,14 @@ public final class BackupEngine {
     /** Writes the snapshot on every lane that had no failure (nothing in a dry run); one result per lane. */
     private List<TargetResult> commit(String snapshotId, Instant started, SourceWalk.Folder root, boolean write) {
         List<TargetResult> results = new ArrayList<>();
+        // every snapshot names the targets this run reached, so the others can tell when one now away was last seen
+        List<String> reached = run.lanes.stream().filter(Lane::alive).map(l -> l.name).toList();
         for (Lane lane : run.lanes) {
             Snapshot written = null;
             if (lane.alive() && !run.options.dryRun() && write) {
                 Snapshot snapshot = new Snapshot(Snapshot.VERSION, snapshotId, started, run.options.host(),
                         run.source.label(), root.hash(), root.files(), root.bytes(),
-                        lane.parent == null ? null : lane.parent.id());
+                        lane.parent == null ? null : lane.parent.id(), reached);
                 try {
                     dev.heirloom.storage.CrashPoints.reach("before-snapshot-write");
                     lane.repo.putSnapshot(snapshot);

@@ -150,7 +150,8 @@ public final class HtmlReport {
                         : String.format(Locale.ROOT, "✘ lacks %,d of %,d files", t.lacking(), report.files()));
             }
             row("Last backup", t.lastSnapshot().map(s -> time(s.time()) + " (" + age(s.time()) + ")")
-                    .orElse(t.error().isPresent() ? "unknown while it cannot be read" : "none yet"));
+                    .orElse(t.error().isEmpty() ? "none yet" : t.lastReached().map(r -> "last reached by the backup of "
+                            + time(r) + " (" + age(r) + ")").orElse("unknown while it cannot be read")));
             t.lastSnapshot().ifPresent(s -> row("Stored", String.format(Locale.ROOT, "%,d files, %s", s.files(),
                     Sizes.human(s.bytes()))));
             if (t.verifications().isEmpty() && t.error().isEmpty()) {

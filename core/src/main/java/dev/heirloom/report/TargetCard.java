@@ -20,10 +20,13 @@ import java.util.Optional;
  * @param lacking       files of the newest snapshot whose copy here does not count: missing, failed
  *                      verification, not verified recently enough, or not readable
  * @param history       its latest snapshots of the source, oldest first (at most {@link #HISTORY})
+ * @param lastReached   for a target that cannot be read: when a backup last reached it, as the snapshots on the
+ *                      other targets record (empty when none says, or when it can be read)
  */
 public record TargetCard(String name, String medium, String site, boolean encrypted, boolean immutable,
                          Optional<SnapshotPoint> lastSnapshot, List<Verification> verifications,
-                         Optional<String> error, boolean counted, long lacking, List<SnapshotPoint> history) {
+                         Optional<String> error, boolean counted, long lacking, List<SnapshotPoint> history,
+                         Optional<Instant> lastReached) {
     /** Most snapshots in {@link #history()}. */
     public static final int HISTORY = 12;
 

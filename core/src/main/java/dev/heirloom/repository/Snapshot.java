@@ -19,11 +19,14 @@ import java.util.Objects;
  * @param files   number of files it holds
  * @param bytes   sum of their sizes
  * @param parent  id of the snapshot this one was compared against, if any
+ * @param reached names of the targets the backup that wrote it reached (those it could open and that had not
+ *                failed when it wrote its snapshots), so that the others can tell when a target now away was
+ *                last seen; null in snapshots written before Heirloom recorded it
  */
-@JsonPropertyOrder({"version", "id", "time", "host", "source", "root", "files", "bytes", "parent"})
+@JsonPropertyOrder({"version", "id", "time", "host", "source", "root", "files", "bytes", "parent", "reached"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(int version, String id, Instant time, String host, String source, String root,
-                       long files, long bytes, String parent) {
+                       long files, long bytes, String parent, java.util.List<String> reached) {
     public static final int VERSION = 1;
 
     public Snapshot {
@@ -31,5 +34,6 @@ public record Snapshot(int version, String id, Instant time, String host, String
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(root, "root");
+        reached = reached == null ? null : java.util.List.copyOf(reached);
     }
 }

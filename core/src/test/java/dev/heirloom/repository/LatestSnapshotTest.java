@@ -39,7 +39,7 @@ class LatestSnapshotTest {
     }
 
     private static Snapshot snapshot(String id, String time, String source) {
-        return new Snapshot(1, id, Instant.parse(time), "host", source, H, 1, 1, null);
+        return new Snapshot(1, id, Instant.parse(time), "host", source, H, 1, 1, null, null);
     }
 
     @Test
@@ -47,7 +47,7 @@ class LatestSnapshotTest {
         Instant t = Instant.parse("2024-01-01T02:00:00Z");
         for (int night = 0; night < 400; night++) {
             repo.putSnapshot(new Snapshot(1, String.format("%016x", night), t.plusSeconds(86_400L * night), "host", "photos", H,
-                    night, 1, null));
+                    night, 1, null, null));
         }
         snapshotReads.set(0);
         assertThat(repo.latest("photos").orElseThrow().id()).isEqualTo(String.format("%016x", 399));

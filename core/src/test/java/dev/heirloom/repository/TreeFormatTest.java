@@ -94,7 +94,7 @@ class TreeFormatTest {
 
     @Test
     void snapshotKeysSortByTime() {
-        Snapshot s = new Snapshot(1, "0123456789abcdef", Instant.parse("2026-11-26T03:15:00.5Z"), "h", "src", H, 0, 0, null);
+        Snapshot s = new Snapshot(1, "0123456789abcdef", Instant.parse("2026-11-26T03:15:00.5Z"), "h", "src", H, 0, 0, null, null);
         assertThat(RepositoryLayout.snapshotKey(s)).isEqualTo("snapshots/20261126T031500Z-0123456789abcdef.json");
     }
 }

@@ -53,7 +53,7 @@ class RestoreSafetyTest {
     }
 
     private Snapshot snapshot(String root) {
-        Snapshot s = new Snapshot(1, "00112233aabbccdd", Instant.parse("2024-01-01T00:00:00Z"), "h", "src", root, 1, 1, null);
+        Snapshot s = new Snapshot(1, "00112233aabbccdd", Instant.parse("2024-01-01T00:00:00Z"), "h", "src", root, 1, 1, null, null);
         repo.putSnapshot(s);
         return s;
     }
