@@ -1,5 +1,6 @@
 package dev.heirloom.repository;
 
+import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.MultiDigest;
@@ -42,7 +43,7 @@ final class SnapshotFiles {
      * the objects and trees are durable before the snapshot that names them, and after.
      */
     void put(Snapshot snapshot) {
-        byte[] bytes = CanonicalJson.write(snapshot);
+        byte[] bytes = seal(CanonicalJson.write(snapshot));
         target.flush();
         target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
                 WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
@@ -66,7 +67,7 @@ final class SnapshotFiles {
      */
     private Optional<Snapshot> readSnapshot(String key) {
         try {
-            return Optional.of(CanonicalJson.read(Repository.readAll(target, key), Snapshot.class, key));
+            return Optional.of(parse(Repository.readAll(target, key), key));
         } catch (StorageException e) {
             if (e.isTransient() || e instanceof ObjectNotFoundException) {
                 throw e;
@@ -92,7 +93,7 @@ final class SnapshotFiles {
         }
         byte[] bytes = Repository.readAll(target, key);
         try {
-            CanonicalJson.read(bytes, Snapshot.class, key);
+            parse(bytes, key);
             return Optional.of(bytes);
         } catch (StorageException e) {
             return Optional.empty();
@@ -102,9 +103,52 @@ final class SnapshotFiles {
     /** Writes a good copy of a snapshot file over a damaged one (repair). */
     void replaceFile(String key, byte[] bytes) {
         requireSnapshotKey(key);
-        CanonicalJson.read(bytes, Snapshot.class, key);
+        parse(bytes, key);
         target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
         unreadable.remove(key);
+    }
+
+    /** The end of a sealed snapshot file: {@code ,"check":"<SHA-256 of the file as it would be without it>"}}. */
+    private static final String CHECK = ",\"check\":\"";
+    private static final int TAIL = CHECK.length() + 64 + 2;
+
+    /**
+     * A snapshot's canonical bytes with its own checksum as a last field, so that damage anywhere in
+     * the file is found (the objects and trees it names have their hashes; its own fields did not).
+     */
+    static byte[] seal(byte[] canonical) {
+        String check = CHECK + MultiDigest.sha256Hex(canonical) + "\"}";
+        byte[] out = java.util.Arrays.copyOf(canonical, canonical.length - 1 + check.length());
+        System.arraycopy(check.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, out, canonical.length - 1,
+                check.length());
+        return out;
+    }
+
+    /**
+     * Reads a snapshot file, checking its seal; a file without one is read as it is (written before
+     * snapshots were sealed, and so also without {@code reached}).
+     *
+     * @throws ChecksumMismatchException when the seal does not match, or a sealed snapshot's seal is gone
+     */
+    static Snapshot parse(byte[] bytes, String key) {
+        String tail = bytes.length > TAIL ? new String(bytes, bytes.length - TAIL, TAIL,
+                java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        if (tail.startsWith(CHECK) && tail.endsWith("\"}")) {
+            byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - TAIL + 1);
+            body[body.length - 1] = '}';
+            String check = tail.substring(CHECK.length(), CHECK.length() + 64);
+            String actual = MultiDigest.sha256Hex(body);
+            if (!actual.equals(check)) {
+                throw new ChecksumMismatchException(key + " is corrupt: its content hashes to " + actual + ", its seal says "
+                        + check);
+            }
+            return CanonicalJson.read(body, Snapshot.class, key);
+        }
+        Snapshot snapshot = CanonicalJson.read(bytes, Snapshot.class, key);
+        if (snapshot.reached() != null) {
+            throw new ChecksumMismatchException(key + " is corrupt: it lost the seal every snapshot with 'reached' has");
+        }
+        return snapshot;
     }
 
     private static void requireSnapshotKey(String key) {
