@@ -3,8 +3,11 @@ package dev.heirloom.testservers;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Self-signed server certificates for the TLS test servers, made with {@code openssl} as an admin would. */
-final class TestCertificates {
+/**
+ * Self-signed server certificates for the TLS test servers, made with {@code openssl} as an admin
+ * would, and the trust store a user makes of one with the JDK's {@code keytool}.
+ */
+public final class TestCertificates {
     private TestCertificates() {
     }
 
@@ -25,6 +28,22 @@ final class TestCertificates {
             throw new IllegalStateException("openssl could not make a test certificate");
         }
         return cert;
+    }
+
+    /**
+     * A PKCS#12 trust store (password {@code changeit}) holding one certificate, made with the JDK's keytool as the
+     * providers' error messages tell a user to.
+     */
+    public static Path trustStore(Path certificate, Path store) throws IOException, InterruptedException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-importcert", "-noprompt", "-alias", "server", "-file",
+                certificate.toString(), "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+        return store;
     }
 
     /** The private key {@link #selfSigned} wrote. */

@@ -33,14 +33,15 @@ final class VfsFileSystems {
     private VfsFileSystems() {
     }
 
-    static DefaultFileSystemManager manager(VfsSettings s) throws FileSystemException {
+    /** @param tls the TLS context of a {@code webdav4s} target (null for the others, which get no webdav4s provider) */
+    static DefaultFileSystemManager manager(SSLContext tls) throws FileSystemException {
         DefaultFileSystemManager m = new DefaultFileSystemManager();
         m.addProvider("ftp", new FtpFileProvider());
         m.addProvider("ftps", new FtpsFileProvider());
         m.addProvider("webdav4", new Webdav4FileProvider());
-        if (s.protocol().equals("webdav4s")) {
+        if (tls != null) {
             // Commons VFS's own trusts every certificate chain; this one checks the chain and the host name
-            m.addProvider("webdav4s", new CheckedWebdav4sFileProvider(sslContext(s)));
+            m.addProvider("webdav4s", new CheckedWebdav4sFileProvider(tls));
         }
         m.setFilesCache(new NullFilesCache());
         // every key is resolved afresh per call (no file-object cache), so what is known comes from

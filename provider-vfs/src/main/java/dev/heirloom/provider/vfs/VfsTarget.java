@@ -25,6 +25,7 @@ import org.apache.commons.vfs2.util.RandomAccessMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,12 +61,12 @@ final class VfsTarget implements StorageTarget {
     /** WebDAV uploads stream through the JDK's client (see WebdavPut); null for FTP. */
     private final WebdavPut webdavPut;
 
-    private VfsTarget(DefaultFileSystemManager manager, FileObject root, VfsSettings settings) {
+    private VfsTarget(DefaultFileSystemManager manager, FileObject root, VfsSettings settings, SSLContext tls) {
         this.manager = manager;
         this.root = root;
         this.settings = settings;
         this.webdav = settings.protocol().startsWith("webdav");
-        this.webdavPut = webdav ? new WebdavPut(settings) : null;
+        this.webdavPut = webdav ? new WebdavPut(settings, tls) : null;
         this.capabilities = Capabilities.builder().conditionalCreate(false).atomicReplace(false).rangeRead(true)
                 .maxConcurrency(settings.concurrency())
                 // not over FTPS: an upload there now and then arrives short (see ShortUpload), and staged
@@ -77,7 +78,9 @@ final class VfsTarget implements StorageTarget {
     static VfsTarget open(VfsSettings settings) {
         DefaultFileSystemManager manager = null;
         try {
-            manager = VfsFileSystems.manager(settings);
+            // one TLS context for the target: Commons VFS's connections and the streamed uploads trust the same
+            SSLContext tls = settings.protocol().equals("webdav4s") ? VfsFileSystems.sslContext(settings) : null;
+            manager = VfsFileSystems.manager(tls);
             FileSystemOptions options = VfsFileSystems.options(settings);
             FileObject root = manager.resolveFile(settings.vfsUri(), options);
             if (!root.exists()) {
@@ -85,7 +88,7 @@ final class VfsTarget implements StorageTarget {
             } else if (root.getType() != FileType.FOLDER) {
                 throw new dev.heirloom.spi.InvalidConfigException(settings + " is a file, not a folder");
             }
-            VfsTarget target = new VfsTarget(manager, root, settings);
+            VfsTarget target = new VfsTarget(manager, root, settings, tls);
             target.cleanUp(Instant.now().minus(ABANDONED));
             return target;
         } catch (FileSystemException e) {

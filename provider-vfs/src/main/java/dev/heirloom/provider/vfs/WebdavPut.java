@@ -7,6 +7,7 @@ import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteVerifier;
 
+import javax.net.ssl.SSLContext;
 import java.io.FilterInputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.io.IOException;
@@ -30,14 +31,15 @@ final class WebdavPut {
     private final VfsSettings settings;
     private final String base;
 
-    WebdavPut(VfsSettings settings) {
+    /** @param tls the target's TLS context over HTTPS (null over HTTP) */
+    WebdavPut(VfsSettings settings, SSLContext tls) {
         this.settings = settings;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.protocol().equals("webdav4s")) {
+        if (tls != null) {
             // the same trust as the rest of the target: the JVM's certificates or the trust store, and the host
             // name (the JDK client also checks it)
-            b.sslContext(VfsFileSystems.sslContext(settings));
+            b.sslContext(tls);
         }
         this.http = b.build();
         this.base = (settings.protocol().equals("webdav4s") ? "https://" : "http://") + settings.host()

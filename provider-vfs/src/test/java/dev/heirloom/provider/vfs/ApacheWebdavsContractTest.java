@@ -4,6 +4,7 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.tck.StorageTargetContract;
 import dev.heirloom.testservers.ApacheWebdavServer;
+import dev.heirloom.testservers.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -27,7 +28,7 @@ class ApacheWebdavsContractTest extends StorageTargetContract {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("heirloom-apache-davs");
         server = ApacheWebdavServer.startTls(dir);
-        trustStore = FtpsContractTest.trustStoreFor(server.certificate(), dir.resolve("trust.p12"));
+        trustStore = TestCertificates.trustStore(server.certificate(), dir.resolve("trust.p12"));
     }
 
     @AfterAll

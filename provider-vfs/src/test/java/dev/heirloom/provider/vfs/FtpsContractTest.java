@@ -4,6 +4,7 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.TargetConfig;
 import dev.heirloom.tck.StorageTargetContract;
 import dev.heirloom.testservers.FtpServer;
+import dev.heirloom.testservers.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -26,20 +27,7 @@ class FtpsContractTest extends StorageTargetContract {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("heirloom-ftps");
         server = FtpServer.startTls(dir);
-        trustStore = trustStoreFor(server.certificate(), dir.resolve("trust.p12"));
-    }
-
-    /** A PKCS#12 trust store holding one certificate, made with the JDK's keytool as a user would. */
-    static Path trustStoreFor(Path certificate, Path store) throws Exception {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-importcert", "-noprompt", "-alias", "ftps", "-file",
-                certificate.toString(), "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
-        return store;
+        trustStore = TestCertificates.trustStore(server.certificate(), dir.resolve("trust.p12"));
     }
 
     @AfterAll

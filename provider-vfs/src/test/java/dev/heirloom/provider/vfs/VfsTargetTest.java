@@ -18,6 +18,7 @@ import dev.heirloom.storage.ProviderRegistry;
 import dev.heirloom.tck.CapturedOutput;
 import dev.heirloom.tck.ProviderDiscovery;
 import dev.heirloom.testservers.ApacheWebdavServer;
+import dev.heirloom.testservers.TestCertificates;
 import dev.heirloom.testservers.FtpServer;
 import dev.heirloom.testservers.RcloneWebdavServer;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class VfsTargetTest {
     @Test
     void aTrustedFtpsCertificateMadeOutToAnotherNameIsRefused() throws Exception {
         try (FtpServer server = FtpServer.startTls(tmp.resolve("ftps"))) {
-            Path trust = FtpsContractTest.trustStoreFor(server.certificate(), tmp.resolve("trust.p12"));
+            Path trust = TestCertificates.trustStore(server.certificate(), tmp.resolve("trust.p12"));
             Map<String, String> options = Map.of("password", FtpServer.PASSWORD, "trustStore", trust.toString(),
                     "trustStorePassword", "changeit");
             // the certificate is made out to 127.0.0.1 only; "localhost" is the same machine but not its name
@@ -128,7 +129,7 @@ class VfsTargetTest {
                     .hasMessageContaining("certificate").hasMessageContaining("trustStore")
                     .hasMessageNotContaining(ApacheWebdavServer.PASSWORD);
             assertThat(server.root().resolve("b")).doesNotExist();
-            Path trust = FtpsContractTest.trustStoreFor(server.certificate(), tmp.resolve("trust.p12"));
+            Path trust = TestCertificates.trustStore(server.certificate(), tmp.resolve("trust.p12"));
             Map<String, String> trusted = Map.of("password", ApacheWebdavServer.PASSWORD, "trustStore", trust.toString(),
                     "trustStorePassword", "changeit");
             assertThatThrownBy(() -> new WebdavsVfsProvider().open(new TargetConfig(URI.create(uri.formatted("localhost")),
