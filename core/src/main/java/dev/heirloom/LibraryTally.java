@@ -66,10 +66,9 @@ final class LibraryTally implements ComplianceChecker.FileTally {
         }
         String media = entry.media() == null ? "other" : entry.media();
         boolean dated = PHOTO.equals(media) || VIDEO.equals(media);
-        String captured = entry.captured() != null && CaptureDates.month(entry.captured()) != null ? entry.captured()
-                : entry.mtime().atOffset(ZoneOffset.UTC).toLocalDateTime().toString();
+        boolean byFileTime = CaptureDates.month(entry.captured()) == null;
+        String captured = byFileTime ? entry.mtime().atOffset(ZoneOffset.UTC).toLocalDateTime().toString() : entry.captured();
         if (dated) {
-            boolean byFileTime = entry.captured() == null || CaptureDates.month(entry.captured()) == null;
             Month m = months.computeIfAbsent(captured.substring(0, 7), k -> new Month());
             if (PHOTO.equals(media)) {
                 photos++;

@@ -89,6 +89,10 @@ class PhotoReportTest {
             assertThat(months.get("2019-07").shortOfPolicy()).isZero();
             assertThat(months.get("2017-03").videos()).isEqualTo(1);
             assertThat(months.get("2015-06").datedByFileTime()).isEqualTo(1);
+            assertThat(r.years()).extracting(dev.heirloom.report.YearCoverage::year)
+                    .containsExactly("2015", "2017", "2019", "2021");
+            assertThat(r.years().get(3)).isEqualTo(new dev.heirloom.report.YearCoverage("2021", 1, 1, 2));
+            assertThat(r.years().get(2)).isEqualTo(new dev.heirloom.report.YearCoverage("2019", 2, 0, 3));
 
             assertThat(r.atRisk()).singleElement().satisfies(f -> {
                 assertThat(f.path()).isEqualTo("2021/<b>IMG & co.jpg");

@@ -2,9 +2,9 @@ package dev.heirloom.cli;
 
 import dev.heirloom.Heirloom;
 import dev.heirloom.report.HtmlReport;
-import dev.heirloom.report.MonthCoverage;
 import dev.heirloom.report.PhotoReport;
 import dev.heirloom.report.Thumbnails;
+import dev.heirloom.report.YearCoverage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code heirloom report}: the photo-aware 3-2-1 report, as text, as a web page, or as JSON. */
@@ -61,17 +59,13 @@ final class ReportCommand extends HeirloomCli.Common implements Callable<Integer
     private static void print(PrintWriter out, PhotoReport r, Path html) {
         out.printf(Locale.ROOT, "Policy %s: %s - %s%n", r.policy(), r.verdict(), r.reasons().isEmpty() ? "" : r.reasons().get(0));
         r.reasons().stream().skip(1).forEach(reason -> out.println("  " + reason));
-        Map<String, long[]> years = new TreeMap<>();
-        for (MonthCoverage m : r.months()) {
-            long[] y = years.computeIfAbsent(m.month().substring(0, 4), k -> new long[] {0, 0, Long.MAX_VALUE});
-            y[0] += m.files();
-            y[1] += m.shortOfPolicy();
-            y[2] = Math.min(y[2], m.fewestCopies());
-        }
-        if (!years.isEmpty()) {
+        if (!r.years().isEmpty()) {
             out.println("Photos and videos by year taken:");
-            years.forEach((year, y) -> out.printf(Locale.ROOT, "  %s  %,8d  %s%n", year, y[0],
-                    y[1] == 0 ? "ok, " + y[2] + "+ copies each" : String.format(Locale.ROOT, "%,d SHORT of the policy", y[1])));
+            for (YearCoverage y : r.years()) {
+                out.printf(Locale.ROOT, "  %s  %,8d  %s%n", y.year(), y.files(), y.shortOfPolicy() == 0
+                        ? "ok, " + y.fewestCopies() + "+ copies each"
+                        : String.format(Locale.ROOT, "%,d SHORT of the policy", y.shortOfPolicy()));
+            }
         }
         if (r.atRiskTotal() > 0) {
             out.printf(Locale.ROOT, "At risk: %,d file(s)%n", r.atRiskTotal());

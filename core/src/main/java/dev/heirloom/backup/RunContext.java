@@ -37,7 +37,7 @@ final class RunContext {
     final List<SourceProblem> problems = Collections.synchronizedList(new ArrayList<>());
     final List<BitRotSuspect> suspects = Collections.synchronizedList(new ArrayList<>());
     /** Files of the snapshot marked with suspect content, found this run or carried from an earlier one. */
-    final java.util.concurrent.atomic.AtomicLong suspectEntries = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong suspectEntries = new AtomicLong();
     final AtomicLong problemCount = new AtomicLong();
     final AtomicLong files = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();

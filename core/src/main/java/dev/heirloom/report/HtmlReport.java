@@ -219,10 +219,9 @@ public final class HtmlReport {
             html.append("<th scope=\"col\">").append(m).append("</th>");
         }
         html.append("<th scope=\"col\">Year in all</th></tr></thead><tbody>");
+        Map<String, YearCoverage> totals = new java.util.HashMap<>();
+        report.years().forEach(y -> totals.put(y.year(), y));
         years.forEach((year, months) -> {
-            long files = 0;
-            long shortOfPolicy = 0;
-            int fewest = Integer.MAX_VALUE;
             html.append("<tr data-year=\"").append(year).append("\"><th scope=\"row\">").append(year).append("</th>");
             for (int i = 0; i < 12; i++) {
                 MonthCoverage m = months[i];
@@ -231,9 +230,6 @@ public final class HtmlReport {
                             .append(": none\">–</td>");
                     continue;
                 }
-                files += m.files();
-                shortOfPolicy += m.shortOfPolicy();
-                fewest = Math.min(fewest, m.fewestCopies());
                 String title = String.format(Locale.ROOT, "%s %s: %,d photos, %,d videos; fewest copies %d%s", MONTHS[i],
                         year, m.photos(), m.videos(), m.fewestCopies(),
                         m.shortOfPolicy() == 0 ? "; all meet the policy" : "; " + m.shortOfPolicy() + " short of the policy");
@@ -243,9 +239,11 @@ public final class HtmlReport {
                         .append(String.format(Locale.ROOT, "%,d", m.files())).append("<small>")
                         .append(m.fewestCopies()).append("×</small></td>");
             }
-            html.append("<td class=\"sum ").append(level(shortOfPolicy, fewest)).append("\">")
-                    .append(shortOfPolicy == 0 ? String.format(Locale.ROOT, "✔ all %,d have %d+ copies", files, fewest)
-                            : String.format(Locale.ROOT, "✘ %,d of %,d short", shortOfPolicy, files))
+            YearCoverage y = totals.get(year);
+            html.append("<td class=\"sum ").append(level(y.shortOfPolicy(), y.fewestCopies())).append("\">")
+                    .append(y.shortOfPolicy() == 0
+                            ? String.format(Locale.ROOT, "✔ all %,d have %d+ copies", y.files(), y.fewestCopies())
+                            : String.format(Locale.ROOT, "✘ %,d of %,d short", y.shortOfPolicy(), y.files()))
                     .append("</td></tr>");
         });
         html.append("</tbody></table></div></section>\n");

@@ -42,6 +42,18 @@ public record PhotoReport(Instant generated, String source, String policy, boole
         nextSteps = List.copyOf(nextSteps);
     }
 
+    /** The months summed by year, oldest first. */
+    public List<YearCoverage> years() {
+        java.util.Map<String, YearCoverage> years = new java.util.TreeMap<>();
+        for (MonthCoverage m : months) {
+            years.merge(m.month().substring(0, 4),
+                    new YearCoverage(m.month().substring(0, 4), m.files(), m.shortOfPolicy(), m.fewestCopies()),
+                    (a, b) -> new YearCoverage(a.year(), a.files() + b.files(), a.shortOfPolicy() + b.shortOfPolicy(),
+                            Math.min(a.fewestCopies(), b.fewestCopies())));
+        }
+        return List.copyOf(years.values());
+    }
+
     /** {@code MET} or {@code NOT MET}. */
     public String verdict() {
         return met ? "MET" : "NOT MET";

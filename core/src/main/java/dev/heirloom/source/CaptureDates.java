@@ -24,7 +24,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -200,8 +200,7 @@ public final class CaptureDates {
             return Optional.empty(); // "0000:00:00 00:00:00", month 13, ...
         }
         ZoneOffset zone = zone(m.group(7) != null ? m.group(7) : offset);
-        Instant latest = Instant.now().plus(1, ChronoUnit.DAYS);
-        if (local.getYear() < FIRST_YEAR || local.toInstant(zone == null ? ZoneOffset.UTC : zone).isAfter(latest)) {
+        if (local.getYear() < FIRST_YEAR || inTheFuture(local.toInstant(zone == null ? ZoneOffset.UTC : zone))) {
             return Optional.empty();
         }
         String text = local.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
@@ -233,11 +232,15 @@ public final class CaptureDates {
         }
         Instant t = date.toInstant().truncatedTo(ChronoUnit.SECONDS);
         // 0 in a QuickTime header (1904-01-01) means "not set", and so, in practice, does 1970
-        if (t.isBefore(Instant.parse("1971-01-01T00:00:00Z")) || t.isAfter(Instant.now().plus(1, ChronoUnit.DAYS))) {
+        if (t.isBefore(Instant.parse("1971-01-01T00:00:00Z")) || inTheFuture(t)) {
             return Optional.empty();
         }
-        return Optional.of(OffsetDateTime.ofInstant(t, ZoneOffset.UTC).toLocalDateTime()
-                .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + "Z");
+        return Optional.of(t.toString()); // whole seconds: yyyy-MM-ddTHH:mm:ssZ
+    }
+
+    /** Later than a day from now: no camera took it (a clock gone wrong, or a damaged field). */
+    private static boolean inTheFuture(Instant t) {
+        return t.isAfter(Instant.now().plus(1, ChronoUnit.DAYS));
     }
 
     /** A stream that fails once {@link #READ_LIMIT} bytes were read from it; skipping (a seek) does not count. */
@@ -280,10 +283,8 @@ public final class CaptureDates {
             return null;
         }
         try {
-            int month = Integer.parseInt(captured.substring(5, 7));
-            Integer.parseInt(captured.substring(0, 4));
-            return month >= 1 && month <= 12 ? captured.substring(0, 7) : null;
-        } catch (NumberFormatException | DateTimeParseException e) {
+            return YearMonth.parse(captured.substring(0, 7)).toString();
+        } catch (DateTimeParseException e) {
             return null;
         }
     }
