@@ -18,6 +18,8 @@ module dev.heirloom.core {
     requires java.desktop;
     requires metadata.extractor;
     requires xmpcore;
+    requires com.google.crypto.tink;
+    requires org.bouncycastle.provider;
 
     exports dev.heirloom;
     exports dev.heirloom.backup;

@@ -76,6 +76,7 @@ public final class Heirloom implements AutoCloseable {
     private final int maxShrinkPercent;
     private final List<String> restoreOrder;
     private final Map<String, RetentionPolicy> retention;
+    private final Map<String, dev.heirloom.repository.Encryption> encryption;
     private final VerifyLevel requiredLevel;
     private final Duration requiredAge;
     private final Clock clock;
@@ -108,8 +109,15 @@ public final class Heirloom implements AutoCloseable {
                 throw new InvalidConfigException("a bandwidth limit names '" + name + "', which is not a configured target");
             }
         }
+        for (String name : b.encryption.keySet()) {
+            if (!b.targets.containsKey(name)) {
+                throw new InvalidConfigException("an encryption setting names '" + name + "', which is not a configured target");
+            }
+        }
+        this.encryption = Map.copyOf(b.encryption);
         this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy,
-                b.source.root(), new dev.heirloom.storage.BandwidthLimits(b.bandwidth, b.bandwidthPerTarget));
+                b.source.root(), new dev.heirloom.storage.BandwidthLimits(b.bandwidth, b.bandwidthPerTarget),
+                this.encryption);
     }
 
     public static Builder builder() {

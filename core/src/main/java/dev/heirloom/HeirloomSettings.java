@@ -39,6 +39,7 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
     final java.util.List<String> restoreOrder = new java.util.ArrayList<>();
     dev.heirloom.storage.Bandwidth bandwidth = dev.heirloom.storage.Bandwidth.UNLIMITED;
     final Map<String, dev.heirloom.storage.Bandwidth> bandwidthPerTarget = new LinkedHashMap<>();
+    final Map<String, dev.heirloom.repository.Encryption> encryption = new LinkedHashMap<>();
     final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
     VerifyLevel requiredLevel;
     Duration requiredAge;
@@ -145,6 +146,17 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
     /** The run-wide limit set so far. */
     public dev.heirloom.storage.Bandwidth runBandwidth() {
         return bandwidth;
+    }
+
+    /**
+     * How a target's repository is encrypted: a new repository is created encrypted with a
+     * passphrase or key file, and an encrypted one opens only with one of its secrets. Targets not
+     * named here are {@link dev.heirloom.repository.Encryption#unspecified() unspecified}: a new
+     * repository is plain, and plans and status warn when such a target is offsite.
+     */
+    public B encryption(String target, dev.heirloom.repository.Encryption value) {
+        encryption.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(value, "value"));
+        return self();
     }
 
     /** Limits one target's transfers, on top of the run-wide limit. */

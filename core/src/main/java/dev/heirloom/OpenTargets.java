@@ -32,6 +32,7 @@ final class OpenTargets implements AutoCloseable {
     private final dev.heirloom.storage.BandwidthLimits bandwidth;
     private final Map<String, Repository> open = new LinkedHashMap<>();
     private final List<String> sameDeviceNotes;
+    private final Map<String, dev.heirloom.repository.Encryption> encryption;
 
     /**
      * @param sourceRoot the source folder, which no target may lie in
@@ -40,8 +41,10 @@ final class OpenTargets implements AutoCloseable {
      *                                the source folder
      */
     OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy, Path sourceRoot,
-                dev.heirloom.storage.BandwidthLimits bandwidth) {
+                dev.heirloom.storage.BandwidthLimits bandwidth,
+                Map<String, dev.heirloom.repository.Encryption> encryption) {
         this.bandwidth = bandwidth;
+        this.encryption = encryption;
         this.specs = specs;
         this.registry = registry;
         this.retryPolicy = retryPolicy;
@@ -77,6 +80,11 @@ final class OpenTargets implements AutoCloseable {
         this.sameDeviceNotes = SameDevice.notes(localFolders);
     }
 
+    /** How a target's repository is encrypted, as configured. */
+    dev.heirloom.repository.Encryption encryption(String target) {
+        return encryption.getOrDefault(target, dev.heirloom.repository.Encryption.unspecified());
+    }
+
     /** Notes on places that share a file system (see {@link SameDevice}). */
     List<String> sameDeviceNotes() {
         return sameDeviceNotes;
@@ -101,7 +109,8 @@ final class OpenTargets implements AutoCloseable {
                 .orElseThrow(() -> new InvalidConfigException("no target named '" + target + "'; configured: "
                         + specs.stream().map(TargetSpec::name).toList()));
         StorageTarget raw = registry.open(new TargetConfig(spec.uri(), spec.options()));
-        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name(), bandwidth));
+        repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name(), bandwidth), "target " + spec.name(),
+                encryption(spec.name()));
         open.put(target, repo);
         return repo;
     }

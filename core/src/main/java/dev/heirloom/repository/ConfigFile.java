@@ -85,8 +85,13 @@ final class ConfigFile {
         return Optional.of(config);
     }
 
-    /** See {@link Repository#initialize}. */
-    RepositoryConfig initialize(Clock clock) {
+    /**
+     * See {@link Repository#initialize}.
+     *
+     * @param beforeCreate runs before a new {@code heirloom.json} is written (to write key slots first),
+     *                     and says what it records of its encryption (null: a plain repository)
+     */
+    RepositoryConfig initialize(Clock clock, java.util.function.Supplier<RepositoryConfig.EncryptionInfo> beforeCreate) {
         Optional<RepositoryConfig> existing;
         try {
             existing = read();
@@ -102,15 +107,20 @@ final class ConfigFile {
         if (existing.isPresent()) {
             return existing.get();
         }
+        RepositoryConfig.EncryptionInfo encryption = beforeCreate.get();
         try {
-            return write(clock, WriteOptions::createIfAbsent);
+            return write(clock, encryption, WriteOptions::createIfAbsent);
         } catch (ObjectExistsException raced) {
             return read().orElseThrow(() -> raced);
         }
     }
 
-    /** See {@link Repository#rewriteDamagedConfig}. */
-    boolean rewriteDamaged(Clock clock) {
+    /**
+     * See {@link Repository#rewriteDamagedConfig}.
+     *
+     * @param encryption the open repository's encryption, or null when it is plain
+     */
+    boolean rewriteDamaged(Clock clock, RepositoryConfig.EncryptionInfo encryption) {
         try {
             if (read().isPresent() || snapshots.keys().isEmpty()) {
                 return false;
@@ -118,14 +128,16 @@ final class ConfigFile {
         } catch (DamagedConfig e) {
             LOG.warn("{}: writing a new one", e.getMessage());
         }
-        write(clock, WriteOptions::replace);
+        write(clock, encryption, WriteOptions::replace);
         checked = true;
         return true;
     }
 
-    private RepositoryConfig write(Clock clock, java.util.function.Function<Checksums, WriteOptions> how) {
-        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.VERSION,
-                UUID.randomUUID().toString(), clock.instant(), "sha256");
+    private RepositoryConfig write(Clock clock, RepositoryConfig.EncryptionInfo encryption,
+                                   java.util.function.Function<Checksums, WriteOptions> how) {
+        RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT,
+                encryption == null ? RepositoryConfig.PLAIN_VERSION : RepositoryConfig.VERSION,
+                UUID.randomUUID().toString(), clock.instant(), "sha256", encryption);
         byte[] bytes = CanonicalJson.write(fresh);
         target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),
                 how.apply(Checksums.sha256(MultiDigest.sha256Hex(bytes))));

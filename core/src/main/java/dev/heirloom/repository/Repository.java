@@ -41,8 +41,13 @@ public final class Repository implements AutoCloseable {
     private static final int TREE_CACHE_SIZE = 20_000;
 
     private final StorageTarget target;
+    private final String name;
+    private final Encryption encryption;
     private final SnapshotFiles snapshots;
     private final ConfigFile configFile;
+    /** How files are stored, once known from {@code heirloom.json} (and the secret for an encrypted one). */
+    private volatile RepositoryCipher cipher;
+    private volatile KeySlots keySlots;
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -51,10 +56,113 @@ public final class Repository implements AutoCloseable {
                 }
             });
 
+    /** A plain repository, or none yet, on a target; see {@link #Repository(StorageTarget, String, Encryption)}. */
     public Repository(StorageTarget target) {
+        this(target, "target", Encryption.unspecified());
+    }
+
+    /**
+     * The repository on a target. Nothing is read until it is used; an encrypted one is opened with
+     * the secret of {@code encryption} at its first use, and a new one is created encrypted when
+     * {@code encryption} {@link Encryption#encrypts() encrypts}.
+     *
+     * @param name how messages name the target
+     */
+    public Repository(StorageTarget target, String name, Encryption encryption) {
         this.target = target;
-        this.snapshots = new SnapshotFiles(target);
+        this.name = java.util.Objects.requireNonNull(name, "name");
+        this.encryption = java.util.Objects.requireNonNull(encryption, "encryption");
+        this.snapshots = new SnapshotFiles(target, this::cipher);
         this.configFile = new ConfigFile(target, snapshots);
+    }
+
+    /**
+     * How the repository's files are stored. Read from {@code heirloom.json} at the first call (and
+     * remembered once the repository exists); plain while the target holds no repository.
+     *
+     * @throws dev.heirloom.spi.InvalidConfigException when the repository is encrypted and no secret, or
+     *                                                 a wrong one ({@link WrongPassphraseException}), is
+     *                                                 given, or a secret is given for a plain one
+     */
+    RepositoryCipher cipher() {
+        RepositoryCipher known = cipher;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (cipher != null) {
+                return cipher;
+            }
+            Optional<RepositoryConfig> config;
+            try {
+                config = configFile.read();
+            } catch (ConfigFile.DamagedConfig e) {
+                config = null;
+            }
+            RepositoryCipher resolved = resolve(config);
+            if (config == null || config.isPresent()) {
+                cipher = resolved; // an absent one may yet be created, encrypted
+            }
+            return resolved;
+        }
+    }
+
+    /** @param config null when {@code heirloom.json} is damaged */
+    private RepositoryCipher resolve(Optional<RepositoryConfig> config) {
+        if (config == null) {
+            // nothing says whether it is encrypted: its key slots do
+            boolean slots = target.list(RepositoryLayout.KEYS, Optional.empty(), 1).objects().size() > 0;
+            return slots && encryption.encrypts() ? unlock(null) : RepositoryCipher.PLAIN;
+        }
+        if (config.isEmpty()) {
+            return RepositoryCipher.PLAIN;
+        }
+        RepositoryConfig c = config.get();
+        if (!c.encrypted()) {
+            if (encryption.encrypts()) {
+                throw new dev.heirloom.spi.InvalidConfigException(name + ": the repository there is not encrypted, "
+                        + "and encryption is chosen when a repository is created: back up to a new, empty place to "
+                        + "encrypt, or take the encryption setting off this target");
+            }
+            return RepositoryCipher.PLAIN;
+        }
+        if (!EncryptedCipher.understands(c.encryption())) {
+            throw new StorageException(name + ": the repository is encrypted with " + c.encryption().content() + "/"
+                    + c.encryption().names() + "/" + c.encryption().keys() + ", which this Heirloom cannot read");
+        }
+        if (!encryption.encrypts()) {
+            throw new dev.heirloom.spi.InvalidConfigException(name + ": the repository is encrypted; give its "
+                    + "passphrase or key file (encryption: { passphrase: \"${env:NAME}\" } in the target's configuration)");
+        }
+        return unlock(c.encryption().check());
+    }
+
+    private RepositoryCipher unlock(String keyCheck) {
+        byte[] secret = encryption.secret();
+        try {
+            KeySlots slots = KeySlots.open(target, Clock.systemUTC(), secret, name, keyCheck);
+            keySlots = slots;
+            return slots.cipher();
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Whether the repository's files are encrypted (it is opened to find out). */
+    public boolean encrypted() {
+        return cipher().encrypted();
+    }
+
+    /**
+     * The key slots of an encrypted repository, opened with the configured secret.
+     *
+     * @throws dev.heirloom.spi.InvalidConfigException when the repository is not encrypted
+     */
+    public KeySlots keySlots() {
+        if (!cipher().encrypted() || keySlots == null) {
+            throw new dev.heirloom.spi.InvalidConfigException(name + ": the repository is not encrypted; it has no keys");
+        }
+        return keySlots;
     }
 
     /**
@@ -63,6 +171,7 @@ public final class Repository implements AutoCloseable {
      * damaged one lets readers go on: what is stored can still be restored.
      */
     private void checkReadable() {
+        cipher(); // an encrypted one opens only with its secret, before any of its files is read
         configFile.checkReadable();
     }
 
@@ -71,9 +180,14 @@ public final class Repository implements AutoCloseable {
         return target;
     }
 
-    /** What the target can do (server checksums, staging, hashing on the server). */
+    /**
+     * What the target can do for this repository (server checksums, staging, hashing on the
+     * server): an encrypted repository offers none of these three, since the server holds only
+     * ciphertext.
+     */
     public Capabilities capabilities() {
-        return target.capabilities();
+        return encryption.encrypts() ? EncryptedCipher.restrict(target.capabilities())
+                : cipher().capabilities(target.capabilities());
     }
 
     /**
@@ -84,6 +198,7 @@ public final class Repository implements AutoCloseable {
      * @throws UnsupportedOperationException when the target does not stage
      */
     public StagedObject stage(String stageName, ContentSource content) {
+        requirePlain("staging");
         return target.stage(stageName, content);
     }
 
@@ -102,7 +217,34 @@ public final class Repository implements AutoCloseable {
      * new repository: it is refused rather than recreated under a new id that would hide it.
      */
     public RepositoryConfig initialize(Clock clock) {
-        return configFile.initialize(clock);
+        KeySlots[] made = new KeySlots[1];
+        RepositoryConfig config = configFile.initialize(clock, () -> {
+            if (!encryption.encrypts()) {
+                return null;
+            }
+            byte[] secret = encryption.secret();
+            try {
+                made[0] = KeySlots.create(target, clock, secret);
+            } finally {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+            return made[0].cipher().info();
+        });
+        synchronized (this) {
+            KeySlots mine = made[0];
+            if (mine != null && config.encrypted() && mine.cipher().keyCheck().equals(config.encryption().check())) {
+                keySlots = mine;
+                cipher = mine.cipher();
+            } else {
+                if (mine != null) {
+                    mine.discard(); // another process created the repository first: its keys are the ones
+                }
+                if (cipher == null) {
+                    cipher = resolve(Optional.of(config)); // refuses one whose encryption is not the configured one
+                }
+            }
+        }
+        return config;
     }
 
     /**
@@ -112,12 +254,38 @@ public final class Repository implements AutoCloseable {
      * @return whether one was written
      */
     public boolean rewriteDamagedConfig(Clock clock) {
-        return configFile.rewriteDamaged(clock);
+        RepositoryCipher c = cipher();
+        return configFile.rewriteDamaged(clock, c.encrypted() ? ((EncryptedCipher) c).info() : null);
     }
 
-    /** Stat of a content object. */
+    /**
+     * Stat of a content object: its key, and its size as content (for an encrypted repository, the
+     * plaintext size its stored size stands for, and no checksums: those are the ciphertext's).
+     */
     public Optional<ObjectInfo> statObject(String sha256) {
-        return target.stat(RepositoryLayout.objectKey(sha256));
+        return target.stat(objectKey(sha256)).map(this::asContent);
+    }
+
+    /** The key under which this repository stores a content object (its hash, or a keyed hash). */
+    public String objectKey(String sha256) {
+        return cipher().objectKey(sha256);
+    }
+
+    /** The key under which this repository stores a tree. */
+    public String treeKey(String sha256) {
+        return cipher().treeKey(sha256);
+    }
+
+    private ObjectInfo asContent(ObjectInfo stored) {
+        RepositoryCipher c = cipher();
+        return c.encrypted() ? ObjectInfo.of(stored.key(), c.plainSize(stored.size()), stored.lastModified(),
+                Checksums.none()) : stored;
+    }
+
+    private void requirePlain(String what) {
+        if (cipher().encrypted() || encryption.encrypts()) {
+            throw new UnsupportedOperationException(name + ": " + what + " is not offered for an encrypted repository");
+        }
     }
 
     /** Whether the target holds no content object at all (one listing request): a repository's first backup. */
@@ -134,13 +302,14 @@ public final class Repository implements AutoCloseable {
      * @return true when this call wrote it
      */
     public boolean putObject(String sha256, ContentSource content, Checksums expected) {
-        String key = RepositoryLayout.objectKey(sha256);
+        RepositoryCipher c = cipher();
+        String key = c.objectKey(sha256);
         try {
-            target.write(key, content, WriteOptions.createIfAbsent(expected.with(
-                    ChecksumAlgorithm.SHA256, sha256)).withGroupCommit());
+            target.write(key, c.seal(key, content, sha256), WriteOptions.createIfAbsent(c.expected(expected.with(
+                    ChecksumAlgorithm.SHA256, sha256))).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
-            return alreadyThere(key, content.size(), e);
+            return alreadyThere(key, c.storedSize(content.size()), e);
         }
     }
 
@@ -153,6 +322,7 @@ public final class Repository implements AutoCloseable {
      *         bytes are then the caller's to discard)
      */
     public boolean publishObject(String sha256, StagedObject staged, Checksums expected) {
+        requirePlain("staging");
         String key = RepositoryLayout.objectKey(sha256);
         try {
             staged.publish(key, WriteOptions.createIfAbsent(expected.with(ChecksumAlgorithm.SHA256, sha256)));
@@ -176,37 +346,56 @@ public final class Repository implements AutoCloseable {
      * hashes to its name, so a damaged copy can never be spread.
      */
     public void replaceObject(String sha256, ContentSource content) {
-        target.write(RepositoryLayout.objectKey(sha256), content, WriteOptions.replace(Checksums.sha256(sha256)));
+        replace(cipher().objectKey(sha256), sha256, content);
     }
 
-    /** Replaces a tree with a good copy of its bytes (repair), checked against its hash like {@link #replaceObject}. */
+    /**
+     * Replaces a tree with a good copy of its bytes (repair), checked against its hash like
+     * {@link #replaceObject}. The bytes are a tree's plain form, as {@link #openTreeBytes} gives them.
+     */
     public void replaceTree(String sha256, ContentSource content) {
-        target.write(RepositoryLayout.treeKey(sha256), content, WriteOptions.replace(Checksums.sha256(sha256)));
+        replace(cipher().treeKey(sha256), sha256, content);
     }
 
-    /** Stat of a stored tree. */
+    private void replace(String key, String sha256, ContentSource content) {
+        RepositoryCipher c = cipher();
+        target.write(key, c.seal(key, content, sha256), WriteOptions.replace(c.expected(Checksums.sha256(sha256))));
+    }
+
+    /** Stat of a stored tree, sized like {@link #statObject}. */
     public Optional<ObjectInfo> statTree(String sha256) {
-        return target.stat(RepositoryLayout.treeKey(sha256));
+        return target.stat(treeKey(sha256)).map(this::asContent);
     }
 
-    /** Opens a tree's stored bytes as they are, unchecked (to copy them; {@link #tree} reads and checks). */
+    /**
+     * Opens a tree's bytes in their plain form, unchecked against its hash (to copy them; {@link #tree}
+     * reads and checks). An encrypted tree's bytes are authenticated as they are read.
+     */
     public InputStream openTreeBytes(String sha256) {
-        return target.read(RepositoryLayout.treeKey(checkReference(sha256)), 0, -1);
+        return open(treeKey(checkReference(sha256)));
+    }
+
+    private InputStream open(String key) {
+        return cipher().open(key, target.read(key, 0, -1));
     }
 
     /** Has the target compute the SHA-256 of a stored content object; see {@link StorageTarget#hashOnServer}. */
     public Checksums hashObjectOnServer(String sha256) {
+        requirePlain("hashing on the server");
         return target.hashOnServer(RepositoryLayout.objectKey(sha256));
     }
 
-    /** Every stored content object (key, size and the checksums the listing reports), in key order. */
+    /**
+     * Every stored content object (its key, its size as content, and the checksums the listing
+     * reports), in key order. Keys are those of {@link #objectKey}.
+     */
     public void forEachObject(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.OBJECTS, each);
+        forEach(RepositoryLayout.OBJECTS, info -> each.accept(asContent(info)));
     }
 
-    /** Every stored tree, in key order. */
+    /** Every stored tree, in key order, as {@link #forEachObject}. */
     public void forEachTree(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.TREES, each);
+        forEach(RepositoryLayout.TREES, info -> each.accept(asContent(info)));
     }
 
     /** Every lock file. */
@@ -234,8 +423,7 @@ public final class Repository implements AutoCloseable {
      * @throws IllegalArgumentException for a key that is not an object or tree of this layout
      */
     public void deleteUnreferenced(String key) {
-        String hash = key.substring(key.lastIndexOf('/') + 1);
-        if (!key.equals(RepositoryLayout.objectKey(checkReference(hash))) && !key.equals(RepositoryLayout.treeKey(hash))) {
+        if (!RepositoryLayout.isContentKey(key)) {
             throw new IllegalArgumentException("not an object or tree key: " + key);
         }
         target.delete(key);
@@ -262,9 +450,12 @@ public final class Repository implements AutoCloseable {
         target.close();
     }
 
-    /** Opens a content object for reading. */
+    /**
+     * Opens a content object for reading, in its plain form (an encrypted one is authenticated
+     * segment by segment: damage is a {@link ChecksumMismatchException}, never a wrong byte).
+     */
     public InputStream openObject(String sha256) {
-        return target.read(RepositoryLayout.objectKey(checkReference(sha256)), 0, -1);
+        return open(objectKey(checkReference(sha256)));
     }
 
     /** A hash read from a repository file; anything else means the file is corrupt. */
@@ -278,7 +469,7 @@ public final class Repository implements AutoCloseable {
 
     /** Whether the tree is stored. */
     public boolean hasTree(String hash) {
-        return treeCache.containsKey(hash) || target.stat(RepositoryLayout.treeKey(hash)).isPresent();
+        return treeCache.containsKey(hash) || target.stat(treeKey(hash)).isPresent();
     }
 
     /**
@@ -288,9 +479,12 @@ public final class Repository implements AutoCloseable {
      * @return true when written
      */
     public boolean putTree(String hash, byte[] canonical) {
+        RepositoryCipher c = cipher();
+        String key = c.treeKey(hash);
+        byte[] stored = c.seal(key, canonical);
+        Checksums sums = Checksums.sha256(c.encrypted() ? MultiDigest.sha256Hex(stored) : hash);
         try {
-            target.write(RepositoryLayout.treeKey(hash), ContentSource.ofBytes(canonical),
-                    WriteOptions.createIfAbsent(Checksums.sha256(hash)).withGroupCommit());
+            target.write(key, ContentSource.ofBytes(stored, sums), WriteOptions.createIfAbsent(sums).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
             return false;
@@ -303,8 +497,8 @@ public final class Repository implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        String key = RepositoryLayout.treeKey(checkReference(hash));
-        byte[] bytes = readAll(key);
+        String key = treeKey(checkReference(hash));
+        byte[] bytes = cipher().open(key, readAll(key));
         String actual = MultiDigest.sha256Hex(bytes);
         if (!actual.equals(hash)) {
             throw new ChecksumMismatchException("tree " + key + " is corrupt: its content hashes to " + actual);
@@ -370,7 +564,7 @@ public final class Repository implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(CanonicalJson.read(readAll(key), type, key));
+            return Optional.of(CanonicalJson.read(cipher().open(key, readAll(key)), type, key));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
         }
@@ -378,7 +572,7 @@ public final class Repository implements AutoCloseable {
 
     /** Writes or atomically replaces a small JSON state file. */
     public void replaceJson(String key, Object value) {
-        byte[] bytes = CanonicalJson.write(value);
+        byte[] bytes = cipher().seal(key, CanonicalJson.write(value));
         target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
     }
 

@@ -10,12 +10,16 @@ public final class RepositoryLayout {
     public static final String TREES = "trees/";
     public static final String SNAPSHOTS = "snapshots/";
     public static final String LOCKS = "locks/";
+    /** An encrypted repository's key slots. */
+    public static final String KEYS = "keys/";
     /** Objects and trees a prune found unreferenced, with when it first saw each so. */
     public static final String PRUNE_PENDING = "prune/pending.json";
     /** Which share of the objects the next sampled content verification reads. */
     public static final String VERIFY_ROTATION = "verify/rotation.json";
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    /** An object's or tree's key: its folder, its first two hex digits, its 64 (a hash, or a keyed one). */
+    private static final Pattern CONTENT_KEY = Pattern.compile("(objects|trees)/([0-9a-f]{2})/\\2[0-9a-f]{62}");
 
     private RepositoryLayout() {
     }
@@ -44,6 +48,11 @@ public final class RepositoryLayout {
     /** Whether a string is a lowercase SHA-256 hex. */
     public static boolean isHash(String value) {
         return value != null && HASH.matcher(value).matches();
+    }
+
+    /** Whether a key is that of a content object or tree, by its shape alone. */
+    public static boolean isContentKey(String key) {
+        return key != null && CONTENT_KEY.matcher(key).matches();
     }
 
     private static String fanOut(String sha256) {

@@ -188,8 +188,8 @@ public final class RepositoryLock implements AutoCloseable {
     public static Optional<RepositoryLock> acquireForReading(Repository repo, String operation, String host, Clock clock) {
         try {
             return Optional.of(acquire(repo, false, operation, host, clock));
-        } catch (RepositoryLockedException e) {
-            throw e;
+        } catch (RepositoryLockedException | dev.heirloom.spi.InvalidConfigException e) {
+            throw e; // locked, or not to be opened with this configuration (a wrong passphrase)
         } catch (StorageException e) {
             if (e.isTransient()) {
                 throw e;
@@ -273,7 +273,7 @@ public final class RepositoryLock implements AutoCloseable {
     }
 
     private static void write(Repository repo, String key, Info info, boolean create) {
-        byte[] bytes = CanonicalJson.write(info);
+        byte[] bytes = repo.cipher().seal(key, CanonicalJson.write(info));
         repo.target().write(key, ContentSource.ofBytes(bytes), create ? WriteOptions.createIfAbsent(Checksums.none())
                 : WriteOptions.replace(Checksums.none()));
     }

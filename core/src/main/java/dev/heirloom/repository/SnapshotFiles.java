@@ -32,10 +32,12 @@ final class SnapshotFiles {
             Pattern.quote(RepositoryLayout.SNAPSHOTS) + "\\d{8}T\\d{6}Z-[0-9a-f]+\\.json");
 
     private final StorageTarget target;
+    private final java.util.function.Supplier<RepositoryCipher> cipher;
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
-    SnapshotFiles(StorageTarget target) {
+    SnapshotFiles(StorageTarget target, java.util.function.Supplier<RepositoryCipher> cipher) {
         this.target = target;
+        this.cipher = cipher;
     }
 
     /**
@@ -43,9 +45,10 @@ final class SnapshotFiles {
      * the objects and trees are durable before the snapshot that names them, and after.
      */
     void put(Snapshot snapshot) {
-        byte[] bytes = seal(CanonicalJson.write(snapshot));
+        String key = RepositoryLayout.snapshotKey(snapshot);
+        byte[] bytes = cipher.get().seal(key, seal(CanonicalJson.write(snapshot)));
         target.flush();
-        target.write(RepositoryLayout.snapshotKey(snapshot), ContentSource.ofBytes(bytes),
+        target.write(key, ContentSource.ofBytes(bytes),
                 WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
         target.flush();
     }
@@ -67,10 +70,11 @@ final class SnapshotFiles {
      */
     private Optional<Snapshot> readSnapshot(String key) {
         try {
-            return Optional.of(parse(Repository.readAll(target, key), key));
+            return Optional.of(parse(plain(key), key));
         } catch (StorageException e) {
-            if (e.isTransient() || e instanceof ObjectNotFoundException) {
-                throw e;
+            if (e.isTransient() || e instanceof ObjectNotFoundException
+                    || e instanceof dev.heirloom.spi.InvalidConfigException) {
+                throw e; // the target, or the secret to open it, not this file
             }
             if (unreadable.put(key, e.getMessage()) == null) {
                 LOG.warn("{} is unreadable and skipped ({}); 'heirloom repair' copies it back from another target", key,
@@ -85,26 +89,38 @@ final class SnapshotFiles {
         return Map.copyOf(unreadable);
     }
 
-    /** The bytes of a snapshot file, when it is a readable snapshot (to copy it to another target). */
+    /** A stored snapshot file's plain bytes (decrypted in an encrypted repository). */
+    private byte[] plain(String key) {
+        return cipher.get().open(key, Repository.readAll(target, key));
+    }
+
+    /**
+     * The plain bytes of a snapshot file, when it is a readable snapshot (to copy it to another
+     * target, which stores them its own way).
+     */
     Optional<byte[]> file(String key) {
         requireSnapshotKey(key);
         if (target.stat(key).isEmpty()) {
             return Optional.empty();
         }
-        byte[] bytes = Repository.readAll(target, key);
         try {
+            byte[] bytes = plain(key);
             parse(bytes, key);
             return Optional.of(bytes);
         } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
             return Optional.empty();
         }
     }
 
-    /** Writes a good copy of a snapshot file over a damaged one (repair). */
+    /** Writes a good copy of a snapshot file (its plain bytes) over a damaged one (repair). */
     void replaceFile(String key, byte[] bytes) {
         requireSnapshotKey(key);
         parse(bytes, key);
-        target.write(key, ContentSource.ofBytes(bytes), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
+        byte[] stored = cipher.get().seal(key, bytes);
+        target.write(key, ContentSource.ofBytes(stored), WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(stored))));
         unreadable.remove(key);
     }
 

@@ -72,7 +72,7 @@ public final class Pruner {
         ReferencedObjects.distinct(repo).walk(snapshots, new ReferencedObjects.Visitor() {
             @Override
             public void tree(String hash, Snapshot snapshot, String path) {
-                referenced.add(RepositoryLayout.treeKey(hash));
+                referenced.add(repo.treeKey(hash));
             }
 
             @Override
@@ -83,7 +83,7 @@ public final class Pruner {
 
             @Override
             public void object(ReferencedObjects.ObjectRef ref) {
-                referenced.add(RepositoryLayout.objectKey(ref.hash()));
+                referenced.add(repo.objectKey(ref.hash()));
             }
         });
         if (!unreadable.isEmpty()) {

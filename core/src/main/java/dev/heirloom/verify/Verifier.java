@@ -205,12 +205,16 @@ public final class Verifier {
         Set<String> toHash = new HashSet<>();
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
+        Map<String, String> hashByKey = new HashMap<>();
+        for (String hash : objects.keySet()) {
+            hashByKey.put(repo.objectKey(hash), hash);
+        }
         repo.forEachObject(info -> {
-            String hash = info.key().substring(info.key().lastIndexOf('/') + 1);
-            Facts facts = objects.get(hash);
-            if (facts == null) {
+            String hash = hashByKey.get(info.key());
+            if (hash == null) {
                 return;
             }
+            Facts facts = objects.get(hash);
             seen.add(hash);
             checked.incrementAndGet();
             progress.done(1, 0);

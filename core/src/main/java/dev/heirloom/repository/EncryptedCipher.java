@@ -1,0 +1,190 @@
+package dev.heirloom.repository;
+
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.Checksums;
+import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.StorageException;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+/**
+ * An encrypted repository's files (docs/format.md, "Encrypted repositories"): every file is Tink's
+ * {@code AES256_GCM_HKDF_1MB} streaming AEAD ciphertext of its plain form, with the file's key as
+ * associated data, so a file moved to another name no longer opens; a content object's or tree's
+ * name is the HMAC-SHA256 of its plaintext SHA-256 (as hex text) under the repository's name key,
+ * so equal content still gets one name and the store learns nothing from names. Thread-safe.
+ */
+final class EncryptedCipher implements RepositoryCipher {
+    /** The content key and the name key, 32 bytes each, in this order: a key slot's plaintext. */
+    static final int MASTER_KEY_BYTES = 64;
+    static final String CONTENT_ALGORITHM = "AES256_GCM_HKDF_1MB";
+    static final String NAME_ALGORITHM = "HMAC-SHA256";
+    static final String KEYS_ALGORITHM = "scrypt+AES-256-GCM";
+    private static final int SEGMENT = 1 << 20;
+
+    private final AesGcmHkdfStreaming aead;
+    private final SecretKeySpec nameKey;
+
+    /** @param masterKey {@value #MASTER_KEY_BYTES} bytes: the content key, then the name key (copied) */
+    EncryptedCipher(byte[] masterKey) {
+        if (masterKey.length != MASTER_KEY_BYTES) {
+            throw new IllegalArgumentException("a master key has " + MASTER_KEY_BYTES + " bytes");
+        }
+        try {
+            this.aead = new AesGcmHkdfStreaming(java.util.Arrays.copyOfRange(masterKey, 0, 32), "HmacSha256", 32,
+                    SEGMENT, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot run AES-256-GCM: " + e.getMessage(), e);
+        }
+        this.nameKey = new SecretKeySpec(java.util.Arrays.copyOfRange(masterKey, 32, 64), "HmacSHA256");
+    }
+
+    @Override
+    public boolean encrypted() {
+        return true;
+    }
+
+    @Override
+    public String objectKey(String sha256) {
+        return RepositoryLayout.objectKey(keyedName(RepositoryLayout.objectKey(sha256)));
+    }
+
+    @Override
+    public String treeKey(String sha256) {
+        return RepositoryLayout.treeKey(keyedName(RepositoryLayout.treeKey(sha256)));
+    }
+
+    /** HMAC-SHA256 of the plaintext hash's hex text (checked by the layout call before). */
+    private String keyedName(String plainKey) {
+        return hmacHex(plainKey.substring(plainKey.lastIndexOf('/') + 1));
+    }
+
+    /** What {@code heirloom.json} records to tell this master key from another ({@link RepositoryConfig.EncryptionInfo#check}). */
+    String keyCheck() {
+        return hmacHex("heirloom key check").substring(0, 16);
+    }
+
+    /** What {@code heirloom.json} says of a repository encrypted with this key. */
+    RepositoryConfig.EncryptionInfo info() {
+        return new RepositoryConfig.EncryptionInfo(CONTENT_ALGORITHM, NAME_ALGORITHM, KEYS_ALGORITHM, keyCheck());
+    }
+
+    /** Whether this Heirloom reads a repository encrypted as described. */
+    static boolean understands(RepositoryConfig.EncryptionInfo info) {
+        return CONTENT_ALGORITHM.equals(info.content()) && NAME_ALGORITHM.equals(info.names())
+                && KEYS_ALGORITHM.equals(info.keys());
+    }
+
+    private String hmacHex(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(nameKey);
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot run HMAC-SHA256: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long storedSize(long plainSize) {
+        return aead.expectedCiphertextSize(plainSize);
+    }
+
+    @Override
+    public long plainSize(long storedSize) {
+        long segment = aead.getCiphertextSegmentSize();
+        long segments = Math.max(1, (storedSize + segment - 1) / segment);
+        return Math.max(0, storedSize - aead.getHeaderLength() - segments * aead.getCiphertextOverhead());
+    }
+
+    @Override
+    public byte[] seal(String key, byte[] plain) {
+        try (InputStream in = stream(key, new ByteArrayInputStream(plain), plain.length, null)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public byte[] open(String key, byte[] stored) {
+        try (InputStream in = open(key, new ByteArrayInputStream(stored))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException("cannot decrypt " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ContentSource seal(String key, ContentSource plain, String sha256) {
+        long size = storedSize(plain.size());
+        return new ContentSource() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return stream(key, plain.open(), plain.size(), sha256);
+            }
+        };
+    }
+
+    private InputStream stream(String key, InputStream plain, long size, String sha256) throws IOException {
+        try {
+            return new SegmentEncryptingStream(aead, associatedData(key), plain, size, sha256, key);
+        } catch (GeneralSecurityException e) {
+            plain.close();
+            throw new IOException("cannot encrypt " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(String key, InputStream stored) {
+        try {
+            return new SegmentDecryptingStream(aead, associatedData(key), stored, key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this Java runtime cannot run AES-256-GCM: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] associatedData(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Checksums expected(Checksums plain) {
+        return Checksums.none();
+    }
+
+    /**
+     * No server checksums, hashing on the server or staging: the server sees only ciphertext, which
+     * differs from one encryption to the next, and staged content would be encrypted before its
+     * name (the associated data) is known.
+     */
+    @Override
+    public Capabilities capabilities(Capabilities target) {
+        return restrict(target);
+    }
+
+    /** {@link #capabilities} of any encrypted repository: no key is needed to know them. */
+    static Capabilities restrict(Capabilities target) {
+        return Capabilities.builder()
+                .conditionalCreate(target.conditionalCreate())
+                .atomicReplace(target.atomicReplace())
+                .rangeRead(target.rangeRead())
+                .maxConcurrency(target.maxConcurrency())
+                .retriesInternally(target.retriesInternally())
+                .build();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.heirloom.repository;
+
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import com.google.crypto.tink.subtle.StreamSegmentEncrypter;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
+import dev.heirloom.spi.MultiDigest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+/**
+ * Ciphertext of a plaintext stream, pulled segment by segment (Tink's streaming AEAD format: the
+ * header, then each segment sealed with its number and whether it is the last), so that a provider
+ * can read it like any content. It reads exactly the declared plaintext size, hashes it on the way,
+ * and fails before the last segment is delivered when the plaintext does not have the expected
+ * SHA-256 or ends early: a file that changed while read is never stored under another file's name.
+ */
+final class SegmentEncryptingStream extends InputStream {
+    private final InputStream plain;
+    private final StreamSegmentEncrypter encrypter;
+    private final String expectedSha256;
+    private final String what;
+    private final long size;
+    private final MultiDigest digest = MultiDigest.sha256Only();
+    private final int firstSegment;
+    private final int segment;
+    private final ByteBuffer plainBuffer;
+    private final ByteBuffer cipherBuffer;
+    private ByteBuffer out;
+    private long remaining;
+    private boolean finished;
+
+    /**
+     * @param expectedSha256 the plaintext's SHA-256, or null to take the bytes as they come
+     * @param what           how messages name the content
+     */
+    SegmentEncryptingStream(AesGcmHkdfStreaming aead, byte[] associatedData, InputStream plain, long size,
+                            String expectedSha256, String what) throws GeneralSecurityException {
+        this.plain = plain;
+        this.encrypter = aead.newStreamSegmentEncrypter(associatedData);
+        this.expectedSha256 = expectedSha256;
+        this.what = what;
+        this.size = size;
+        this.remaining = size;
+        this.segment = aead.getPlaintextSegmentSize();
+        this.firstSegment = segment - aead.getCiphertextOffset();
+        int largest = (int) Math.min(segment, Math.max(firstSegment, size));
+        this.plainBuffer = ByteBuffer.allocate(largest);
+        this.cipherBuffer = ByteBuffer.allocate(largest + aead.getCiphertextOverhead());
+        this.out = encrypter.getHeader().duplicate();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        while (!out.hasRemaining()) {
+            if (finished) {
+                return -1;
+            }
+            nextSegment();
+        }
+        int n = Math.min(len, out.remaining());
+        out.get(b, off, n);
+        return n;
+    }
+
+    private void nextSegment() throws IOException {
+        boolean first = remaining == size;
+        int want = (int) Math.min(first ? firstSegment : segment, remaining);
+        plainBuffer.clear();
+        byte[] array = plainBuffer.array();
+        int got = 0;
+        while (got < want) {
+            int n = plain.read(array, got, want - got);
+            if (n < 0) {
+                throw new ChecksumMismatchException(what + " ended after " + (size - remaining + got) + " of " + size
+                        + " bytes: it changed while it was read");
+            }
+            got += n;
+        }
+        digest.update(array, 0, got);
+        remaining -= got;
+        boolean last = remaining == 0;
+        if (last && expectedSha256 != null) {
+            String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+            if (!actual.equals(expectedSha256)) {
+                throw new ChecksumMismatchException(what + " hashes to " + actual + ", not " + expectedSha256
+                        + ": it changed while it was read");
+            }
+        }
+        plainBuffer.limit(got);
+        cipherBuffer.clear();
+        try {
+            encrypter.encryptSegment(plainBuffer, last, cipherBuffer);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encrypt " + what + ": " + e.getMessage(), e);
+        }
+        cipherBuffer.flip();
+        out = cipherBuffer;
+        finished = last;
+    }
+
+    @Override
+    public void close() throws IOException {
+        plain.close();
+    }
+}

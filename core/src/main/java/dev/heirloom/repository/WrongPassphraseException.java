@@ -1,0 +1,13 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.spi.InvalidConfigException;
+
+/**
+ * The secret given for an encrypted repository opens none of its key slots. A configuration error:
+ * nothing was read from the repository or written to it. The message never holds the secret.
+ */
+public class WrongPassphraseException extends InvalidConfigException {
+    public WrongPassphraseException(String message) {
+        super(message);
+    }
+}

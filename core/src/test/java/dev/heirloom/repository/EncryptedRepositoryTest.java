@@ -1,0 +1,270 @@
+package dev.heirloom.repository;
+
+import dev.heirloom.Heirloom;
+import dev.heirloom.TestProvider;
+import dev.heirloom.Trees;
+import dev.heirloom.policy.Medium;
+import dev.heirloom.policy.Site;
+import dev.heirloom.restore.RestoreOptions;
+import dev.heirloom.restore.RestoreReport;
+import dev.heirloom.source.MediaFilter;
+import dev.heirloom.spi.InvalidConfigException;
+import dev.heirloom.spi.MultiDigest;
+import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.storage.ProviderRegistry;
+import dev.heirloom.tck.memory.InMemoryTarget;
+import dev.heirloom.verify.BadObject;
+import dev.heirloom.verify.RepairReport;
+import dev.heirloom.verify.VerifyLevel;
+import dev.heirloom.verify.VerifyReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An encrypted target: nothing readable on it, everything still works, and only its passphrase opens it. */
+class EncryptedRepositoryTest {
+    private static final String PASSPHRASE = "correct horse battery staple";
+
+    @TempDir
+    Path tmp;
+
+    private final InMemoryTarget usb = new InMemoryTarget();
+    private final InMemoryTarget cloud = new InMemoryTarget();
+
+    private Heirloom.Builder builder(Path source, Encryption cloudEncryption) {
+        return Heirloom.builder().source(source, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> c.uri().getHost().equals("usb") ? usb : cloud)))
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE)
+                .encryption("cloud", cloudEncryption);
+    }
+
+    /** A JPEG with an EXIF segment, a video's ftyp box, and a large file of random bytes: what a library holds. */
+    private Path library() throws IOException {
+        Path src = tmp.resolve("src");
+        byte[] jpeg = ("\u00ff\u00d8\u00ff\u00e1\u0000\u0040Exif\u0000\u0000MM CanonEOS 2019:08:14 Vacances-Bretagne-secret")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Trees.write(src, "Vacances-Bretagne/IMG_0001.jpg", jpeg);
+        Trees.write(src, "Vacances-Bretagne/IMG_0001-copie.jpg", jpeg);
+        Trees.write(src, "Anniversaire-Mamie/clip.mp4", "\u0000\u0000\u0000\u0018ftypisom Anniversaire-Mamie-secret"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        byte[] large = new byte[(3 << 20) + 12345];
+        new Random(7).nextBytes(large);
+        Trees.write(src, "Anniversaire-Mamie/long-video.mov", large);
+        Trees.write(src, "empty.jpg", new byte[0]);
+        return src;
+    }
+
+    private static List<String> secrets() {
+        return List.of("Exif\u0000\u0000MM", "ftypisom", "Vacances", "Bretagne", "Anniversaire", "Mamie", "IMG_0001", "clip.mp4",
+                "long-video", "CanonEOS", "empty.jpg", PASSPHRASE);
+    }
+
+    @Test
+    void nothingOnTheTargetNamesOrShowsAPhotoAndEqualContentIsStoredOnce() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThat(h.backup().compliance().compliant()).isTrue();
+        }
+        List<String> keys = keys(cloud, "");
+        for (String key : keys) {
+            String bytes = new String(read(cloud, key), StandardCharsets.ISO_8859_1);
+            String name = key.equals(RepositoryLayout.CONFIG) || key.startsWith(RepositoryLayout.KEYS) ? "" : bytes;
+            for (String secret : secrets()) {
+                assertThat(key).as("a key").doesNotContain(secret);
+                assertThat(name).as(key + " holds " + secret).doesNotContain(secret);
+            }
+            assertThat(bytes).as(key).doesNotContain("\u00ff\u00d8\u00ff\u00e1\u0000\u0040");
+        }
+        String jpegHash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Vacances-Bretagne/IMG_0001.jpg")));
+        assertThat(keys).doesNotContain(RepositoryLayout.objectKey(jpegHash));
+        assertThat(keys.stream().filter(k -> k.startsWith("objects/")).anyMatch(k -> k.endsWith(jpegHash))).isFalse();
+        assertThat(keys.stream().filter(k -> k.startsWith("objects/"))).as("four contents, the twin JPEG once").hasSize(4);
+        assertThat(keys(usb, "objects/")).as("the plain copy keeps plain names").contains(RepositoryLayout.objectKey(jpegHash));
+        assertThat(new String(read(cloud, RepositoryLayout.CONFIG), StandardCharsets.UTF_8))
+                .contains("\"version\":2").contains("AES256_GCM_HKDF_1MB").contains("HMAC-SHA256");
+        assertThat(keys.stream().filter(k -> k.startsWith(RepositoryLayout.KEYS))).hasSize(1);
+    }
+
+    @Test
+    void aMachineWithOnlyTheTargetAndThePassphraseRestoresEveryByte() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+        }
+        Path back = tmp.resolve("back");
+        try (Heirloom fresh = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> cloud)))
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE)
+                .encryption("cloud", Encryption.passphrase(PASSPHRASE)).build()) {
+            RestoreReport report = fresh.restore("cloud", Optional.empty(), RestoreOptions.into(back));
+            assertThat(report.failed()).isEmpty();
+        }
+        assertThat(Trees.read(back)).isEqualTo(Trees.read(src));
+        assertThat(Files.readAllBytes(back.resolve("Anniversaire-Mamie/long-video.mov")))
+                .isEqualTo(Files.readAllBytes(src.resolve("Anniversaire-Mamie/long-video.mov")));
+    }
+
+    @Test
+    void aWrongOrMissingPassphraseIsAClearErrorAndWritesNothing() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+        }
+        long writes = cloud.writeCount();
+        Path back = tmp.resolve("back");
+        try (Heirloom wrong = builder(src, Encryption.passphrase("Correct horse battery staple")).build()) {
+            assertThatThrownBy(() -> wrong.restore("cloud", Optional.empty(), RestoreOptions.into(back)))
+                    .isInstanceOf(WrongPassphraseException.class)
+                    .hasMessageContaining("target cloud: the passphrase (or key file) does not open")
+                    .hasMessageNotContaining("horse");
+            assertThat(wrong.backup().targets()).filteredOn(t -> t.name().equals("cloud"))
+                    .allSatisfy(t -> assertThat(t.error()).get().asString().contains("does not open"));
+        }
+        try (Heirloom none = builder(src, Encryption.unspecified()).build()) {
+            assertThatThrownBy(() -> none.snapshots("cloud")).isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining("the repository is encrypted; give its passphrase");
+        }
+        assertThat(back).doesNotExist();
+        assertThat(cloud.writeCount()).as("nothing written with a wrong passphrase").isEqualTo(writes);
+    }
+
+    @Test
+    void aPassphraseForAPlainRepositoryIsRefusedRatherThanMixingTheTwo() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.none()).build()) {
+            h.backup();
+        }
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThatThrownBy(() -> h.snapshots("cloud")).isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining("is not encrypted, and encryption is chosen when a repository is created");
+        }
+    }
+
+    @Test
+    void aPassphraseChangeRewritesNoObjectAndTheOldOneStopsWorking() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            KeySlots slots = h.repository("cloud").keySlots();
+            String old = slots.openedWith();
+            long writes = cloud.writeCount();
+            String added = slots.add(Encryption.passphrase("a new passphrase for 2027"));
+            slots.remove(old);
+            assertThat(cloud.writeCount() - writes).as("one key slot written, nothing else").isEqualTo(1);
+            assertThat(slots.list()).extracting(KeySlots.Info::id).containsExactly(added);
+            assertThatThrownBy(() -> slots.remove(added)).isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining("is the last one");
+        }
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThatThrownBy(() -> h.snapshots("cloud")).isInstanceOf(WrongPassphraseException.class);
+        }
+        Path back = tmp.resolve("back");
+        try (Heirloom h = builder(src, Encryption.passphrase("a new passphrase for 2027")).build()) {
+            h.restore("cloud", Optional.empty(), RestoreOptions.into(back));
+        }
+        assertThat(Trees.read(back)).isEqualTo(Trees.read(src));
+    }
+
+    @Test
+    void aFlippedByteInAnEncryptedObjectIsFoundAndRepairedFromThePlainCopyAndTheOtherWayRound() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            Files.delete(src.resolve("Anniversaire-Mamie/long-video.mov")); // repair must come from the other target
+            Repository cloudRepo = h.repository("cloud");
+            String videoHash = largestObject(h.repository("usb"));
+            String cloudKey = cloudRepo.objectKey(videoHash);
+            flip(cloud, cloudKey, 2_000_000);
+
+            VerifyReport found = h.verify("cloud", VerifyLevel.CONTENT, 100);
+            assertThat(found.bad()).extracting(BadObject::hash).containsExactly(videoHash);
+            assertThat(found.bad().get(0).paths()).anyMatch(p -> p.endsWith("Anniversaire-Mamie/long-video.mov"));
+            RepairReport repaired = h.repair("cloud", VerifyLevel.CONTENT);
+            assertThat(repaired.healed()).isTrue();
+            assertThat(repaired.repaired()).extracting(RepairReport.Repaired::from).containsExactly("target:usb");
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+
+            flip(usb, RepositoryLayout.objectKey(videoHash), 5);
+            assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(videoHash);
+            RepairReport back = h.repair("usb", VerifyLevel.CONTENT);
+            assertThat(back.repaired()).extracting(RepairReport.Repaired::from).containsExactly("target:cloud");
+            assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
+    void presentLevelVerificationAndPruneWorkOnKeyedNames() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE))
+                .retention("cloud", dev.heirloom.retention.RetentionPolicy.none().withLast(1)).build()) {
+            h.backup();
+            assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).clean()).isTrue();
+            assertThat(h.verify("cloud", VerifyLevel.CHECKSUM, 100).clean()).isTrue();
+            Files.delete(src.resolve("Anniversaire-Mamie/long-video.mov"));
+            h.backup();
+            int before = keys(cloud, "objects/").size();
+            h.forget("cloud", false);
+            h.prune("cloud", Duration.ZERO, false);
+            h.prune("cloud", Duration.ZERO, false);
+            assertThat(keys(cloud, "objects/")).hasSize(before - 1);
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+            cloud.delete(h.repository("cloud").objectKey(MultiDigest.sha256Hex(
+                    Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")))));
+            assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).bad()).extracting(BadObject::problem)
+                    .containsExactly(BadObject.Problem.MISSING);
+        }
+    }
+
+    @Test
+    void ciphertextMovedToAnotherNameDoesNotOpen() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            Repository repo = h.repository("cloud");
+            String jpeg = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Vacances-Bretagne/IMG_0001.jpg")));
+            String clip = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")));
+            cloud.corrupt(repo.objectKey(jpeg), read(cloud, repo.objectKey(clip)));
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(jpeg);
+        }
+    }
+
+    private static String largestObject(Repository plain) {
+        List<ObjectInfo> all = new ArrayList<>();
+        plain.forEachObject(all::add);
+        ObjectInfo largest = all.stream().max(java.util.Comparator.comparingLong(ObjectInfo::size)).orElseThrow();
+        return largest.key().substring(largest.key().lastIndexOf('/') + 1);
+    }
+
+    private static void flip(InMemoryTarget target, String key, int at) throws IOException {
+        byte[] bytes = read(target, key);
+        bytes[at] ^= 0x20;
+        target.corrupt(key, bytes);
+    }
+
+    private static byte[] read(InMemoryTarget target, String key) throws IOException {
+        try (InputStream in = target.read(key, 0, -1)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static List<String> keys(InMemoryTarget target, String prefix) {
+        List<String> keys = new ArrayList<>();
+        Repository.forEach(target, prefix, info -> keys.add(info.key()));
+        return keys;
+    }
+}
