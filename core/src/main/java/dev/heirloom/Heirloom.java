@@ -195,7 +195,7 @@ public final class Heirloom implements AutoCloseable {
                     r.error()));
         }
         return new CopyPlan(policy.toString(), whyPolicyUnreachable(), result.stats().files(), result.stats().bytes(),
-                result.stats().filesRead(), plans, open.sameDeviceNotes());
+                result.stats().filesRead(), plans, open.notes());
     }
 
     /** Checks the policy against what the targets' latest snapshots hold. */

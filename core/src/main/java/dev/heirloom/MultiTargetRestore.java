@@ -51,6 +51,7 @@ final class MultiTargetRestore {
     RestoreReport restore(Optional<String> snapshotId, RestoreOptions options, OperationProgress progress) {
         List<Restorer.Copy> copies = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
+        dev.heirloom.spi.InvalidConfigException misconfigured = null;
         List<RepositoryLock> locks = new ArrayList<>();
         try {
             for (String name : order()) {
@@ -60,10 +61,16 @@ final class MultiTargetRestore {
                     copies.add(new Restorer.Copy(name, repo));
                 } catch (StorageException e) {
                     unreachable.add(name + ": not reachable (" + e.getMessage() + ")");
+                    if (e instanceof dev.heirloom.spi.InvalidConfigException bad) {
+                        misconfigured = bad;
+                    }
                 }
             }
             if (copies.isEmpty()) {
-                throw new StorageException("no target can be read: " + String.join("; ", unreachable));
+                String why = "no target can be read: " + String.join("; ", unreachable);
+                // when the configuration is why (a wrong passphrase), say so as a configuration error
+                throw misconfigured != null ? new dev.heirloom.spi.InvalidConfigException(why, misconfigured)
+                        : new StorageException(why);
             }
             Snapshot snapshot = pick(copies, snapshotId);
             RestoreReport report = new Restorer(copies, options).restore(snapshot, progress);

@@ -85,9 +85,20 @@ final class OpenTargets implements AutoCloseable {
         return encryption.getOrDefault(target, dev.heirloom.repository.Encryption.unspecified());
     }
 
-    /** Notes on places that share a file system (see {@link SameDevice}). */
-    List<String> sameDeviceNotes() {
-        return sameDeviceNotes;
+    /**
+     * What plans and status say about the configuration itself: places that share a file system
+     * (see {@link SameDevice}), and offsite targets kept in the clear without the user having said so.
+     */
+    List<String> notes() {
+        List<String> notes = new java.util.ArrayList<>(sameDeviceNotes);
+        for (TargetSpec t : specs) {
+            if (t.site() == dev.heirloom.policy.Site.OFFSITE && encryption(t.name()).isUnspecified()) {
+                notes.add("target " + t.name() + " is offsite and not encrypted: whoever can read its store sees every "
+                        + "photo and its name; encrypt a new repository there (encryption: { passphrase: \"${env:NAME}\" }), "
+                        + "or write encryption: none to keep it plain on purpose");
+            }
+        }
+        return List.copyOf(notes);
     }
 
     /** The source folder's real path (links resolved), or its absolute form when it does not exist. */

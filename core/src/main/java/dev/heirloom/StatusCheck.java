@@ -101,7 +101,7 @@ final class StatusCheck {
         ComplianceChecker.SourceCopy sourceCopy = newest != null && newest.id().equals(justWritten)
                 ? ComplianceChecker.SourceCopy.TRUSTED : ComplianceChecker.SourceCopy.at(sourceRoot, followLinks);
         ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
-                targets.stream().map(TargetSpec::placement).toList(), tally).withNotes(open.sameDeviceNotes());
+                targets.stream().map(TargetSpec::placement).toList(), tally).withNotes(open.notes());
         return new StatusReport(statuses, compliance);
     }
 

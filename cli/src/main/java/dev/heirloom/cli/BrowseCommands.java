@@ -10,6 +10,7 @@ import dev.heirloom.browse.SnapshotEntry;
 import dev.heirloom.plan.Sizes;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.TreeEntry;
+import dev.heirloom.spi.InvalidConfigException;
 import dev.heirloom.spi.StorageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -297,6 +298,9 @@ final class BrowseCommands {
                                     Sizes.human(r.logicalBytes()), r.objects(), Sizes.human(r.storedBytes()), r.dedupRatio());
                         }
                     } catch (StorageException e) {
+                        if (e instanceof InvalidConfigException) {
+                            throw e; // a wrong passphrase is the configuration's fault: exit 2
+                        }
                         spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
                         code = HeirloomCli.FAILED;
                     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heirloom.Heirloom;
 import dev.heirloom.TargetSpec;
+import dev.heirloom.repository.Encryption;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
@@ -66,7 +67,8 @@ public final class ConfigFile {
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
-            "bandwidth");
+            "bandwidth", "encryption");
+    private static final Set<String> ENCRYPTION = Set.of("passphrase", "keyFile");
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
             "deletedDays");
 
@@ -295,6 +297,9 @@ public final class ConfigFile {
             if (targets.get(i).has("bandwidth")) {
                 b.bandwidth(spec.name(), bandwidth(targets.get(i).get("bandwidth"), "targets[" + i + "].bandwidth"));
             }
+            if (targets.get(i).has("encryption")) {
+                b.encryption(spec.name(), encryption(targets.get(i).get("encryption"), "targets[" + i + "].encryption"));
+            }
             JsonNode own = targets.get(i).get("retention");
             if (own != null) {
                 b.retention(spec.name(), retention(own, "targets[" + i + "].retention"));
@@ -391,6 +396,32 @@ public final class ConfigFile {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(where + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * {@code none}, {@code { passphrase: TEXT }} or {@code { keyFile: PATH }}: how a target's
+     * repository is encrypted (chosen when it is created; the secret opens it afterwards).
+     */
+    private Encryption encryption(JsonNode node, String where) {
+        if (node.isTextual()) {
+            if (!node.asText().equals("none")) {
+                throw new InvalidConfigException(where + ": write none, { passphrase: \"${env:NAME}\" } or "
+                        + "{ keyFile: PATH }");
+            }
+            return Encryption.none();
+        }
+        if (!node.isObject() || node.size() != 1) {
+            throw new InvalidConfigException(where + ": give exactly one of passphrase or keyFile (or write none)");
+        }
+        onlyKnown(node, ENCRYPTION, where);
+        if (node.has("keyFile")) {
+            return Encryption.keyFile(path(text(node.get("keyFile"), where + ".keyFile")));
+        }
+        String passphrase = text(node.get("passphrase"), where + ".passphrase");
+        if (passphrase.isEmpty()) {
+            throw new InvalidConfigException(where + ".passphrase is empty");
+        }
+        return Encryption.passphrase(passphrase);
     }
 
     private static dev.heirloom.retention.RetentionPolicy retention(JsonNode node, String where) {

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
                 MaintenanceCommands.Forget.class, MaintenanceCommands.Unlock.class, MaintenanceCommands.Prune.class,
                 RunCommand.class, BrowseCommands.Ls.class,
                 BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
-                InitCommand.class, ReportCommand.class,
+                InitCommand.class, ReportCommand.class, KeyCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done, and every file meets the policy (verify: every object is good)",
@@ -262,6 +262,9 @@ public final class HeirloomCli {
                     try {
                         all.put(t.name(), h.snapshots(t.name()));
                     } catch (StorageException e) {
+                        if (e instanceof InvalidConfigException) {
+                            throw e; // a wrong passphrase is the configuration's fault: exit 2
+                        }
                         spec.commandLine().getErr().println("heirloom: " + t.name() + ": " + e.getMessage());
                         code = FAILED;
                     }
