@@ -246,9 +246,10 @@ public VerifyReport verify(String target, VerifyLevel level, int samplePercent) 
         public VerifyReport verify(String target, VerifyLevel level, int samplePercent, OperationProgress progress) {
         Repository repo = repository(target);
         AtomicBoolean cancelled = running.begin();
-        // verify only reads objects: a read-only medium is verified without a lock (and without its record)
-        Optional<RepositoryLock> lock = RepositoryLock.acquireForReading(repo, "verify", host, clock);
+        Optional<RepositoryLock> lock = Optional.empty();
         try {
+            // verify only reads objects: a read-only medium is verified without a lock (and without its record)
+            lock = RepositoryLock.acquireForReading(repo, "verify", host, clock);
             return new Verifier(target, repo, new Verifier.Options(level, samplePercent, threads, clock, cancelled::get)).run(progress);
         } finally {
             lock.ifPresent(RepositoryLock::close);

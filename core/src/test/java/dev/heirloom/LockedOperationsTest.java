@@ -57,6 +57,22 @@ class LockedOperationsTest {
     }
 
     @Test
+    void aVerifyRefusedByALockLeavesNothingRunning() throws Exception {
+        Path src = tmp.resolve("src");
+        Trees.write(src, "a.jpg", "photo");
+        try (Heirloom h = heirloom(src)) {
+            h.backup();
+            try (RepositoryLock prune = RepositoryLock.acquire(h.repository("usb"), true, "prune", "other-host",
+                    Clock.systemUTC())) {
+                assertThatThrownBy(() -> h.verify("usb", dev.heirloom.verify.VerifyLevel.PRESENT, 100))
+                        .isInstanceOf(RepositoryLockedException.class);
+            }
+            // a stop signal (Ctrl-C) waits for the running operation: none may be left marked as running
+            assertThat(h.cancelAndWait(java.time.Duration.ofMillis(200))).isTrue();
+        }
+    }
+
+    @Test
     void aReadOnlyRepositoryIsStillRestoredWithoutALock() throws Exception {
         Path src = tmp.resolve("src");
         Trees.write(src, "a.jpg", "photo");

@@ -23,12 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault suite's secrets scan (docs/reliability.md): one configuration with every kind of
- * credential (an Azure account key, an S3 secret key, an FTP password, an SFTP key passphrase, a
+ * credential (an encrypted repository's passphrase, an Azure account key, an S3 secret key, an FTP password, an SFTP key passphrase, a
  * GCS service-account private key), every command run as a real process with debug logging, with
  * the right secrets and with wrong ones; not one secret may appear in anything printed, logged or
  * written to a repository.
  */
 class SecretsScanTest {
+    /** The usb target's repository passphrase (its repository is encrypted). */
+    private static final String REPOSITORY_PASSPHRASE = "repository-passphrase-8f3b61";
+
     @TempDir
     Path tmp;
 
@@ -64,7 +67,7 @@ class SecretsScanTest {
             gcs.requireAuthorization();
             Files.createDirectories(tmp.resolve("nas"));
             List<String> secrets = List.of(azurite.accountKey(), S3ProxyServer.SECRET_KEY, FtpServer.PASSWORD, passphrase,
-                    keyLine, "wrong-secret-5d1f", "wrong-pass-9a2b");
+                    keyLine, "wrong-secret-5d1f", "wrong-pass-9a2b", REPOSITORY_PASSPHRASE, "wrong-repository-passphrase-2c7e");
 
             Path good = config("good.yaml", photos, azurite.connectionString(), s3.endpoint(), S3ProxyServer.SECRET_KEY,
                     ftp.port(), FtpServer.PASSWORD, sshd, key, passphrase, gcs.endpoint(), account);
@@ -90,7 +93,8 @@ class SecretsScanTest {
             for (String[] command : List.of(new String[] {"backup", "--json"}, new String[] {"status"},
                     new String[] {"verify"})) {
                 String out = run(wrong, command);
-                assertThat(out).as("the wrong secrets fail").containsIgnoringCase("FAILED");
+                assertThat(out).as("the wrong secrets fail").containsAnyOf("FAILED", "failed",
+                        "does not open this encrypted repository");
                 seen.append(out);
                 runs++;
             }
@@ -130,13 +134,14 @@ class SecretsScanTest {
                 source: { path: %s }
                 policy: 3-2-1
                 targets:
-                  - { name: usb, path: %s, medium: external-disk, site: onsite }
+                  - { name: usb, path: %s, medium: external-disk, site: onsite, encryption: { passphrase: "%s" } }
                   - { name: azure, uri: "azure://photos/h", medium: cloud, site: offsite, options: { connectionString: "%s", createContainer: true, maxTries: 1 } }
                   - { name: s3, uri: "s3://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", accessKeyId: "%s", secretAccessKey: "%s", createBucket: true, maxTries: 1 } }
                   - { name: ftp, uri: "vfs+ftp://%s@127.0.0.1:%d/h", medium: nas, site: onsite, options: { password: "%s" } }
                   - { name: sftp, uri: "%s", medium: nas, site: onsite, options: { identity: "%s", passphrase: "%s", knownHosts: "%s" } }
                   - { name: gcs, uri: "gs://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", credentialsFile: "%s", maxTries: 1, resumeDir: "%s" } }
-                """.formatted(photos.getParent(), tmp.resolve("usb/h"), azure, s3Endpoint, S3ProxyServer.ACCESS_KEY, s3Secret,
+                """.formatted(photos.getParent(), tmp.resolve("usb/h"),
+                ftpPassword.startsWith("wrong") ? "wrong-repository-passphrase-2c7e" : REPOSITORY_PASSPHRASE, azure, s3Endpoint, S3ProxyServer.ACCESS_KEY, s3Secret,
                 FtpServer.USER, ftpPort, ftpPassword, sshd.uri(tmp.resolve("nas/h")), key, passphrase, sshd.knownHosts(),
                 gcsEndpoint, account, tmp.resolve("resume")));
         return cfg;
