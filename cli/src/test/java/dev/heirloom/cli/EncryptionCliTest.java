@@ -148,6 +148,9 @@ class EncryptionCliTest {
         assertThat(doc.get("command").asText()).isEqualTo("key");
         assertThat(doc.get("slots")).hasSize(1);
         assertThat(doc.get("slots").get(0).get("opened").asBoolean()).isTrue();
+        assertThat(com.networknt.schema.SchemaRegistry.withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("../docs/schemas/key.schema.json"))).validate(doc))
+                .as("docs/schemas/key.schema.json").isEmpty();
         Path back = tmp.resolve("back");
         CliRun restore = CliRun.of("restore", "--to", back.toString(), "-c", viaKeyFile.toString());
         assertThat(restore.code()).as(restore.all()).isZero();
