@@ -48,6 +48,8 @@ WHY = {
                   "SHA-256, one write and fsync per file) plus its repository: folder listings, their fsyncs and "
                   "the snapshot, and 0.5-0.8 s of JVM start. The floor row times that bare copy in the same rounds; "
                   "floor/fastest is what this machine leaves of the goal.",
+    "encrypted": "AES-GCM in Java on two shared cores: Heirloom hashes (SHA-256) and encrypts every byte, as restic does "
+                 "(restic also compresses and chunks); an encrypted target reads a new large file twice (no staging).",
     "rerun": "Warm-up, not work: in a cold JVM the walk of 50,200 files takes about 1.1 s, in a warm one 0.3-0.4 s "
              "(perf: the JIT compilers and the interpreter are over half of the CPU of a no-change run), and "
              "start-up before the walk (JVM, class path, picocli, the YAML configuration, providers) about "
@@ -102,6 +104,7 @@ FLOOR = "floor: "
 # scenario -> (what, the peer the goal is measured against, the ratio to stay under)
 GOALS = {
     "local-full": ("full backup of corpus A to one local target, fsync included", "fastest", 0.6),
+    "encrypted": ("full backup of corpus A to an encrypted local target (floor: the same backup, plain)", "restic", 0.7),
     "rerun": ("no-change rerun over corpus B, whole process", "rsync", 1.5),
     "rerun-s": ("no-change rerun over corpus S (200,000 small files), whole process", "rclone copy", 1.0),
     "rerun-m": ("no-change rerun over corpus M (1,000,000 small files), whole process", "rclone copy", 1.0),
@@ -119,8 +122,8 @@ GOALS = {
                None, None),
 }
 
-SCENARIOS = ["local-full", "rerun", "rerun-s", "rerun-m", "small-files", "three-targets", "sftp", "sftp-small", "azure",
-             "s3", "gcs", "verify", "restore", "memory", "report"]
+SCENARIOS = ["local-full", "encrypted", "rerun", "rerun-s", "rerun-m", "small-files", "three-targets", "sftp", "sftp-small",
+             "azure", "s3", "gcs", "verify", "restore", "memory", "report"]
 # the no-change reruns, by corpus: together they give each tool's fixed and per-file cost
 RERUNS = {"rerun": "B", "rerun-s": "S", "rerun-m": "M"}
 
@@ -316,7 +319,7 @@ Subsystem sftp internal-sftp
                     s["proc"].kill()
 
     # scenario -> what it leaves on disk (corpora stay, they are reused)
-    LEFTOVERS = {"local-full": ["dst"], "rerun": ["dst-rerun"], "rerun-s": ["dst-rerun-s"], "rerun-m": ["dst-rerun-m"],
+    LEFTOVERS = {"local-full": ["dst"], "encrypted": ["dst-enc"], "rerun": ["dst-rerun"], "rerun-s": ["dst-rerun-s"], "rerun-m": ["dst-rerun-m"],
                  "small-files": ["dst-small"], "sftp-small": ["remote-sftp-small"], "three-targets": ["dst3", "remote3"],
                  "sftp": ["remote-sftp"], "azure": ["azurite"], "s3": ["s3proxy"], "gcs": ["gcs", "gcs-resume"], "restore": ["dst-vr", "restored"], "memory": ["dst-mem"],
                  "report": ["dst-report"]}
@@ -393,6 +396,24 @@ Subsystem sftp internal-sftp
              timed(f"borg create {dst}/borg::a {a}", dst, env)),
             (FLOOR + "Java copy+SHA-256+fsync", lambda: shutil.rmtree(dst + "/bare", ignore_errors=True),
              timed(f"java -cp {bench_classpath()} dev.heirloom.bench.BareCopy {a} {dst}/bare 4", dst)),
+        ])
+
+    def encrypted(self):
+        """Encryption's cost: an encrypted target against restic (which always encrypts) and against the plain backup."""
+        a = self.corpus("A")
+        dst = os.path.join(self.work, "dst-enc")
+        enc = self.heirloom_config("encrypted", a, [f"{{ name: usb, path: {dst}/heirloom, medium: external-disk, site: "
+                                                    f"onsite, encryption: {{ passphrase: \"{PASSWORD}\" }} }}"])
+        plain = self.heirloom_config("encrypted-plain", a, [f"{{ name: usb, path: {dst}/plain, medium: external-disk, "
+                                                            f"site: onsite }}"])
+        env = {"RESTIC_PASSWORD": PASSWORD}
+        self.rounds("encrypted", [
+            ("heirloom", lambda: shutil.rmtree(dst + "/heirloom", ignore_errors=True) or os.makedirs(dst, exist_ok=True),
+             lambda: self.heirloom("backup", "-c", enc, "--no-progress")),
+            ("restic", lambda: (shutil.rmtree(dst + "/restic", ignore_errors=True), sh(["restic", "-r", dst + "/restic", "init"], env=env)),
+             lambda: sh(["bash", "-c", f"restic -r {dst}/restic backup -q {a} && sync -f {dst}"], env=env)[:2]),
+            (FLOOR + "heirloom, plain target", lambda: shutil.rmtree(dst + "/plain", ignore_errors=True) or os.makedirs(dst, exist_ok=True),
+             lambda: self.heirloom("backup", "-c", plain, "--no-progress")),
         ])
 
     def rerun(self, scenario="rerun"):
@@ -895,7 +916,7 @@ def main():
             try:
                 if s in args.make_fail.split(","):
                     raise RuntimeError("made to fail on purpose (--make-fail)")
-                {"local-full": b.local_full, "rerun": b.rerun, "rerun-s": lambda: b.rerun("rerun-s"),
+                {"local-full": b.local_full, "encrypted": b.encrypted, "rerun": b.rerun, "rerun-s": lambda: b.rerun("rerun-s"),
                  "rerun-m": lambda: b.rerun("rerun-m"), "small-files": b.small_files, "sftp-small": b.sftp_small,
                  "three-targets": b.three_targets, "sftp": b.sftp,
                  "azure": b.azure, "s3": b.s3, "gcs": b.gcs_scenario, "verify": lambda: b.verify_and_restore("verify"),

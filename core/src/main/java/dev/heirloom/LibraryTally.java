@@ -109,6 +109,10 @@ final class LibraryTally implements ComplianceChecker.FileTally {
                 reasons.add(String.format(Locale.ROOT, "%d offsite, the policy asks for %d", file.offsite(),
                         policy.offsite()));
             }
+            if (file.offlineOrLocked() < policy.offlineOrLocked()) {
+                reasons.add(String.format(Locale.ROOT, "%d offline or locked, the policy asks for %d",
+                        file.offlineOrLocked(), policy.offlineOrLocked()));
+            }
         }
         boolean failed = false;
         for (String why : file.notCounted()) {

@@ -46,7 +46,7 @@ final class PhotoReportBuilder {
                     .map(PhotoReportBuilder::point).toList();
             history = history.subList(Math.max(0, history.size() - TargetCard.HISTORY), history.size());
             cards.add(new TargetCard(t.spec().name(), t.spec().medium().label(), t.spec().site().label(),
-                    false, false, t.latest().map(PhotoReportBuilder::point),
+                    t.encrypted(), false, t.latest().map(PhotoReportBuilder::point),
                     t.verifications().stream().map(v -> new TargetCard.Verification(v.level().label(), v.time(),
                             v.samplePercent(), v.objectsChecked(), v.bad())).toList(),
                     t.error(), t.error().isEmpty() && t.latest().isPresent() && counts.test(t.verifications()),
@@ -79,8 +79,7 @@ final class PhotoReportBuilder {
     /** The headline first, then each thing that keeps the policy from being met. */
     private static List<String> reasons(ComplianceReport c, LibraryTally tally) {
         Policy p = c.policy();
-        String asks = String.format(Locale.ROOT, "%d copies on %d kinds of media, %d offsite", p.copies(), p.media(),
-                p.offsite());
+        String asks = p.asks();
         List<String> reasons = new ArrayList<>();
         if (c.snapshotId().isEmpty()) {
             reasons.add("Nothing is backed up yet: no target holds a snapshot of this source.");

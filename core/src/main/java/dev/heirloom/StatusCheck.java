@@ -86,13 +86,13 @@ final class StatusCheck {
                                 + " --target " + t.name() + "' writes it again", e);
                     }
                 }
-                statuses.add(new TargetStatus(t, latest, verified, Optional.empty()));
+                statuses.add(new TargetStatus(t, latest, verified, Optional.empty(), repo.encrypted()));
                 Set<String> failed = new HashSet<>();
                 verified.forEach(v -> failed.addAll(v.badObjects()));
                 holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null),
-                        meetsRequirement(verified), failed));
+                        unverified(verified), failed));
             } catch (StorageException e) {
-                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage())));
+                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage()), false));
                 unavailable.add(t.name());
             }
         }
@@ -103,6 +103,28 @@ final class StatusCheck {
         ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
                 targets.stream().map(TargetSpec::placement).toList(), tally).withNotes(open.notes());
         return new StatusReport(statuses, compliance);
+    }
+
+    /**
+     * Why a target's copies do not meet the verification requirements, or null when they do: a
+     * {@code requireVerified} level and age, and a policy's zero errors (the last verification, of
+     * any level, found none; a target never verified has proven nothing).
+     */
+    String unverified(List<VerificationRecord> records) {
+        if (!meetsRequirement(records)) {
+            return "not verified recently enough";
+        }
+        if (policy.zeroErrors()) {
+            Optional<VerificationRecord> last = records.stream().max(java.util.Comparator.comparing(VerificationRecord::time));
+            if (last.isEmpty()) {
+                return "never verified: " + policy + " counts a copy once a verification found no error in it";
+            }
+            if (last.get().bad() > 0) {
+                return "its last verification (" + last.get().level().label() + ", " + last.get().time() + ") found "
+                        + last.get().bad() + " error(s); " + policy + " needs zero";
+            }
+        }
+        return null;
     }
 
     /** Whether a target's last verifications meet the requirement; always true without one. */

@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  * @param medium  kind of medium
  * @param site    onsite or offsite
  * @param options provider options
+ * @param offline whether the medium is disconnected between backups (a USB disk in a drawer): such a
+ *                copy is out of reach of a mistake or ransomware, which the 3-2-1-1-0 rule counts
  */
-public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<String, String> options) {
+public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<String, String> options, boolean offline) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public TargetSpec {
@@ -41,6 +43,11 @@ public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<Str
         options = Map.copyOf(options);
     }
 
+    /** A target that stays connected. */
+    public TargetSpec(String name, URI uri, Medium medium, Site site, Map<String, String> options) {
+        this(name, uri, medium, site, options, false);
+    }
+
     /** Whether the URI's authority holds {@code user:password@}, whether or not Java parsed a host out of it. */
     private static boolean carriesPassword(URI uri) {
         String authority = uri.getRawAuthority();
@@ -53,12 +60,12 @@ public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<Str
     }
 
     public Placement placement() {
-        return new Placement(name, medium, site);
+        return new Placement(name, medium, site, offline);
     }
 
     @Override
     public String toString() {
         return "TargetSpec[name=" + name + ", uri=" + uri + ", medium=" + medium.label() + ", site=" + site.label()
-                + ", options=" + new java.util.TreeSet<>(options.keySet()) + "]";
+                + ", options=" + new java.util.TreeSet<>(options.keySet()) + (offline ? ", offline" : "") + "]";
     }
 }

@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param latest        its latest snapshot of the source
  * @param verifications the last verification at each level that has run
  * @param error         why it could not be read
+ * @param encrypted     whether its repository is encrypted (false when it could not be read)
  */
 public record TargetStatus(TargetSpec spec, Optional<Snapshot> latest, List<VerificationRecord> verifications,
-                           Optional<String> error) {
+                           Optional<String> error, boolean encrypted) {
     public TargetStatus {
         verifications = List.copyOf(verifications);
     }

@@ -67,7 +67,7 @@ public final class ConfigFile {
     private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
-            "bandwidth", "encryption");
+            "bandwidth", "encryption", "offline");
     private static final Set<String> ENCRYPTION = Set.of("passphrase", "keyFile");
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
             "deletedDays");
@@ -335,21 +335,19 @@ public final class ConfigFile {
             return Policy.threeTwoOne();
         }
         if (node.isTextual()) {
-            Matcher m = Pattern.compile("(\\d+)-(\\d+)-(\\d+)").matcher(node.asText().trim());
-            if (!m.matches()) {
-                throw new InvalidConfigException("policy: write 3-2-1 or { copies: 3, media: 2, offsite: 1 }, not '" + node.asText() + "'");
+            try {
+                return Policy.parse(node.asText());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("policy: " + e.getMessage() + " (or { copies: 3, media: 2, offsite: 1 })");
             }
-            return newPolicy(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
         }
-        onlyKnown(node, Set.of("copies", "media", "offsite"), "policy");
-        return newPolicy(positive(required(node, "copies", "policy"), "policy.copies"),
-                positive(required(node, "media", "policy"), "policy.media"),
-                node.has("offsite") ? atLeastZero(node.get("offsite"), "policy.offsite") : 0);
-    }
-
-    private static Policy newPolicy(int copies, int media, int offsite) {
+        onlyKnown(node, Set.of("copies", "media", "offsite", "offlineOrLocked", "zeroErrors"), "policy");
         try {
-            return new Policy(copies, media, offsite);
+            return new Policy(positive(required(node, "copies", "policy"), "policy.copies"),
+                    positive(required(node, "media", "policy"), "policy.media"),
+                    node.has("offsite") ? atLeastZero(node.get("offsite"), "policy.offsite") : 0,
+                    node.has("offlineOrLocked") ? atLeastZero(node.get("offlineOrLocked"), "policy.offlineOrLocked") : 0,
+                    node.has("zeroErrors") && bool(node.get("zeroErrors"), "policy.zeroErrors"));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("policy: " + e.getMessage());
         }
@@ -391,8 +389,9 @@ public final class ConfigFile {
                 options.put(e.getKey(), text(e.getValue(), where + ".options." + e.getKey()));
             }
         }
+        boolean offline = node.has("offline") && bool(node.get("offline"), where + ".offline");
         try {
-            return new TargetSpec(name, uri, medium, site, options);
+            return new TargetSpec(name, uri, medium, site, options, offline);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(where + ": " + e.getMessage());
         }

@@ -46,7 +46,9 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
     private PrintWriter out;
 
     /** A target as the user described it. */
-    private record Answer(String name, String where, Medium medium, boolean offsite, Map<String, String> options) {
+    /** @param passphraseVariable the environment variable of an encrypted target's passphrase, {@code none}, or null (not asked) */
+    private record Answer(String name, String where, Medium medium, boolean offsite, Map<String, String> options,
+                          String passphraseVariable) {
     }
 
     @Override
@@ -103,17 +105,11 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
 
     private Policy askPolicy() throws IOException {
         while (true) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)-(\\d+)")
-                    .matcher(ask("Policy, copies-media-offsite [3-2-1]: ", "3-2-1"));
-            if (m.matches()) {
-                try {
-                    return new Policy(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-                } catch (IllegalArgumentException e) {
-                    out.println("  " + e.getMessage());
-                    continue;
-                }
+            try {
+                return Policy.parse(ask("Policy, copies-media-offsite [3-2-1]: ", "3-2-1"));
+            } catch (IllegalArgumentException e) {
+                out.println("  " + e.getMessage());
             }
-            out.println("  write it as 3-2-1");
         }
     }
 
@@ -161,6 +157,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 out.println("  answer yes or no");
                 continue;
             }
+            String passphraseVariable = site.equals("yes") ? askEncryption() : null;
             Map<String, String> options = askOptions(provider);
             if (uri.getScheme().equals("file")) {
                 Files.createDirectories(Path.of(uri));
@@ -172,7 +169,24 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
             }
             out.println("  " + name + ": reached and written.");
             return new Answer(name, uri.getScheme().equals("file") ? Path.of(uri).toString() : where, medium,
-                    site.equals("yes"), options);
+                    site.equals("yes"), options, passphraseVariable);
+        }
+    }
+
+    /** For an offsite target: the environment variable that will hold its passphrase, or {@code none}. */
+    private String askEncryption() throws IOException {
+        while (true) {
+            String answer = ask("  Encrypt it (recommended offsite)? The environment variable that will hold its passphrase "
+                    + "[HEIRLOOM_PASSPHRASE], or none: ", "HEIRLOOM_PASSPHRASE");
+            if (answer.equals("none")) {
+                return answer;
+            }
+            if (answer.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                out.println("  Set " + answer + " before each run, and keep the passphrase somewhere else too: without it "
+                        + "nothing on this target can be restored.");
+                return answer;
+            }
+            out.println("  give a variable name (letters, digits, _) or none; the passphrase itself never goes in the file");
         }
     }
 
@@ -246,6 +260,10 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 y.append(String.join(", ", a.options().entrySet().stream()
                         .map(e -> e.getKey() + ": \"" + e.getValue() + "\"").toList()));
                 y.append(" }");
+            }
+            if (a.passphraseVariable() != null) {
+                y.append(", encryption: ").append(a.passphraseVariable().equals("none") ? "none"
+                        : "{ passphrase: \"${env:" + a.passphraseVariable() + "}\" }");
             }
             y.append(" }\n");
         }

@@ -151,6 +151,10 @@ final class Output {
         m.put("latest", t.latest().orElse(null));
         m.put("verifications", t.verifications());
         m.put("error", t.error().orElse(null));
+        if (t.error().isEmpty()) {
+            m.put("encrypted", t.encrypted());
+            m.put("immutable", false); // no target locks its objects yet
+        }
         return m;
     }
 
@@ -205,6 +209,10 @@ final class Output {
                     .orElseGet(() -> t.latest().map(Output::snapshotLine).orElse("no snapshot yet"));
             out.printf(Locale.ROOT, "  %-12s %-13s %-7s %s%n", t.spec().name(), t.spec().medium().label(),
                     t.spec().site().label(), state);
+            if (t.error().isEmpty()) {
+                out.printf(Locale.ROOT, "  %-12s %s; not immutable (nothing stops a deletion with its credentials)%n", "",
+                        t.encrypted() ? "encrypted" : "not encrypted");
+            }
             for (VerificationRecord v : t.verifications()) {
                 out.printf(Locale.ROOT, "  %-12s verified %-7s %s: %d of %d objects checked%s, %s%n", "",
                         v.level().label(), v.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), v.objectsChecked(),
@@ -264,8 +272,9 @@ final class Output {
                     + "so the files in them cannot be counted (%d of the %d files counted are short of copies)%n",
                     c.policy(), lost, c.snapshotId().get(), c.nonCompliantFiles(), c.totalFiles());
         } else if (c.compliant()) {
-            out.printf(Locale.ROOT, "Policy %s: MET - all %d files have %d+ copies on %d+ media, %d+ offsite%n",
-                    c.policy(), c.totalFiles(), c.policy().copies(), c.policy().media(), c.policy().offsite());
+            out.printf(Locale.ROOT, "Policy %s: MET - all %d files have %d+ copies on %d+ media, %d+ offsite%s%n",
+                    c.policy(), c.totalFiles(), c.policy().copies(), c.policy().media(), c.policy().offsite(),
+                    c.policy().offlineOrLocked() > 0 || c.policy().zeroErrors() ? " (" + c.policy().asks() + ")" : "");
         } else {
             out.printf(Locale.ROOT, "Policy %s: NOT MET - %d of %d files are short of copies%n", c.policy(),
                     c.nonCompliantFiles(), c.totalFiles());
@@ -284,8 +293,9 @@ final class Output {
         }
         List<FileCompliance> shown = c.shortFiles().subList(0, Math.min(SHOWN_SHORT_FILES, c.shortFiles().size()));
         for (FileCompliance f : shown) {
-            out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%s%n", f.path(), f.copies(),
+            out.printf(Locale.ROOT, "  %s: %d copies (%s), %d media, %d offsite%s%s%n", f.path(), f.copies(),
                     String.join(", ", f.heldBy()), f.media(), f.offsite(),
+                    c.policy().offlineOrLocked() > 0 ? ", " + f.offlineOrLocked() + " offline or locked" : "",
                     f.notCounted().isEmpty() ? "" : "; not counted: " + String.join(", ", f.notCounted()));
         }
         if (c.nonCompliantFiles() > shown.size()) {

@@ -105,6 +105,11 @@ class EncryptionCliTest {
             })).as("the scan finds names where they are in the clear").isTrue();
         }
 
+        CliRun status = CliRun.of("status", "-c", cfg.toString());
+        assertThat(status.out()).containsPattern("(?m)^  usb .*\\n +not encrypted; not immutable")
+                .containsPattern("(?m)^  vault .*\\n +encrypted; not immutable")
+                .containsPattern("(?m)^  cloud .*\\n +encrypted; not immutable");
+
         // a new machine: nothing but the container and the passphrase
         Path fresh = config("fresh.yaml", cloud(PASSPHRASE));
         CliRun snapshots = CliRun.of("snapshots", "-c", fresh.toString());

@@ -32,7 +32,7 @@ class InitTest {
                 usb.toString(), "usb", "floppy",              // not a medium: the target is asked again
                 usb.toString(), "usb", "external-disk", "no", "fsync=true", "nonsense=1", "",
                 "ftp-with-no-provider://x/y",                 // no provider for that: asked again
-                nas.toString(), "nas", "nas", "yes", "",
+                nas.toString(), "nas", "nas", "yes", "1-not-a-variable", "none", "",
                 "",                                           // no more targets
                 "3-2-1", "") + "\n";
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -49,7 +49,9 @@ class InitTest {
                 "give name=value with one of the names above", "usb: reached and written", "nas: reached and written",
                 "Wrote " + cfg);
         String yaml = Files.readString(cfg);
+        assertThat(screen).contains("give a variable name (letters, digits, _) or none");
         assertThat(yaml).contains("medium: external-disk, site: onsite", "medium: nas, site: offsite", "fsync: \"true\"",
+                "site: offsite, encryption: none",
                 "policy: 3-2-1").startsWith("# Written by heirloom init");
         try (var probes = Files.list(usb)) {
             assertThat(probes.map(q -> q.getFileName().toString())).as("the probe was removed").noneMatch(n -> n.startsWith("init-probe"));

@@ -136,10 +136,10 @@ class SecretsScanTest {
                 targets:
                   - { name: usb, path: %s, medium: external-disk, site: onsite, encryption: { passphrase: "%s" } }
                   - { name: azure, uri: "azure://photos/h", medium: cloud, site: offsite, options: { connectionString: "%s", createContainer: true, maxTries: 1 } }
-                  - { name: s3, uri: "s3://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", accessKeyId: "%s", secretAccessKey: "%s", createBucket: true, maxTries: 1 } }
+                  - { name: s3, uri: "s3://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", accessKeyId: "%s", secretAccessKey: "%s", createBucket: true, maxTries: 1 }, encryption: { passphrase: "%3$s" } }
                   - { name: ftp, uri: "vfs+ftp://%s@127.0.0.1:%d/h", medium: nas, site: onsite, options: { password: "%s" } }
                   - { name: sftp, uri: "%s", medium: nas, site: onsite, options: { identity: "%s", passphrase: "%s", knownHosts: "%s" } }
-                  - { name: gcs, uri: "gs://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", credentialsFile: "%s", maxTries: 1, resumeDir: "%s" } }
+                  - { name: gcs, uri: "gs://photos/h", medium: cloud, site: offsite, options: { endpoint: "%s", credentialsFile: "%s", maxTries: 1, resumeDir: "%s" }, encryption: { passphrase: "%3$s" } }
                 """.formatted(photos.getParent(), tmp.resolve("usb/h"),
                 ftpPassword.startsWith("wrong") ? "wrong-repository-passphrase-2c7e" : REPOSITORY_PASSPHRASE, azure, s3Endpoint, S3ProxyServer.ACCESS_KEY, s3Secret,
                 FtpServer.USER, ftpPort, ftpPassword, sshd.uri(tmp.resolve("nas/h")), key, passphrase, sshd.knownHosts(),

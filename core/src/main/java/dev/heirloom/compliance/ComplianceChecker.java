@@ -46,10 +46,11 @@ public final class ComplianceChecker {
      * @param placement its name, medium and site
      * @param repository its repository
      * @param latest    its latest snapshot of the source, or null when it has none
-     * @param verified  whether its copies meet the verification requirement (true when there is none)
+     * @param unverified why its copies do not meet the policy's verification requirements (not verified
+     *                   recently enough; its last verification found errors), or null when they do
      * @param failed    objects its last verification found missing or damaged; they never count
      */
-    public record Holder(Placement placement, Repository repository, Snapshot latest, boolean verified,
+    public record Holder(Placement placement, Repository repository, Snapshot latest, String unverified,
                          Set<String> failed) {
         public Holder {
             failed = Set.copyOf(failed);
@@ -57,7 +58,12 @@ public final class ComplianceChecker {
 
         /** A holder whose copies count as they are. */
         public Holder(Placement placement, Repository repository, Snapshot latest) {
-            this(placement, repository, latest, true, Set.of());
+            this(placement, repository, latest, null, Set.of());
+        }
+
+        /** Whether its copies meet the verification requirements. */
+        public boolean verified() {
+            return unverified == null;
         }
     }
 
@@ -164,14 +170,16 @@ public final class ComplianceChecker {
             int copies = 1;
             Set<Medium> media = EnumSet.of(source.medium());
             int offsite = source.site() == Site.OFFSITE ? 1 : 0;
+            int offline = source.offline() ? 1 : 0;
             for (Holder h : holders) {
                 if (h.latest() != null && h.verified()) {
                     copies++;
                     media.add(h.placement().medium());
                     offsite += h.placement().site() == Site.OFFSITE ? 1 : 0;
+                    offline += h.placement().offline() ? 1 : 0;
                 }
             }
-            if (policy.isMetBy(copies, media.size(), offsite)) {
+            if (policy.isMetBy(copies, media.size(), offsite, offline)) {
                 long files = newest.latest().files();
                 return new ComplianceReport(policy, Optional.of(newest.latest().id()), unreachable, unavailable, files,
                         files, List.of(), List.of(), List.of());
@@ -333,6 +341,7 @@ public final class ComplianceChecker {
         List<String> notCounted = new ArrayList<>();
         Set<Medium> media = EnumSet.noneOf(Medium.class);
         int offsite = 0;
+        int offline = 0;
         if (entry.suspect() != null) {
             // the source's bytes differ from the version kept (suspected bit rot): it is no copy of it
             notCounted.add(source.name() + " (suspected bit rot: its content differs from the last good version)");
@@ -340,6 +349,7 @@ public final class ComplianceChecker {
             heldBy.add(source.name());
             media.add(source.medium());
             offsite += source.site() == Site.OFFSITE ? 1 : 0;
+            offline += source.offline() ? 1 : 0;
         } else {
             notCounted.add(source.name() + " (deleted or changed there since the snapshot)");
         }
@@ -359,17 +369,19 @@ public final class ComplianceChecker {
                 continue;
             }
             if (!h.verified()) {
-                notCounted.add(p.name() + " (not verified recently enough)");
+                notCounted.add(p.name() + " (" + h.unverified() + ")");
                 continue;
             }
             heldBy.add(p.name());
             media.add(p.medium());
             offsite += p.site() == Site.OFFSITE ? 1 : 0;
+            offline += p.offline() ? 1 : 0;
         }
         total++;
-        boolean met = policy.isMetBy(heldBy.size(), media.size(), offsite);
+        boolean met = policy.isMetBy(heldBy.size(), media.size(), offsite, offline);
         FileCompliance file = met && tally == FileTally.NONE ? null
-                : new FileCompliance(FileName.readable(childPath), heldBy.size(), media.size(), offsite, heldBy, notCounted);
+                : new FileCompliance(FileName.readable(childPath), heldBy.size(), media.size(), offsite, offline, heldBy,
+                notCounted);
         if (met) {
             compliant++;
         } else if (shortFiles.size() < ComplianceReport.LISTED_LIMIT) {

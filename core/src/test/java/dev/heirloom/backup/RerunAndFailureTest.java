@@ -284,9 +284,14 @@ class RerunAndFailureTest {
 
     @Test
     void policyCountsOffsiteAndMedia() {
-        assertThat(Policy.threeTwoOne().isMetBy(3, 2, 1)).isTrue();
-        assertThat(Policy.threeTwoOne().isMetBy(3, 1, 1)).isFalse();
-        assertThat(Policy.threeTwoOne().isMetBy(2, 2, 1)).isFalse();
-        assertThat(Policy.threeTwoOne().isMetBy(3, 2, 0)).isFalse();
+        assertThat(Policy.threeTwoOne().isMetBy(3, 2, 1, 0)).isTrue();
+        assertThat(Policy.threeTwoOne().isMetBy(3, 1, 1, 0)).isFalse();
+        assertThat(Policy.threeTwoOne().isMetBy(2, 2, 1, 0)).isFalse();
+        assertThat(Policy.threeTwoOne().isMetBy(3, 2, 0, 0)).isFalse();
+        assertThat(Policy.threeTwoOneOneZero().isMetBy(3, 2, 1, 0)).isFalse();
+        assertThat(Policy.threeTwoOneOneZero().isMetBy(3, 2, 1, 1)).isTrue();
+        assertThat(Policy.parse("3-2-1-1-0")).isEqualTo(Policy.threeTwoOneOneZero());
+        assertThat(Policy.parse("3-2-1")).isEqualTo(Policy.threeTwoOne());
+        assertThat(Policy.threeTwoOneOneZero()).hasToString("3-2-1-1-0");
     }
 }

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ModularEmbeddingTest {
     private static final List<String> JARS = List.of("heirloom-core-", "heirloom-spi-", "heirloom-provider-local-",
-            "slf4j-api-", "jackson-", "cron-utils-", "guava-", "failureaccess-", "metadata-extractor-", "xmpcore-");
+            "slf4j-api-", "jackson-", "cron-utils-", "guava-", "failureaccess-", "metadata-extractor-", "xmpcore-", "tink-", "bcprov-jdk18on-");
 
     private static Path[] modulePath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
