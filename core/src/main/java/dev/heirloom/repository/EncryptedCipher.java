@@ -33,6 +33,8 @@ final class EncryptedCipher implements RepositoryCipher {
 
     private final AesGcmHkdfStreaming aead;
     private final SecretKeySpec nameKey;
+    /** One per thread: a name is needed per object, and a Mac is not thread-safe. */
+    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
 
     /** @param masterKey {@value #MASTER_KEY_BYTES} bytes: the content key, then the name key (copied) */
     EncryptedCipher(byte[] masterKey) {
@@ -85,10 +87,14 @@ final class EncryptedCipher implements RepositoryCipher {
     }
 
     private String hmacHex(String text) {
+        return HexFormat.of().formatHex(mac.get().doFinal(text.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private Mac newMac() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(nameKey);
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(nameKey);
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime cannot run HMAC-SHA256: " + e.getMessage(), e);
         }
@@ -126,6 +132,9 @@ final class EncryptedCipher implements RepositoryCipher {
 
     @Override
     public ContentSource seal(String key, ContentSource plain, String sha256) {
+        if (plain.size() >= SEGMENT) {
+            GcmWarmUp.start();
+        }
         long size = storedSize(plain.size());
         return new ContentSource() {
             @Override
@@ -151,6 +160,7 @@ final class EncryptedCipher implements RepositoryCipher {
 
     @Override
     public InputStream open(String key, InputStream stored) {
+        GcmWarmUp.start(); // content is read as a stream; small files go through open(key, bytes)
         try {
             return new SegmentDecryptingStream(aead, associatedData(key), stored, key);
         } catch (GeneralSecurityException e) {

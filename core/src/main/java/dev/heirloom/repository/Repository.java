@@ -77,8 +77,8 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * How the repository's files are stored. Read from {@code heirloom.json} at the first call (and
-     * remembered once the repository exists); plain while the target holds no repository.
+     * How the repository's files are stored. Read from {@code heirloom.json} at the first call and
+     * remembered; plain while the target holds no repository, until {@link #initialize} creates one.
      *
      * @throws dev.heirloom.spi.InvalidConfigException when the repository is encrypted and no secret, or
      *                                                 a wrong one ({@link WrongPassphraseException}), is
@@ -99,11 +99,9 @@ public final class Repository implements AutoCloseable {
             } catch (ConfigFile.DamagedConfig e) {
                 config = null;
             }
-            RepositoryCipher resolved = resolve(config);
-            if (config == null || config.isPresent()) {
-                cipher = resolved; // an absent one may yet be created, encrypted
-            }
-            return resolved;
+            // an absent one is created by initialize, which sets the cipher it was created with
+            cipher = resolve(config);
+            return cipher;
         }
     }
 
@@ -239,8 +237,10 @@ public final class Repository implements AutoCloseable {
                 if (mine != null) {
                     mine.discard(); // another process created the repository first: its keys are the ones
                 }
-                if (cipher == null) {
-                    cipher = resolve(Optional.of(config)); // refuses one whose encryption is not the configured one
+                if (cipher == null || !cipher.encrypted()) {
+                    // read as absent (plain) before, or not read: resolve against the file as it now is, which
+                    // also refuses one whose encryption is not the configured one
+                    cipher = resolve(Optional.of(config));
                 }
             }
         }

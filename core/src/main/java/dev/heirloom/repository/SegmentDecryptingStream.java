@@ -16,7 +16,7 @@ import java.security.GeneralSecurityException;
  * repository's) is a {@link ChecksumMismatchException}, while the stored stream's own read errors
  * (a lost connection) pass through as they are.
  */
-final class SegmentDecryptingStream extends InputStream {
+final class SegmentDecryptingStream extends SegmentStream {
     /** An AES-GCM tag: the least a segment holds. */
     private static final int TAG = 16;
 
@@ -46,33 +46,13 @@ final class SegmentDecryptingStream extends InputStream {
         this.firstSegment = segment - aead.getCiphertextOffset();
         this.ahead = ByteBuffer.allocate(segment + 1);
         this.plainBuffer = ByteBuffer.allocate(segment);
-        this.plainBuffer.limit(0);
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+    ByteBuffer nextSegment() throws IOException {
+        if (finished) {
+            return null;
         }
-        while (!plainBuffer.hasRemaining()) {
-            if (finished) {
-                return -1;
-            }
-            nextSegment();
-        }
-        int n = Math.min(len, plainBuffer.remaining());
-        plainBuffer.get(b, off, n);
-        return n;
-    }
-
-    private void nextSegment() throws IOException {
         if (!headerRead) {
             ByteBuffer header = ByteBuffer.allocate(headerLength);
             fill(header, headerLength);
@@ -108,6 +88,7 @@ final class SegmentDecryptingStream extends InputStream {
         ahead.compact();
         segmentNumber++;
         finished = last;
+        return plainBuffer;
     }
 
     /** Reads from the stored stream until the buffer holds {@code count} bytes or the stream ends. */

@@ -18,7 +18,7 @@ import java.security.GeneralSecurityException;
  * and fails before the last segment is delivered when the plaintext does not have the expected
  * SHA-256 or ends early: a file that changed while read is never stored under another file's name.
  */
-final class SegmentEncryptingStream extends InputStream {
+final class SegmentEncryptingStream extends SegmentStream {
     private final InputStream plain;
     private final StreamSegmentEncrypter encrypter;
     private final String expectedSha256;
@@ -29,7 +29,7 @@ final class SegmentEncryptingStream extends InputStream {
     private final int segment;
     private final ByteBuffer plainBuffer;
     private final ByteBuffer cipherBuffer;
-    private ByteBuffer out;
+    private ByteBuffer header;
     private long remaining;
     private boolean finished;
 
@@ -50,33 +50,19 @@ final class SegmentEncryptingStream extends InputStream {
         int largest = (int) Math.min(segment, Math.max(firstSegment, size));
         this.plainBuffer = ByteBuffer.allocate(largest);
         this.cipherBuffer = ByteBuffer.allocate(largest + aead.getCiphertextOverhead());
-        this.out = encrypter.getHeader().duplicate();
+        this.header = encrypter.getHeader().duplicate();
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+    ByteBuffer nextSegment() throws IOException {
+        if (header != null) {
+            ByteBuffer first = header;
+            header = null;
+            return first;
         }
-        while (!out.hasRemaining()) {
-            if (finished) {
-                return -1;
-            }
-            nextSegment();
+        if (finished) {
+            return null;
         }
-        int n = Math.min(len, out.remaining());
-        out.get(b, off, n);
-        return n;
-    }
-
-    private void nextSegment() throws IOException {
         boolean first = remaining == size;
         int want = (int) Math.min(first ? firstSegment : segment, remaining);
         plainBuffer.clear();
@@ -108,8 +94,8 @@ final class SegmentEncryptingStream extends InputStream {
             throw new IOException("cannot encrypt " + what + ": " + e.getMessage(), e);
         }
         cipherBuffer.flip();
-        out = cipherBuffer;
         finished = last;
+        return cipherBuffer;
     }
 
     @Override

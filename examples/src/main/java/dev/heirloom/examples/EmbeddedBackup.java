@@ -7,6 +7,7 @@ import dev.heirloom.policy.ComplianceReport;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
+import dev.heirloom.repository.Encryption;
 import dev.heirloom.source.MediaFilter;
 import dev.heirloom.source.SourceProblem;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Backs up a photo folder from a program, with the builder API, and checks the 3-2-1 rule.
  *
- * <p>Run: {@code java -cp ... dev.heirloom.examples.EmbeddedBackup PICTURES USB_FOLDER NAS_FOLDER OFFSITE_FOLDER}
+ * <p>Run: {@code HEIRLOOM_PASSPHRASE=... java -cp ... dev.heirloom.examples.EmbeddedBackup PICTURES USB_FOLDER NAS_FOLDER
+ * OFFSITE_FOLDER}; the offsite copy is encrypted with that passphrase (without it, kept in the clear on purpose).
  */
 public final class EmbeddedBackup {
     private EmbeddedBackup() {
@@ -27,7 +29,8 @@ public final class EmbeddedBackup {
             System.err.println("usage: EmbeddedBackup PICTURES USB_FOLDER NAS_FOLDER OFFSITE_FOLDER");
             System.exit(2);
         }
-        BackupReport report = backUp(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+        BackupReport report = backUp(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+                System.getenv("HEIRLOOM_PASSPHRASE"));
         ComplianceReport compliance = report.compliance();
         System.out.printf("%d files backed up; policy %s %s%n", report.stats().files(), compliance.policy(),
                 compliance.compliant() ? "met" : "NOT met for " + compliance.nonCompliantFiles() + " files");
@@ -35,7 +38,7 @@ public final class EmbeddedBackup {
     }
 
     /** The whole integration: configure, back up, read the report. */
-    public static BackupReport backUp(Path pictures, Path usb, Path nas, Path offsite) {
+    public static BackupReport backUp(Path pictures, Path usb, Path nas, Path offsite, String passphrase) {
         AtomicLong stored = new AtomicLong();
         ProgressListener progress = new ProgressListener() {
             @Override
@@ -48,18 +51,22 @@ public final class EmbeddedBackup {
                 System.err.println("skipped " + problem.path() + ": " + problem.reason());
             }
         };
-        try (Heirloom heirloom = open(pictures, usb, nas, offsite)) {
+        try (Heirloom heirloom = open(pictures, usb, nas, offsite, passphrase)) {
             return heirloom.backup(progress);
         }
     }
 
-    /** The configuration: a photo folder, three targets (one offsite), the 3-2-1 rule. Close it when done. */
-    public static Heirloom open(Path pictures, Path usb, Path nas, Path offsite) {
+    /**
+     * The configuration: a photo folder, three targets (one offsite, encrypted when a passphrase is
+     * given), the 3-2-1 rule. Close it when done.
+     */
+    public static Heirloom open(Path pictures, Path usb, Path nas, Path offsite, String passphrase) {
         return Heirloom.builder()
                 .source(pictures, MediaFilter.photosAndVideos().excluding("**/.thumbnails/**"))
                 .target("usb", usb.toUri(), Medium.EXTERNAL_DISK, Site.ONSITE)
                 .target("nas", nas.toUri(), Medium.NAS, Site.ONSITE)
                 .target("offsite", offsite.toUri(), Medium.CLOUD, Site.OFFSITE)
+                .encryption("offsite", passphrase == null ? Encryption.none() : Encryption.passphrase(passphrase))
                 .policy(Policy.threeTwoOne())
                 .build();
     }

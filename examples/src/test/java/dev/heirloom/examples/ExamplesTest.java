@@ -30,13 +30,16 @@ class ExamplesTest {
     void theEmbeddingExampleBacksUpTheSampleLibraryCompliantly() throws Exception {
         Path sample = Path.of("sample-library").toAbsolutePath();
         assertThat(sample.resolve("videos/VID_2021-12-24.mp4")).isRegularFile();
-        BackupReport report = EmbeddedBackup.backUp(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"));
+        BackupReport report = EmbeddedBackup.backUp(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"),
+                "a family passphrase");
         assertThat(report.succeeded()).isTrue();
+        assertThat(tmp.resolve("offsite/keys")).as("the offsite copy is encrypted").isDirectory();
         assertThat(report.stats().files()).isEqualTo(7);
         assertThat(report.compliance().compliant()).isTrue();
 
         Path page = tmp.resolve("report.html");
-        try (Heirloom h = EmbeddedBackup.open(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"))) {
+        try (Heirloom h = EmbeddedBackup.open(sample, tmp.resolve("usb"), tmp.resolve("nas"), tmp.resolve("offsite"),
+                "a family passphrase")) {
             dev.heirloom.report.PhotoReport photos = PhotoReportPage.write(h, page);
             assertThat(photos.met()).isTrue();
             assertThat(photos.files()).isEqualTo(7);
