@@ -28,6 +28,8 @@ need mvn || apt_install maven
 /usr/bin/python3 -c 'import pyftpdlib, OpenSSL' >/dev/null 2>&1 || apt_install python3-pyftpdlib python3-openssl
 # tools/heirloom-read.py (restoring without Heirloom) decrypts with Debian's python3-cryptography; a test runs it
 /usr/bin/python3 -c 'import cryptography.hazmat.primitives.kdf.scrypt' >/dev/null 2>&1 || apt_install python3-cryptography
+# ... a second FTP server that computes SHA-256 (HASH, mod_digest): Debian's ProFTPD
+[ -x /usr/sbin/proftpd ] || apt_install proftpd-core
 # ... and its second WebDAV server, Apache httpd with mod_dav
 [ -x /usr/sbin/apache2 ] || apt_install apache2
 # capture-date tests make their photos and videos with the real tools: exiftool, ImageMagick (with libheif for HEIC), ffmpeg

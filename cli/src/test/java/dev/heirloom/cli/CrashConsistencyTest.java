@@ -28,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte the source. The source changes between trials, so each run has new work to be cut in.
  */
 class CrashConsistencyTest {
+    /** The cloud targets' repositories are encrypted: a kill must leave an encrypted repository as sound as a plain one. */
+    private static final String ENCRYPTED = ", encryption: { passphrase: \"crash trial\" }";
+
     @TempDir
     Path tmp;
 
@@ -128,14 +131,15 @@ class CrashConsistencyTest {
                 servers.add(gcs);
                 gcs.createBucket("photos");
                 target = "uri: \"gs://photos/heirloom\", medium: cloud, options: { endpoint: \"" + gcs.endpoint()
-                        + "\", anonymous: true, chunkSizeMiB: 1, resumeDir: \"" + tmp.resolve("resume") + "\" }";
+                        + "\", anonymous: true, chunkSizeMiB: 1, resumeDir: \"" + tmp.resolve("resume") + "\" }"
+                        + ENCRYPTED;
             }
             case "s3" -> {
                 S3ProxyServer s3 = S3ProxyServer.start(tmp.resolve("s3proxy"));
                 servers.add(s3);
                 target = "uri: \"s3://photos/heirloom\", medium: cloud, options: { endpoint: \"" + s3.endpoint()
                         + "\", accessKeyId: \"" + S3ProxyServer.ACCESS_KEY + "\", secretAccessKey: \""
-                        + S3ProxyServer.SECRET_KEY + "\", createBucket: true }";
+                        + S3ProxyServer.SECRET_KEY + "\", createBucket: true }" + ENCRYPTED;
             }
             default -> throw new IllegalArgumentException(kind);
         }

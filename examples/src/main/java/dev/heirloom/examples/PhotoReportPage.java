@@ -24,7 +24,8 @@ public final class PhotoReportPage {
             System.err.println("usage: PhotoReportPage PICTURES USB_FOLDER NAS_FOLDER OFFSITE_FOLDER PAGE");
             System.exit(2);
         }
-        try (Heirloom heirloom = EmbeddedBackup.open(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]))) {
+        try (Heirloom heirloom = EmbeddedBackup.open(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+                System.getenv("HEIRLOOM_PASSPHRASE"))) {
             PhotoReport report = write(heirloom, Path.of(args[4]));
             System.out.printf("policy %s: %s - %s%n", report.policy(), report.verdict(), report.reasons().get(0));
             for (MonthCoverage m : report.months()) {

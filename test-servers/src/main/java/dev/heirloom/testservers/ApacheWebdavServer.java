@@ -54,12 +54,7 @@ public final class ApacheWebdavServer extends LoopbackServer {
                 Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
             }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Process hash = new ProcessBuilder("openssl", "passwd", "-apr1", PASSWORD).start();
-            String hashed = new String(hash.getInputStream().readAllBytes()).trim();
-            if (hash.waitFor() != 0 || hashed.isEmpty()) {
-                throw new IllegalStateException("openssl could not hash the test password");
-            }
-            Files.writeString(dir.resolve("htpasswd"), USER + ":" + hashed + "\n");
+            Files.writeString(dir.resolve("htpasswd"), USER + ":" + PasswordHashes.openssl("-apr1", PASSWORD) + "\n");
             int port = LoopbackProcess.freePort();
             StringBuilder conf = new StringBuilder();
             conf.append("ServerRoot ").append(dir).append("\nServerName 127.0.0.1\nListen 127.0.0.1:").append(port)

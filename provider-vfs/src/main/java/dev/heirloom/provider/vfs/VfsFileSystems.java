@@ -8,10 +8,8 @@ import org.apache.commons.vfs2.auth.StaticUserAuthenticator;
 import org.apache.commons.vfs2.cache.NullFilesCache;
 import org.apache.commons.vfs2.impl.DefaultFileSystemConfigBuilder;
 import org.apache.commons.vfs2.impl.DefaultFileSystemManager;
-import org.apache.commons.vfs2.provider.ftp.FtpFileProvider;
 import org.apache.commons.vfs2.provider.ftp.FtpFileSystemConfigBuilder;
 import org.apache.commons.vfs2.provider.ftps.FtpsDataChannelProtectionLevel;
-import org.apache.commons.vfs2.provider.ftps.FtpsFileProvider;
 import org.apache.commons.vfs2.provider.ftps.FtpsFileSystemConfigBuilder;
 import org.apache.commons.vfs2.provider.ftps.FtpsMode;
 import org.apache.commons.vfs2.provider.webdav4.Webdav4FileSystemConfigBuilder;
@@ -36,8 +34,9 @@ final class VfsFileSystems {
     /** @param tls the TLS context of a {@code webdav4s} target (null for the others, which get no webdav4s provider) */
     static DefaultFileSystemManager manager(SSLContext tls) throws FileSystemException {
         DefaultFileSystemManager m = new DefaultFileSystemManager();
-        m.addProvider("ftp", new FtpFileProvider());
-        m.addProvider("ftps", new FtpsFileProvider());
+        // clients that list dot-files: VFS finds .heirloom-tmp through its folder's listing
+        m.addProvider("ftp", new DotFileFtpProviders.Ftp());
+        m.addProvider("ftps", new DotFileFtpProviders.Ftps());
         m.addProvider("webdav4", new Webdav4FileProvider());
         if (tls != null) {
             // Commons VFS's own trusts every certificate chain; this one checks the chain and the host name

@@ -1,9 +1,12 @@
 package dev.heirloom.provider.vfs;
 
 import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
+import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.LimitedInputStream;
+import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
@@ -60,15 +63,20 @@ final class VfsTarget implements StorageTarget {
     private final boolean webdav;
     /** WebDAV uploads stream through the JDK's client (see WebdavPut); null for FTP. */
     private final WebdavPut webdavPut;
+    /** An FTP server's own SHA-256 of a file ({@code HASH}); null where the server offers none. */
+    private final FtpHashes hashes;
 
-    private VfsTarget(DefaultFileSystemManager manager, FileObject root, VfsSettings settings, SSLContext tls) {
+    private VfsTarget(DefaultFileSystemManager manager, FileObject root, VfsSettings settings, SSLContext tls,
+                      FtpHashes hashes) {
         this.manager = manager;
         this.root = root;
         this.settings = settings;
         this.webdav = settings.protocol().startsWith("webdav");
         this.webdavPut = webdav ? new WebdavPut(settings, tls) : null;
+        this.hashes = hashes;
         this.capabilities = Capabilities.builder().conditionalCreate(false).atomicReplace(false).rangeRead(true)
                 .maxConcurrency(settings.concurrency())
+                .serverHashing(hashes != null)
                 // not over FTPS: an upload there now and then arrives short (see ShortUpload), and staged
                 // content, read once, cannot be sent again; a write can
                 .staging(!settings.protocol().equals("ftps")).build();
@@ -88,7 +96,10 @@ final class VfsTarget implements StorageTarget {
             } else if (root.getType() != FileType.FOLDER) {
                 throw new dev.heirloom.spi.InvalidConfigException(settings + " is a file, not a folder");
             }
-            VfsTarget target = new VfsTarget(manager, root, settings, tls);
+            FtpHashes hashes = !settings.protocol().startsWith("ftp") ? null : FtpHashes.connect(settings,
+                    settings.protocol().equals("ftps") ? new HostCheckingTrustManager(VfsFileSystems.trustManager(settings),
+                            settings.host()) : null).orElse(null);
+            VfsTarget target = new VfsTarget(manager, root, settings, tls, hashes);
             target.cleanUp(Instant.now().minus(ABANDONED));
             return target;
         } catch (FileSystemException e) {
@@ -258,10 +269,14 @@ final class VfsTarget implements StorageTarget {
         });
     }
 
-    /** Sends the content to a temporary name, hashing it as it goes, and checks its size there. */
+    /**
+     * Sends the content to a temporary name, hashing it as it goes, and checks its size there, and
+     * its SHA-256 where the FTP server computes one.
+     */
     private FileObject upload(String key, String tempName, ContentSource content, Checksums expected) throws IOException {
         FileObject temp = root.resolveFile(TEMP + "/" + tempName);
         WriteVerifier verifier = new WriteVerifier(key, content, expected);
+        MultiDigest sent = hashes == null ? null : MultiDigest.sha256Only();
         boolean done = false;
         try {
             if (webdavPut != null) {
@@ -273,6 +288,9 @@ final class VfsTarget implements StorageTarget {
                     int n;
                     while ((n = in.read(buffer)) > 0) {
                         verifier.update(buffer, 0, n);
+                        if (sent != null) {
+                            sent.update(buffer, 0, n);
+                        }
                         if (verifier.overflowed()) {
                             break;
                         }
@@ -293,6 +311,14 @@ final class VfsTarget implements StorageTarget {
             if (stored != content.size()) {
                 throw new ShortUpload("write " + key + ": the server holds " + stored + " of " + content.size()
                         + " bytes sent; nothing was published");
+            }
+            if (sent != null) {
+                String sentSha256 = sent.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+                String storedSha256 = hashes.sha256(temp.getName().getPath());
+                if (!storedSha256.equals(sentSha256)) {
+                    throw new ChecksumMismatchException("write " + key + ": the server's SHA-256 of what it stored is "
+                            + storedSha256 + ", of what was sent " + sentSha256 + "; nothing was published");
+                }
             }
             done = true;
             return temp;
@@ -513,8 +539,20 @@ final class VfsTarget implements StorageTarget {
         }
     }
 
+    /** The FTP server's own SHA-256 of a stored object ({@code HASH}), where it offers one. */
+    @Override
+    public Checksums hashOnServer(String key) {
+        if (hashes == null) {
+            return StorageTarget.super.hashOnServer(key);
+        }
+        return call("hash " + key, () -> Checksums.sha256(hashes.sha256(file(key).getName().getPath())));
+    }
+
     @Override
     public void close() {
+        if (hashes != null) {
+            hashes.close();
+        }
         manager.close();
     }
 }
