@@ -123,7 +123,7 @@ final class EncryptedCipher implements RepositoryCipher {
 
     @Override
     public byte[] open(String key, byte[] stored) {
-        try (InputStream in = open(key, new ByteArrayInputStream(stored))) {
+        try (InputStream in = decrypting(key, new ByteArrayInputStream(stored), stored.length)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new StorageException("cannot decrypt " + key + ": " + e.getMessage(), e);
@@ -161,8 +161,12 @@ final class EncryptedCipher implements RepositoryCipher {
     @Override
     public InputStream open(String key, InputStream stored) {
         GcmWarmUp.start(); // content is read as a stream; small files go through open(key, bytes)
+        return decrypting(key, stored, -1);
+    }
+
+    private InputStream decrypting(String key, InputStream stored, long storedSize) {
         try {
-            return new SegmentDecryptingStream(aead, associatedData(key), stored, key);
+            return new SegmentDecryptingStream(aead, associatedData(key), stored, storedSize, key);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime cannot run AES-256-GCM: " + e.getMessage(), e);
         }

@@ -35,8 +35,12 @@ final class SegmentDecryptingStream extends SegmentStream {
     private boolean storedEnded;
     private int segmentNumber;
 
-    SegmentDecryptingStream(AesGcmHkdfStreaming aead, byte[] associatedData, InputStream stored, String what)
-            throws GeneralSecurityException {
+    /**
+     * @param storedSize the ciphertext's size when known (buffers are sized to it), else -1 (a segment's
+     *                   worth)
+     */
+    SegmentDecryptingStream(AesGcmHkdfStreaming aead, byte[] associatedData, InputStream stored, long storedSize,
+                            String what) throws GeneralSecurityException {
         this.stored = stored;
         this.decrypter = aead.newStreamSegmentDecrypter();
         this.associatedData = associatedData;
@@ -44,8 +48,9 @@ final class SegmentDecryptingStream extends SegmentStream {
         this.headerLength = aead.getHeaderLength();
         this.segment = aead.getCiphertextSegmentSize();
         this.firstSegment = segment - aead.getCiphertextOffset();
-        this.ahead = ByteBuffer.allocate(segment + 1);
-        this.plainBuffer = ByteBuffer.allocate(segment);
+        int most = storedSize < 0 ? segment : (int) Math.min(segment, storedSize);
+        this.ahead = ByteBuffer.allocate(most + 1);
+        this.plainBuffer = ByteBuffer.allocate(most);
     }
 
     @Override
@@ -68,7 +73,7 @@ final class SegmentDecryptingStream extends SegmentStream {
             headerRead = true;
         }
         int want = segmentNumber == 0 ? firstSegment : segment;
-        fill(ahead, want + 1);
+        fill(ahead, Math.min(want + 1, ahead.capacity()));
         boolean last = ahead.position() <= want;
         int length = Math.min(ahead.position(), want);
         if (length < TAG) {

@@ -47,7 +47,9 @@ final class SegmentEncryptingStream extends SegmentStream {
         this.remaining = size;
         this.segment = aead.getPlaintextSegmentSize();
         this.firstSegment = segment - aead.getCiphertextOffset();
-        int largest = (int) Math.min(segment, Math.max(firstSegment, size));
+        // a segment holds at most `segment` plaintext bytes, and content of `size` bytes never needs more than that
+        // (a small tree or photo gets small buffers, not a segment's worth)
+        int largest = (int) Math.min(segment, size);
         this.plainBuffer = ByteBuffer.allocate(largest);
         this.cipherBuffer = ByteBuffer.allocate(largest + aead.getCiphertextOverhead());
         this.header = encrypter.getHeader().duplicate();

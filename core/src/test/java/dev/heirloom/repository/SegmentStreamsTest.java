@@ -37,7 +37,21 @@ class SegmentStreamsTest {
         }
     }
 
+    /** Opens it both ways (a small file's bytes, sized buffers; a stream, a segment's buffers): they must agree. */
     private byte[] open(String key, byte[] stored) throws IOException {
+        byte[] viaBytes;
+        try {
+            viaBytes = cipher.open(key, stored);
+        } catch (ChecksumMismatchException e) {
+            assertThatThrownBy(() -> openStream(key, stored)).as("the stream refuses it too")
+                    .isInstanceOf(ChecksumMismatchException.class);
+            throw e;
+        }
+        assertThat(openStream(key, stored)).isEqualTo(viaBytes);
+        return viaBytes;
+    }
+
+    private byte[] openStream(String key, byte[] stored) throws IOException {
         try (InputStream in = cipher.open(key, new ByteArrayInputStream(stored))) {
             return in.readAllBytes();
         }
