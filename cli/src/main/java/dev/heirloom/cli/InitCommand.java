@@ -181,7 +181,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
             if (answer.equals("none")) {
                 return answer;
             }
-            if (answer.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (ConfigFile.ENV.matcher("${env:" + answer + "}").matches()) {
                 out.println("  Set " + answer + " before each run, and keep the passphrase somewhere else too: without it "
                         + "nothing on this target can be restored.");
                 return answer;

@@ -182,16 +182,11 @@ final class EncryptedCipher implements RepositoryCipher {
     }
 
     /**
-     * No server checksums, hashing on the server or staging: the server sees only ciphertext, which
-     * differs from one encryption to the next, and staged content would be encrypted before its
-     * name (the associated data) is known.
+     * What an encrypted repository offers on a target with these capabilities (no key is needed to
+     * know it): no server checksums, hashing on the server or staging, since the server sees only
+     * ciphertext, which differs from one encryption to the next, and staged content would be
+     * encrypted before its name (the associated data) is known.
      */
-    @Override
-    public Capabilities capabilities(Capabilities target) {
-        return restrict(target);
-    }
-
-    /** {@link #capabilities} of any encrypted repository: no key is needed to know them. */
     static Capabilities restrict(Capabilities target) {
         return Capabilities.builder()
                 .conditionalCreate(target.conditionalCreate())

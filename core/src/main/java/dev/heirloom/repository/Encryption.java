@@ -97,12 +97,17 @@ public final class Encryption {
         return kind == Kind.UNSPECIFIED;
     }
 
-    /** The secret's bytes, a fresh copy each time (the caller clears it after use). */
-    byte[] secret() {
+    /** Hands a fresh copy of the secret's bytes to {@code use}, and clears it afterwards. */
+    <T> T withSecret(java.util.function.Function<byte[], T> use) {
         if (!encrypts()) {
             throw new IllegalStateException("no secret: " + this);
         }
-        return secret.get();
+        byte[] bytes = secret.get();
+        try {
+            return use.apply(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     @Override

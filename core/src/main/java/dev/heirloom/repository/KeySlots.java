@@ -80,20 +80,21 @@ public final class KeySlots {
     private final Clock clock;
     private final byte[] masterKey;
     private final String openedWith;
+    private final EncryptedCipher cipher;
 
     private KeySlots(StorageTarget target, Clock clock, byte[] masterKey, String openedWith) {
         this.target = target;
         this.clock = clock;
         this.masterKey = masterKey;
         this.openedWith = openedWith;
+        this.cipher = new EncryptedCipher(masterKey);
     }
 
     /** Makes a new master key and its first slot for the secret; returns the slots, opened. */
     static KeySlots create(StorageTarget target, Clock clock, byte[] secret) {
         byte[] master = new byte[EncryptedCipher.MASTER_KEY_BYTES];
         RANDOM.nextBytes(master);
-        KeySlots slots = new KeySlots(target, clock, master, null);
-        return new KeySlots(target, clock, master, slots.write(secret));
+        return new KeySlots(target, clock, master, write(target, clock, master, secret));
     }
 
     /**
@@ -112,8 +113,11 @@ public final class KeySlots {
         }
         for (Slot slot : slots) {
             Optional<byte[]> master = unwrap(slot, secret);
-            if (master.isPresent() && (keyCheck == null || new EncryptedCipher(master.get()).keyCheck().equals(keyCheck))) {
-                return new KeySlots(target, clock, master.get(), slot.id());
+            if (master.isPresent()) {
+                KeySlots opened = new KeySlots(target, clock, master.get(), slot.id());
+                if (keyCheck == null || opened.cipher.keyCheck().equals(keyCheck)) {
+                    return opened;
+                }
             }
         }
         throw new WrongPassphraseException(targetName + ": the passphrase (or key file) does not open this "
@@ -129,7 +133,7 @@ public final class KeySlots {
 
     /** The cipher of the opened repository. */
     EncryptedCipher cipher() {
-        return new EncryptedCipher(masterKey);
+        return cipher;
     }
 
     /** Every slot, oldest first. */
@@ -150,12 +154,7 @@ public final class KeySlots {
         if (!secret.encrypts()) {
             throw new IllegalArgumentException("a key slot needs a passphrase or a key file");
         }
-        byte[] bytes = secret.secret();
-        try {
-            return write(bytes);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return secret.withSecret(bytes -> write(target, clock, masterKey, bytes));
     }
 
     /**
@@ -181,17 +180,15 @@ public final class KeySlots {
         return openedWith;
     }
 
-    private String write(byte[] secret) {
+    /** Writes a slot wrapping {@code masterKey} for {@code secret}; returns its id. */
+    private static String write(StorageTarget target, Clock clock, byte[] masterKey, byte[] secret) {
         String id = HexFormat.of().formatHex(randomBytes(8));
         byte[] salt = randomBytes(32);
         byte[] nonce = randomBytes(12);
         byte[] wrapping = SCrypt.generate(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, 32);
         byte[] sealed;
         try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapping, "AES"), new GCMParameterSpec(128, nonce));
-            gcm.updateAAD(key(id).getBytes(StandardCharsets.UTF_8));
-            sealed = gcm.doFinal(masterKey);
+            sealed = wrapCipher(Cipher.ENCRYPT_MODE, wrapping, nonce, id).doFinal(masterKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime cannot run AES-256-GCM: " + e.getMessage(), e);
         } finally {
@@ -221,11 +218,8 @@ public final class KeySlots {
                 return Optional.empty();
             }
             wrapping = SCrypt.generate(secret, b64.decode(kdf.salt()), kdf.n(), kdf.r(), kdf.p(), 32);
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(wrapping, "AES"),
-                    new GCMParameterSpec(128, b64.decode(slot.wrap().nonce())));
-            gcm.updateAAD(key(slot.id()).getBytes(StandardCharsets.UTF_8));
-            byte[] master = gcm.doFinal(b64.decode(slot.wrap().ciphertext()));
+            byte[] master = wrapCipher(Cipher.DECRYPT_MODE, wrapping, b64.decode(slot.wrap().nonce()), slot.id())
+                    .doFinal(b64.decode(slot.wrap().ciphertext()));
             return master.length == EncryptedCipher.MASTER_KEY_BYTES ? Optional.of(master) : Optional.empty();
         } catch (AEADBadTagException | IllegalArgumentException e) {
             return Optional.empty();
@@ -236,6 +230,14 @@ public final class KeySlots {
                 Arrays.fill(wrapping, (byte) 0);
             }
         }
+    }
+
+    /** AES-256-GCM with the wrapping key, the slot's nonce and, as associated data, the slot's key. */
+    private static Cipher wrapCipher(int mode, byte[] wrapping, byte[] nonce, String id) throws GeneralSecurityException {
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(mode, new SecretKeySpec(wrapping, "AES"), new GCMParameterSpec(128, nonce));
+        gcm.updateAAD(key(id).getBytes(StandardCharsets.UTF_8));
+        return gcm;
     }
 
     /** The readable slots; one that is not a slot of this format is skipped. */

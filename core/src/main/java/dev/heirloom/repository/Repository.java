@@ -154,8 +154,7 @@ public final class Repository implements AutoCloseable {
      * @return whether one was written
      */
     public boolean rewriteDamagedConfig(Clock clock) {
-        RepositoryCipher c = cipher();
-        return configFile.rewriteDamaged(clock, c.encrypted() ? ((EncryptedCipher) c).info() : null);
+        return configFile.rewriteDamaged(clock, encryption.info());
     }
 
     /**
@@ -169,6 +168,25 @@ public final class Repository implements AutoCloseable {
     /** The key under which this repository stores a content object (its hash, or a keyed hash). */
     public String objectKey(String sha256) {
         return cipher().objectKey(sha256);
+    }
+
+    /**
+     * Which of the given content hashes each listed object key stands for (null for a key that is
+     * none of them). A plain repository's key names its hash, so nothing is kept; an encrypted one's
+     * keyed names are computed once for these hashes.
+     */
+    public java.util.function.Function<String, String> hashesOfObjectKeys(java.util.Set<String> hashes) {
+        if (!cipher().encrypted()) {
+            return key -> {
+                String hash = key.substring(key.lastIndexOf('/') + 1);
+                return hashes.contains(hash) ? hash : null;
+            };
+        }
+        Map<String, String> byKey = new java.util.HashMap<>();
+        for (String hash : hashes) {
+            byKey.put(objectKey(hash), hash);
+        }
+        return byKey::get;
     }
 
     /** The key under which this repository stores a tree. */

@@ -1,6 +1,5 @@
 package dev.heirloom.repository;
 
-import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 
@@ -58,9 +57,6 @@ interface RepositoryCipher {
      */
     Checksums expected(Checksums plain);
 
-    /** What the repository can offer on top of a target with these capabilities. */
-    Capabilities capabilities(Capabilities target);
-
     /** Files as they are, named by their SHA-256. */
     RepositoryCipher PLAIN = new RepositoryCipher() {
         @Override
@@ -111,11 +107,6 @@ interface RepositoryCipher {
         @Override
         public Checksums expected(Checksums plain) {
             return plain;
-        }
-
-        @Override
-        public Capabilities capabilities(Capabilities target) {
-            return target;
         }
     };
 }

@@ -68,7 +68,7 @@ final class RepositoryEncryption {
     private RepositoryCipher resolve(Optional<RepositoryConfig> config) {
         if (config == null) {
             // nothing says whether it is encrypted: its key slots do
-            boolean slots = target.list(RepositoryLayout.KEYS, Optional.empty(), 1).objects().size() > 0;
+            boolean slots = !target.list(RepositoryLayout.KEYS, Optional.empty(), 1).objects().isEmpty();
             return slots && encryption.encrypts() ? unlock(null) : RepositoryCipher.PLAIN;
         }
         if (config.isEmpty()) {
@@ -95,14 +95,9 @@ final class RepositoryEncryption {
     }
 
     private RepositoryCipher unlock(String keyCheck) {
-        byte[] secret = encryption.secret();
-        try {
-            KeySlots slots = KeySlots.open(target, Clock.systemUTC(), secret, name, keyCheck);
-            keySlots = slots;
-            return slots.cipher();
-        } finally {
-            java.util.Arrays.fill(secret, (byte) 0);
-        }
+        KeySlots slots = encryption.withSecret(secret -> KeySlots.open(target, Clock.systemUTC(), secret, name, keyCheck));
+        keySlots = slots;
+        return slots.cipher();
     }
 
     /** See {@link Repository#keySlots()}. */
@@ -113,9 +108,14 @@ final class RepositoryEncryption {
         return keySlots;
     }
 
+    /** What heirloom.json says of this repository's encryption (opening it): null for a plain one. */
+    RepositoryConfig.EncryptionInfo info() {
+        return cipher().encrypted() ? keySlots.cipher().info() : null;
+    }
+
     /** What the repository offers on a target with these capabilities; no key is needed to know it. */
     Capabilities capabilities(Capabilities target) {
-        return encryption.encrypts() ? EncryptedCipher.restrict(target) : cipher().capabilities(target);
+        return encryption.encrypts() || cipher().encrypted() ? EncryptedCipher.restrict(target) : target;
     }
 
     /** See {@link Repository#initialize}: creates the keys of a new encrypted repository before its heirloom.json. */
@@ -125,12 +125,7 @@ final class RepositoryEncryption {
             if (!encryption.encrypts()) {
                 return null;
             }
-            byte[] secret = encryption.secret();
-            try {
-                made[0] = KeySlots.create(target, clock, secret);
-            } finally {
-                java.util.Arrays.fill(secret, (byte) 0);
-            }
+            made[0] = encryption.withSecret(secret -> KeySlots.create(target, clock, secret));
             return made[0].cipher().info();
         });
         synchronized (this) {

@@ -205,12 +205,9 @@ public final class Verifier {
         Set<String> toHash = new HashSet<>();
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
-        Map<String, String> hashByKey = new HashMap<>();
-        for (String hash : objects.keySet()) {
-            hashByKey.put(repo.objectKey(hash), hash);
-        }
+        java.util.function.Function<String, String> hashOfKey = repo.hashesOfObjectKeys(objects.keySet());
         repo.forEachObject(info -> {
-            String hash = hashByKey.get(info.key());
+            String hash = hashOfKey.apply(info.key());
             if (hash == null) {
                 return;
             }
