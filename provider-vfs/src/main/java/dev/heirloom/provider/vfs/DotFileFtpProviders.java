@@ -29,13 +29,7 @@ final class DotFileFtpProviders {
     static final class Ftp extends FtpFileProvider {
         @Override
         protected FileSystem doCreateFileSystem(FileName name, FileSystemOptions options) throws FileSystemException {
-            GenericFileName root = (GenericFileName) name;
-            return new FtpFileSystem(root, new PlainClient(root, options), options) {
-                @Override
-                protected FTPClientWrapper createWrapper() throws FileSystemException {
-                    return new PlainClient(root, options);
-                }
-            };
+            return fileSystem((GenericFileName) name, options, PlainClient::new);
         }
     }
 
@@ -43,14 +37,23 @@ final class DotFileFtpProviders {
     static final class Ftps extends FtpsFileProvider {
         @Override
         protected FileSystem doCreateFileSystem(FileName name, FileSystemOptions options) throws FileSystemException {
-            GenericFileName root = (GenericFileName) name;
-            return new FtpFileSystem(root, new TlsClient(root, options), options) {
-                @Override
-                protected FTPClientWrapper createWrapper() throws FileSystemException {
-                    return new TlsClient(root, options);
-                }
-            };
+            return fileSystem((GenericFileName) name, options, TlsClient::new);
         }
+    }
+
+    /** How a file system makes its clients (when it opens, and whenever all of them are busy). */
+    private interface Clients {
+        FTPClientWrapper open(GenericFileName root, FileSystemOptions options) throws FileSystemException;
+    }
+
+    private static FileSystem fileSystem(GenericFileName root, FileSystemOptions options, Clients clients)
+            throws FileSystemException {
+        return new FtpFileSystem(root, clients.open(root, options), options) {
+            @Override
+            protected FTPClientWrapper createWrapper() throws FileSystemException {
+                return clients.open(root, options);
+            }
+        };
     }
 
     private static final class PlainClient extends FTPClientWrapper {

@@ -276,7 +276,11 @@ final class VfsTarget implements StorageTarget {
     private FileObject upload(String key, String tempName, ContentSource content, Checksums expected) throws IOException {
         FileObject temp = root.resolveFile(TEMP + "/" + tempName);
         WriteVerifier verifier = new WriteVerifier(key, content, expected);
-        MultiDigest sent = hashes == null ? null : MultiDigest.sha256Only();
+        // the server's SHA-256 is compared with the sent bytes': the verifier knows it when the caller expects
+        // one (a content object's name) or the content vouches for it; else it is computed here
+        boolean shaKnown = expected.get(ChecksumAlgorithm.SHA256).isPresent()
+                || content.knownChecksums().get(ChecksumAlgorithm.SHA256).isPresent();
+        MultiDigest sent = hashes == null || shaKnown ? null : MultiDigest.sha256Only();
         boolean done = false;
         try {
             if (webdavPut != null) {
@@ -298,7 +302,7 @@ final class VfsTarget implements StorageTarget {
                     }
                 }
             }
-            verifier.verify();
+            Checksums actual = verifier.verify();
             long stored = -1;
             for (int look = 0; look < 20 && stored != content.size(); look++) {
                 if (look > 0) {
@@ -312,8 +316,9 @@ final class VfsTarget implements StorageTarget {
                 throw new ShortUpload("write " + key + ": the server holds " + stored + " of " + content.size()
                         + " bytes sent; nothing was published");
             }
-            if (sent != null) {
-                String sentSha256 = sent.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+            if (hashes != null) {
+                String sentSha256 = actual.get(ChecksumAlgorithm.SHA256)
+                        .orElseGet(() -> sent.finish().get(ChecksumAlgorithm.SHA256).orElseThrow());
                 String storedSha256 = hashes.sha256(temp.getName().getPath());
                 if (!storedSha256.equals(sentSha256)) {
                     throw new ChecksumMismatchException("write " + key + ": the server's SHA-256 of what it stored is "
