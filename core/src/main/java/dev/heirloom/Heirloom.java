@@ -115,9 +115,14 @@ public final class Heirloom implements AutoCloseable {
             }
         }
         this.encryption = Map.copyOf(b.encryption);
+        for (String name : b.immutability.keySet()) {
+            if (!b.targets.containsKey(name)) {
+                throw new InvalidConfigException("an immutableDays setting names '" + name + "', which is not a configured target");
+            }
+        }
         this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy,
                 b.source.root(), new dev.heirloom.storage.BandwidthLimits(b.bandwidth, b.bandwidthPerTarget),
-                this.encryption);
+                this.encryption, Map.copyOf(b.immutability), clock);
     }
 
     public static Builder builder() {
@@ -140,7 +145,7 @@ public final class Heirloom implements AutoCloseable {
     public List<String> whyPolicyUnreachable() {
         List<Placement> places = new ArrayList<>();
         places.add(sourcePlacement());
-        targets.forEach(t -> places.add(t.placement()));
+        targets.forEach(t -> places.add(t.placement().withLocked(open.immutability(t.name()).wanted())));
         return policy.whyUnreachable(places);
     }
 
@@ -337,9 +342,37 @@ public VerifyReport verify(String target, VerifyLevel level, int samplePercent) 
         return running.awaitIdle(timeout);
     }
 
+    /**
+     * Keeps an immutable target's files locked for as long as the snapshots kept need them: every
+     * file they need whose lock runs out within half the lock period is locked for a whole period
+     * from now; snapshots the target's retention policy would forget now, and what only they
+     * need, are left to run free. Records the result, from which status tells until when the
+     * target's copies are locked. Run it regularly (a scheduled {@code extend-locks} job) at least
+     * every half period. Takes a shared lock.
+     *
+     * @throws InvalidConfigException when the target has no {@code immutableDays} or cannot lock objects
+     */
+    public dev.heirloom.immutability.LockExtensionReport extendLocks(String target) {
+        Repository repo = repository(target);
+        RetentionPolicy policy = retention.get(target);
+        AtomicBoolean cancelled = running.begin();
+        try (RepositoryLock lock = RepositoryLock.acquire(repo, false, "extend-locks", host, clock)) {
+            java.util.function.Predicate<Snapshot> kept = policy == null ? s -> true
+                    : new Forgetter(target, repo, policy).kept(source.label(), clock.instant());
+            return new dev.heirloom.immutability.LockExtender(target, repo, kept, cancelled::get).run();
+        } finally {
+            running.end(cancelled);
+        }
+    }
+
     /** The clock this instance uses for snapshots, locks and retention. */
     public Clock clock() {
         return clock;
+    }
+
+    /** How long the target's repository files are locked, as configured ({@link dev.heirloom.repository.Immutability#none()} when not). */
+    public dev.heirloom.repository.Immutability immutability(String target) {
+        return open.immutability(target);
     }
 
     /** Whether a retention policy is configured for the target. */

@@ -40,6 +40,7 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
     dev.heirloom.storage.Bandwidth bandwidth = dev.heirloom.storage.Bandwidth.UNLIMITED;
     final Map<String, dev.heirloom.storage.Bandwidth> bandwidthPerTarget = new LinkedHashMap<>();
     final Map<String, dev.heirloom.repository.Encryption> encryption = new LinkedHashMap<>();
+    final Map<String, dev.heirloom.repository.Immutability> immutability = new LinkedHashMap<>();
     final Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
     VerifyLevel requiredLevel;
     Duration requiredAge;
@@ -156,6 +157,23 @@ abstract class HeirloomSettings<B extends HeirloomSettings<B>> {
      */
     public B encryption(String target, dev.heirloom.repository.Encryption value) {
         encryption.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(value, "value"));
+        return self();
+    }
+
+    /**
+     * Locks a target's repository files for {@code days} as they are written, where its store can
+     * lock objects (a GCS bucket with object retention enabled): for that long nobody can delete or
+     * overwrite them, whatever their credentials. A lock extension ({@link Heirloom#extendLocks})
+     * keeps what the kept snapshots need locked. Status calls a target immutable only once an
+     * extension has checked every needed file.
+     *
+     * @throws IllegalArgumentException when {@code days} is not from 1 to {@link dev.heirloom.repository.Immutability#MAX_DAYS}
+     */
+    public B immutableDays(String target, int days) {
+        if (days < 1) {
+            throw new IllegalArgumentException("immutableDays must be at least 1, not " + days);
+        }
+        immutability.put(Objects.requireNonNull(target, "target"), new dev.heirloom.repository.Immutability(days));
         return self();
     }
 

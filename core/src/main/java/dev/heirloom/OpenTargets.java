@@ -33,6 +33,8 @@ final class OpenTargets implements AutoCloseable {
     private final Map<String, Repository> open = new LinkedHashMap<>();
     private final List<String> sameDeviceNotes;
     private final Map<String, dev.heirloom.repository.Encryption> encryption;
+    private final Map<String, dev.heirloom.repository.Immutability> immutability;
+    private final java.time.Clock clock;
 
     /**
      * @param sourceRoot the source folder, which no target may lie in
@@ -42,9 +44,12 @@ final class OpenTargets implements AutoCloseable {
      */
     OpenTargets(List<TargetSpec> specs, ProviderRegistry registry, RetryPolicy retryPolicy, Path sourceRoot,
                 dev.heirloom.storage.BandwidthLimits bandwidth,
-                Map<String, dev.heirloom.repository.Encryption> encryption) {
+                Map<String, dev.heirloom.repository.Encryption> encryption,
+                Map<String, dev.heirloom.repository.Immutability> immutability, java.time.Clock clock) {
         this.bandwidth = bandwidth;
         this.encryption = encryption;
+        this.immutability = immutability;
+        this.clock = clock;
         this.specs = specs;
         this.registry = registry;
         this.retryPolicy = retryPolicy;
@@ -85,6 +90,11 @@ final class OpenTargets implements AutoCloseable {
         return encryption.getOrDefault(target, dev.heirloom.repository.Encryption.unspecified());
     }
 
+    /** How long a target's repository files are locked, as configured. */
+    dev.heirloom.repository.Immutability immutability(String target) {
+        return immutability.getOrDefault(target, dev.heirloom.repository.Immutability.none());
+    }
+
     /**
      * What plans and status say about the configuration itself: places that share a file system
      * (see {@link SameDevice}), and offsite targets kept in the clear without the user having said so.
@@ -121,7 +131,7 @@ final class OpenTargets implements AutoCloseable {
                         + specs.stream().map(TargetSpec::name).toList()));
         StorageTarget raw = registry.open(new TargetConfig(spec.uri(), spec.options()));
         repo = new Repository(TargetDecorators.standard(raw, retryPolicy, spec.name(), bandwidth), "target " + spec.name(),
-                encryption(spec.name()));
+                encryption(spec.name()), immutability(spec.name()), clock);
         open.put(target, repo);
         return repo;
     }

@@ -46,7 +46,7 @@ final class PhotoReportBuilder {
                     .map(PhotoReportBuilder::point).toList();
             history = history.subList(Math.max(0, history.size() - TargetCard.HISTORY), history.size());
             cards.add(new TargetCard(t.spec().name(), t.spec().medium().label(), t.spec().site().label(),
-                    t.encrypted(), false, t.latest().map(PhotoReportBuilder::point),
+                    t.encrypted(), t.locks().immutable(), t.latest().map(PhotoReportBuilder::point),
                     t.verifications().stream().map(v -> new TargetCard.Verification(v.level().label(), v.time(),
                             v.samplePercent(), v.objectsChecked(), v.bad())).toList(),
                     t.error(), t.error().isEmpty() && t.latest().isPresent() && counts.test(t.verifications()),

@@ -86,13 +86,15 @@ final class StatusCheck {
                                 + " --target " + t.name() + "' writes it again", e);
                     }
                 }
-                statuses.add(new TargetStatus(t, latest, verified, Optional.empty(), repo.encrypted()));
+                TargetLocks locks = locks(repo);
+                statuses.add(new TargetStatus(t, latest, verified, Optional.empty(), repo.encrypted(), locks));
                 Set<String> failed = new HashSet<>();
                 verified.forEach(v -> failed.addAll(v.badObjects()));
-                holders.add(new ComplianceChecker.Holder(t.placement(), repo, latest.orElse(null),
+                holders.add(new ComplianceChecker.Holder(t.placement().withLocked(locks.immutable()), repo, latest.orElse(null),
                         unverified(verified), failed));
             } catch (StorageException e) {
-                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage()), false));
+                statuses.add(new TargetStatus(t, Optional.empty(), List.of(), Optional.of(e.getMessage()), false,
+                        TargetLocks.not("its state could not be read")));
                 unavailable.add(t.name());
             }
         }
@@ -101,8 +103,51 @@ final class StatusCheck {
         ComplianceChecker.SourceCopy sourceCopy = newest != null && newest.id().equals(justWritten)
                 ? ComplianceChecker.SourceCopy.TRUSTED : ComplianceChecker.SourceCopy.at(sourceRoot, followLinks);
         ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
-                targets.stream().map(TargetSpec::placement).toList(), tally).withNotes(open.notes());
+                targets.stream().map(t -> t.placement().withLocked(open.immutability(t.name()).wanted())).toList(), tally)
+                .withNotes(open.notes());
         return new StatusReport(statuses, compliance);
+    }
+
+    /**
+     * Whether a target's copies are locked now: only a complete lock extension shows it, and only
+     * until the earliest lock it found, or a period after it ran (what was written since is locked
+     * for a whole period from its writing), whichever comes first.
+     */
+    TargetLocks locks(Repository repo) {
+        if (!repo.immutability().wanted()) {
+            return TargetLocks.not("no immutableDays: nothing stops a deletion with its credentials");
+        }
+        if (!repo.locksFiles()) {
+            return TargetLocks.not("immutableDays is set, but its store cannot lock objects (the provider does not offer "
+                    + "it, or the bucket is not set up for it), so its files are not locked");
+        }
+        Optional<dev.heirloom.immutability.LockRecord> record;
+        try {
+            record = repo.readJson(RepositoryLayout.LOCK_EXTENSION, dev.heirloom.immutability.LockRecord.class);
+        } catch (StorageException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            return TargetLocks.not("the record of its last lock extension is damaged (" + e.getMessage()
+                    + "): run 'heirloom extend-locks'");
+        }
+        if (record.isEmpty()) {
+            return TargetLocks.not("files are locked as they are written, but no lock extension has checked them yet: "
+                    + "run 'heirloom extend-locks' (and schedule it)");
+        }
+        dev.heirloom.immutability.LockRecord r = record.get();
+        if (!r.complete()) {
+            return TargetLocks.not("the last lock extension (" + r.time() + ") could not lock every file the snapshots need"
+                    + (r.missing() > 0 ? " (" + r.missing() + " missing)" : "") + ": see 'heirloom extend-locks'");
+        }
+        Instant end = r.lockedUntil();
+        Instant sinceWritten = r.time().plus(repo.immutability().period());
+        end = end.isBefore(sinceWritten) ? end : sinceWritten;
+        if (!end.isAfter(clock.instant())) {
+            return TargetLocks.not("its locks ran out at " + end + ": 'heirloom extend-locks' must run at least every "
+                    + "half lock period");
+        }
+        return TargetLocks.until(end, r.time());
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param verifications the last verification at each level that has run
  * @param error         why it could not be read
  * @param encrypted     whether its repository is encrypted (false when it could not be read)
+ * @param locks         whether its copies are locked against deletion and overwriting
  */
 public record TargetStatus(TargetSpec spec, Optional<Snapshot> latest, List<VerificationRecord> verifications,
-                           Optional<String> error, boolean encrypted) {
+                           Optional<String> error, boolean encrypted, TargetLocks locks) {
     public TargetStatus {
         verifications = List.copyOf(verifications);
     }

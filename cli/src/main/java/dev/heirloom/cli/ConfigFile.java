@@ -53,10 +53,11 @@ import java.util.regex.Pattern;
  *   watch: 2m              # also back up 2 minutes after new files stop arriving
  *   verify: { when: "0 4 * * 0", level: content, sample: 10 }
  *   prune: { when: "0 5 1 * *", graceHours: 24 }
+ *   extendLocks: "0 3 * * *"   # keeps immutable targets' files locked while snapshots need them
  * targets:
  *   - { name: usb, uri: "file:///media/usb/heirloom", medium: external-disk, site: onsite }
  *   - { name: nas, path: ../nas-backup, medium: nas, site: onsite }
- *   - { name: cloud, uri: "gs://ann-photos/heirloom", medium: cloud, site: offsite, options: { credentialsFile: "${env:GCS_KEY}" } }
+ *   - { name: cloud, uri: "gs://ann-photos/heirloom", medium: cloud, site: offsite, immutableDays: 30, options: { credentialsFile: "${env:GCS_KEY}" } }
  * </pre>
  */
 public final class ConfigFile {
@@ -64,10 +65,10 @@ public final class ConfigFile {
     static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
             "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify", "report");
-    private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "stateFile");
+    private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "extendLocks", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
-            "bandwidth", "encryption", "offline");
+            "bandwidth", "encryption", "offline", "immutableDays");
     private static final Set<String> ENCRYPTION = Set.of("passphrase", "keyFile");
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
             "deletedDays");
@@ -165,7 +166,7 @@ public final class ConfigFile {
 
     private RunSchedule schedule(JsonNode node, String defaultState) {
         if (!node.isObject()) {
-            throw new InvalidConfigException("schedule must be a mapping with backup, verify, prune, watch, stateFile");
+            throw new InvalidConfigException("schedule must be a mapping with backup, verify, prune, extendLocks, watch, stateFile");
         }
         onlyKnown(node, SCHEDULE, "schedule");
         List<ScheduledJob> jobs = new ArrayList<>();
@@ -194,6 +195,9 @@ public final class ConfigFile {
             int grace = p.isObject() && p.has("graceHours") ? positive(p.get("graceHours"), "schedule.prune.graceHours") : 24;
             jobs.add(ScheduledJob.prune(when, Duration.ofHours(grace)));
         }
+        if (node.has("extendLocks")) {
+            jobs.add(ScheduledJob.extendLocks(when(node.get("extendLocks"), "schedule.extendLocks", Set.of())));
+        }
         Optional<Duration> watch = Optional.empty();
         if (node.has("watch")) {
             if (!node.has("backup")) {
@@ -202,7 +206,7 @@ public final class ConfigFile {
             watch = Optional.of(parse(node, "watch", "schedule", Durations::parse));
         }
         if (jobs.isEmpty()) {
-            throw new InvalidConfigException("schedule: name at least one of backup, verify, prune");
+            throw new InvalidConfigException("schedule: name at least one of backup, verify, prune, extendLocks");
         }
         Path state = node.has("stateFile") ? path(text(node.get("stateFile"), "schedule.stateFile")) : base.resolve(defaultState);
         return new RunSchedule(List.copyOf(jobs), watch, state, null, Optional.empty());
@@ -299,6 +303,14 @@ public final class ConfigFile {
             }
             if (targets.get(i).has("encryption")) {
                 b.encryption(spec.name(), encryption(targets.get(i).get("encryption"), "targets[" + i + "].encryption"));
+            }
+            if (targets.get(i).has("immutableDays")) {
+                int days = positive(targets.get(i).get("immutableDays"), "targets[" + i + "].immutableDays");
+                if (days > dev.heirloom.repository.Immutability.MAX_DAYS) {
+                    throw new InvalidConfigException("targets[" + i + "].immutableDays: at most "
+                            + dev.heirloom.repository.Immutability.MAX_DAYS + " (ten years); a lock cannot be taken back");
+                }
+                b.immutableDays(spec.name(), days);
             }
             JsonNode own = targets.get(i).get("retention");
             if (own != null) {

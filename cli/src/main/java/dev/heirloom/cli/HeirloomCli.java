@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
         subcommands = {HeirloomCli.Backup.class, HeirloomCli.Plan.class, HeirloomCli.Status.class,
                 HeirloomCli.Snapshots.class, HeirloomCli.Restore.class, MaintenanceCommands.Verify.class, MaintenanceCommands.Repair.class,
                 MaintenanceCommands.Forget.class, MaintenanceCommands.Unlock.class, MaintenanceCommands.Prune.class,
+                MaintenanceCommands.ExtendLocks.class,
                 RunCommand.class, BrowseCommands.Ls.class,
                 BrowseCommands.Find.class, BrowseCommands.Diff.class, BrowseCommands.Dump.class, BrowseCommands.Stats.class,
                 InitCommand.class, ReportCommand.class, KeyCommand.class,

@@ -65,8 +65,14 @@ final class KeyCommand extends HeirloomCli.Common implements Callable<Integer> {
                 }
                 case "passwd" -> {
                     String old = slots.openedWith();
-                    result.put("added", slots.add(newSecret()));
-                    slots.remove(old);
+                    String added = slots.add(newSecret());
+                    result.put("added", added);
+                    try {
+                        slots.remove(old);
+                    } catch (dev.heirloom.spi.ObjectLockedException e) {
+                        throw new dev.heirloom.spi.ObjectLockedException(target + ": added key slot " + added + " for the "
+                                + "new passphrase, which opens the repository now; but " + e.getMessage(), e);
+                    }
                     result.put("removed", old);
                 }
                 default -> { }

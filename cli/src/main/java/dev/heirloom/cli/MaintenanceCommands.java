@@ -137,6 +137,42 @@ final class MaintenanceCommands {
         }
     }
 
+    @Command(name = "extend-locks", description = "Keep immutable targets' files locked while the kept snapshots need "
+            + "them: locks that run out within half the period (immutableDays) are set a whole period from now. "
+            + "Schedule it (schedule.extendLocks) at least every half period.")
+    static final class ExtendLocks extends HeirloomCli.Common implements Callable<Integer> {
+        @Option(names = {"-t", "--target"}, paramLabel = "NAME", description = "only this target (default: all with immutableDays)")
+        String target;
+
+        @Override
+        public Integer call() {
+            try (Heirloom h = open()) {
+                java.util.List<dev.heirloom.immutability.LockExtensionReport> reports = new java.util.ArrayList<>();
+                for (TargetSpec t : chosen(h, target)) {
+                    if (target != null || h.immutability(t.name()).wanted()) {
+                        reports.add(h.extendLocks(t.name()));
+                    }
+                }
+                if (reports.isEmpty()) {
+                    throw new InvalidConfigException("no target has immutableDays; add immutableDays: 30 to a target whose "
+                            + "store can lock objects (a GCS bucket with object retention)");
+                }
+                if (json) {
+                    Output.json(out(), name(), reports);
+                } else {
+                    for (var r : reports) {
+                        out().printf(Locale.ROOT, "%s: %d files needed, %d locks extended; %s%n", r.target(), r.files(),
+                                r.extended(), r.complete() ? "all locked until " + r.lockedUntil()
+                                        : "NOT ALL LOCKED: " + (r.missing() > 0 ? r.missing() + " missing; " : "")
+                                        + String.join("; ", r.problems()));
+                    }
+                }
+                return reports.stream().allMatch(dev.heirloom.immutability.LockExtensionReport::complete)
+                        ? HeirloomCli.OK : HeirloomCli.FAILED;
+            }
+        }
+    }
+
     @Command(name = "unlock", description = "Remove stale repository locks (left by a crashed or killed run); "
             + "live locks are never touched.")
     static final class Unlock extends HeirloomCli.Common implements Callable<Integer> {
@@ -188,10 +224,13 @@ final class MaintenanceCommands {
                     Output.json(out(), name(), reports);
                 } else {
                     reports.forEach(r -> out().printf(Locale.ROOT, "%s: %s %d objects/trees, %s freed; %d marked for a later "
-                            + "prune; %d still needed%s%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
+                            + "prune; %d still needed%s%s%n", r.target(), r.dryRun() ? "would delete" : "deleted", r.deleted(),
                             dev.heirloom.plan.Sizes.human(r.bytesFreed()), r.marked(), r.referenced(),
                             r.interruptedUploadBytes() > 0 ? "; " + dev.heirloom.plan.Sizes.human(r.interruptedUploadBytes())
-                                    + " of uploads interrupted runs left removed" : ""));
+                                    + " of uploads interrupted runs left removed" : "",
+                            r.locked() == 0 ? "" : String.format(Locale.ROOT, "; %d unneeded (%s) are locked by the target and "
+                                    + "stay until %s, when a prune frees them", r.locked(),
+                                    dev.heirloom.plan.Sizes.human(r.lockedBytes()), r.lockedUntil().map(Object::toString).orElse("their lock runs out"))));
                 }
                 return HeirloomCli.OK;
             }

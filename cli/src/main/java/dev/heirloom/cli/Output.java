@@ -153,7 +153,9 @@ final class Output {
         m.put("error", t.error().orElse(null));
         if (t.error().isEmpty()) {
             m.put("encrypted", t.encrypted());
-            m.put("immutable", false); // no target locks its objects yet
+            m.put("immutable", t.locks().immutable());
+            m.put("lockedUntil", t.locks().lockedUntil().orElse(null));
+            m.put("locks", t.locks().explanation());
         }
         return m;
     }
@@ -210,8 +212,8 @@ final class Output {
             out.printf(Locale.ROOT, "  %-12s %-13s %-7s %s%n", t.spec().name(), t.spec().medium().label(),
                     t.spec().site().label(), state);
             if (t.error().isEmpty()) {
-                out.printf(Locale.ROOT, "  %-12s %s; not immutable (nothing stops a deletion with its credentials)%n", "",
-                        t.encrypted() ? "encrypted" : "not encrypted");
+                out.printf(Locale.ROOT, "  %-12s %s; %s%n", "", t.encrypted() ? "encrypted" : "not encrypted",
+                        t.locks().immutable() ? "immutable: " + t.locks().explanation() : "not immutable (" + t.locks().explanation() + ")");
             }
             for (VerificationRecord v : t.verifications()) {
                 out.printf(Locale.ROOT, "  %-12s verified %-7s %s: %d of %d objects checked%s, %s%n", "",
@@ -257,6 +259,10 @@ final class Output {
         for (dev.heirloom.retention.RetentionDecision d : r.decisions()) {
             out.printf(Locale.ROOT, "  %s %s  %s%n", d.kept() ? "keep  " : "forget", snapshotLine(d.snapshot()),
                     d.kept() ? String.join("; ", d.reasons()) : "");
+        }
+        if (r.locked() > 0) {
+            out.printf(Locale.ROOT, "  %d of those the target keeps locked%s: they stay, and a forget after that deletes them%n",
+                    r.locked(), r.lockedUntil().map(t -> " until " + t).orElse(""));
         }
     }
 

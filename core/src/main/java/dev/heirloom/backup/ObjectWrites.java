@@ -132,6 +132,9 @@ final class ObjectWrites {
             try {
                 Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.statObject(hash);
                 if (there.isPresent() && there.get().size() == content.size()) {
+                    if (!run.options.dryRun()) {
+                        lane.repo.keepLocked(there.get());
+                    }
                     lane.objectsPresent.incrementAndGet();
                 } else if (run.options.dryRun()) {
                     lane.objectsWritten.incrementAndGet();

@@ -170,13 +170,13 @@ public final class ComplianceChecker {
             int copies = 1;
             Set<Medium> media = EnumSet.of(source.medium());
             int offsite = source.site() == Site.OFFSITE ? 1 : 0;
-            int offline = source.offline() ? 1 : 0;
+            int offline = source.offlineOrLocked() ? 1 : 0;
             for (Holder h : holders) {
                 if (h.latest() != null && h.verified()) {
                     copies++;
                     media.add(h.placement().medium());
                     offsite += h.placement().site() == Site.OFFSITE ? 1 : 0;
-                    offline += h.placement().offline() ? 1 : 0;
+                    offline += h.placement().offlineOrLocked() ? 1 : 0;
                 }
             }
             if (policy.isMetBy(copies, media.size(), offsite, offline)) {
@@ -349,7 +349,7 @@ public final class ComplianceChecker {
             heldBy.add(source.name());
             media.add(source.medium());
             offsite += source.site() == Site.OFFSITE ? 1 : 0;
-            offline += source.offline() ? 1 : 0;
+            offline += source.offlineOrLocked() ? 1 : 0;
         } else {
             notCounted.add(source.name() + " (deleted or changed there since the snapshot)");
         }
@@ -375,7 +375,7 @@ public final class ComplianceChecker {
             heldBy.add(p.name());
             media.add(p.medium());
             offsite += p.site() == Site.OFFSITE ? 1 : 0;
-            offline += p.offline() ? 1 : 0;
+            offline += p.offlineOrLocked() ? 1 : 0;
         }
         total++;
         boolean met = policy.isMetBy(heldBy.size(), media.size(), offsite, offline);

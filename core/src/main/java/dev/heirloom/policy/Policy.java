@@ -85,7 +85,7 @@ public record Policy(int copies, int media, int offsite, int offlineOrLocked, bo
             if (p.site() == Site.OFFSITE) {
                 offsiteCount++;
             }
-            if (p.offline()) {
+            if (p.offlineOrLocked()) {
                 offlineCount++;
             }
         }
@@ -103,9 +103,9 @@ public record Policy(int copies, int media, int offsite, int offlineOrLocked, bo
         }
         if (offlineCount < offlineOrLocked) {
             reasons.add((offlineCount == 0 ? "no target is offline or locked against deletion"
-                    : "only " + offlineCount + " target(s) offline") + "; the policy needs " + offlineOrLocked
-                    + ": mark a disk that is unplugged between backups 'offline: true' (no target locks its objects "
-                    + "yet, so none counts as immutable)");
+                    : "only " + offlineCount + " target(s) offline or locked") + "; the policy needs " + offlineOrLocked
+                    + ": mark a disk that is unplugged between backups 'offline: true', or lock a target's files "
+                    + "with 'immutableDays: 30' where its store can (a GCS bucket with object retention)");
         }
         return reasons;
     }

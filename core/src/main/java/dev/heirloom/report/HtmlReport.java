@@ -137,7 +137,7 @@ public final class HtmlReport {
                     .append(esc(t.name())).append("\"><h3>").append(esc(t.name())).append("</h3><dl>");
             row("Medium", t.medium().replace('-', ' ') + ", " + t.site());
             row("Protection", (t.encrypted() ? "encrypted" : "not encrypted") + ", "
-                    + (t.immutable() ? "immutable" : "can be deleted or overwritten"));
+                    + (t.immutable() ? "immutable (locked against deletion)" : "can be deleted or overwritten"));
             if (t.error().isPresent()) {
                 row("State", "✘ cannot be read: " + t.error().get());
             } else {

@@ -194,6 +194,7 @@ final class EncryptedCipher implements RepositoryCipher {
                 .rangeRead(target.rangeRead())
                 .maxConcurrency(target.maxConcurrency())
                 .retriesInternally(target.retriesInternally())
+                .objectLock(target.objectLock())
                 .build();
     }
 }

@@ -127,7 +127,12 @@ public final class KeySlots {
     /** Removes a slot this process wrote for a repository that another process created first. */
     void discard() {
         if (openedWith != null) {
-            target.delete(key(openedWith));
+            try {
+                target.delete(key(openedWith));
+            } catch (dev.heirloom.spi.ObjectLockedException e) {
+                // it wraps a key no heirloom.json names, so it opens nothing; it goes when its lock runs out
+                org.slf4j.LoggerFactory.getLogger(KeySlots.class).warn("an unused key slot stays locked: {}", e.getMessage());
+            }
         }
     }
 
@@ -172,7 +177,13 @@ public final class KeySlots {
             throw new InvalidConfigException("key slot " + id + " is the last one: without it nothing opens the "
                     + "repository; add another first");
         }
-        target.delete(key(id));
+        try {
+            target.delete(key(id));
+        } catch (dev.heirloom.spi.ObjectLockedException e) {
+            throw new dev.heirloom.spi.ObjectLockedException("key slot " + id + " cannot be removed: the target keeps it "
+                    + "locked" + e.until().map(t -> " until " + t).orElse("") + " (immutableDays), and each lock extension "
+                    + "keeps the slots locked, as it keeps them from an attacker; its passphrase still opens the repository", e);
+        }
     }
 
     /** The id of the slot the repository was opened with. */

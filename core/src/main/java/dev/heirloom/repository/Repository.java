@@ -40,7 +40,7 @@ public final class Repository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
     private static final int TREE_CACHE_SIZE = 20_000;
 
-    private final StorageTarget target;
+    private final LockingTarget target;
     private final String name;
     private final SnapshotFiles snapshots;
     private final ConfigFile configFile;
@@ -66,11 +66,21 @@ public final class Repository implements AutoCloseable {
      * @param name how messages name the target
      */
     public Repository(StorageTarget target, String name, Encryption encryption) {
-        this.target = target;
+        this(target, name, encryption, Immutability.none(), Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #Repository(StorageTarget, String, Encryption)}, locking every permanent file written
+     * (see {@link RepositoryLayout#isPermanent}) for {@code immutability}'s days from {@code clock}'s
+     * time when the target can lock objects ({@link #locksFiles()}).
+     */
+    public Repository(StorageTarget target, String name, Encryption encryption, Immutability immutability, Clock clock) {
+        this.target = new LockingTarget(target, java.util.Objects.requireNonNull(immutability, "immutability"),
+                java.util.Objects.requireNonNull(clock, "clock"));
         this.name = java.util.Objects.requireNonNull(name, "name");
-        this.snapshots = new SnapshotFiles(target, this::cipher);
-        this.configFile = new ConfigFile(target, snapshots);
-        this.encryption = new RepositoryEncryption(target, name, java.util.Objects.requireNonNull(encryption, "encryption"),
+        this.snapshots = new SnapshotFiles(this.target, this::cipher);
+        this.configFile = new ConfigFile(this.target, snapshots);
+        this.encryption = new RepositoryEncryption(this.target, name, java.util.Objects.requireNonNull(encryption, "encryption"),
                 configFile);
     }
 
@@ -101,6 +111,57 @@ public final class Repository implements AutoCloseable {
     private void checkReadable() {
         cipher(); // an encrypted one opens only with its secret, before any of its files is read
         configFile.checkReadable();
+    }
+
+    /** How long this repository is to lock its permanent files, as configured. */
+    public Immutability immutability() {
+        return target.immutability();
+    }
+
+    /**
+     * Whether permanent files are written locked: locks are configured and the target can set them.
+     * A target that cannot ({@link Capabilities#objectLock()} false) stores them unlocked.
+     */
+    public boolean locksFiles() {
+        return target.locks();
+    }
+
+    /** When a lock set now runs out. */
+    public java.time.Instant newLockEnd() {
+        return target.newLockEnd();
+    }
+
+    /**
+     * A stored object or tree that a new snapshot names without writing it (the same content
+     * found stored): when it is locked for less long than a new one would be, its lock is moved to
+     * a new one's end, so that the snapshot never names something that runs free sooner than itself.
+     */
+    public void keepLocked(ObjectInfo stored) {
+        target.keepLocked(stored);
+    }
+
+    /**
+     * Moves the lock of a permanent file to {@code until} (a lock already reaching past stays); see
+     * {@link StorageTarget#extendRetention}.
+     *
+     * @return the file with its lock as it is now
+     * @throws IllegalArgumentException for a key that is not a permanent file of this layout
+     */
+    public ObjectInfo extendLock(String key, java.time.Instant until) {
+        if (!RepositoryLayout.isPermanent(key)) {
+            throw new IllegalArgumentException("not a permanent repository file: " + key);
+        }
+        return target.extendRetention(key, until);
+    }
+
+    /**
+     * Every permanent file that is not a content object or tree, as stored (with its lock): the
+     * snapshot files, the key slots and {@code heirloom.json}.
+     */
+    public void forEachRecordFile(Consumer<ObjectInfo> each) {
+        target.stat(RepositoryLayout.CONFIG).ifPresent(each);
+        forEach(RepositoryLayout.SNAPSHOTS, each);
+        forEach(RepositoryLayout.KEYS, each);
     }
 
     /** The target itself, for the lock files of this package. */
@@ -197,7 +258,7 @@ public final class Repository implements AutoCloseable {
     private ObjectInfo asContent(ObjectInfo stored) {
         RepositoryCipher c = cipher();
         return c.encrypted() ? ObjectInfo.of(stored.key(), c.plainSize(stored.size()), stored.lastModified(),
-                Checksums.none()) : stored;
+                Checksums.none()).withRetainUntil(stored.retainUntil()) : stored;
     }
 
     private void requirePlain(String what) {
@@ -256,6 +317,7 @@ public final class Repository implements AutoCloseable {
             throw new StorageException("object " + key + " exists with size " + info.size()
                     + " instead of " + size + "; the repository may be damaged", e);
         }
+        target.keepLocked(info);
         return false;
     }
 
@@ -405,6 +467,9 @@ public final class Repository implements AutoCloseable {
             target.write(key, ContentSource.ofBytes(stored, sums), WriteOptions.createIfAbsent(sums).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
+            if (target.locks()) {
+                target.stat(key).ifPresent(target::keepLocked);
+            }
             return false;
         }
     }

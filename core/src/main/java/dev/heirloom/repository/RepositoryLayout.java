@@ -14,6 +14,8 @@ public final class RepositoryLayout {
     public static final String KEYS = "keys/";
     /** Objects and trees a prune found unreferenced, with when it first saw each so. */
     public static final String PRUNE_PENDING = "prune/pending.json";
+    /** What the last lock extension found: until when every file the kept snapshots need is locked. */
+    public static final String LOCK_EXTENSION = "immutability/last-extension.json";
     /** Which share of the objects the next sampled content verification reads. */
     public static final String VERIFY_ROTATION = "verify/rotation.json";
 
@@ -53,6 +55,16 @@ public final class RepositoryLayout {
     /** Whether a key is that of a content object or tree, by its shape alone. */
     public static boolean isContentKey(String key) {
         return key != null && CONTENT_KEY.matcher(key).matches();
+    }
+
+    /**
+     * Whether a key is one of the files a repository keeps for good and locks on an immutable
+     * target: content objects, trees, snapshots, key slots and {@code heirloom.json}. Lock files and
+     * the state files (verification records, prune marks, the lock extension's record) are not.
+     */
+    public static boolean isPermanent(String key) {
+        return key.equals(CONFIG) || key.startsWith(OBJECTS) || key.startsWith(TREES) || key.startsWith(SNAPSHOTS)
+                || key.startsWith(KEYS);
     }
 
     private static String fanOut(String sha256) {

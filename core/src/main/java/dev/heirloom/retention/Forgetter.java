@@ -3,13 +3,17 @@ package dev.heirloom.retention;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.Snapshot;
 
+import dev.heirloom.spi.ObjectLockedException;
+
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies a retention policy to one source's snapshots on one target: deletes the snapshot files
  * no rule keeps (the newest always stays). Objects and trees stay until a prune; snapshots of
- * other sources are never touched. Run under an exclusive lock unless it is a dry run.
+ * other sources are never touched. A snapshot an immutable target keeps locked stays until a
+ * forget after its lock. Run under an exclusive lock unless it is a dry run.
  */
 public final class Forgetter {
     private final String target;
@@ -22,19 +26,40 @@ public final class Forgetter {
         this.policy = policy;
     }
 
+    /**
+     * Which snapshots a forget now would keep: every snapshot of other sources, and those of
+     * {@code sourceLabel} that a rule keeps.
+     */
+    public java.util.function.Predicate<Snapshot> kept(String sourceLabel, Instant now) {
+        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(sourceLabel)).toList();
+        java.util.Set<String> forgotten = new Retention(policy, repo, now).decide(ours).stream().filter(d -> !d.kept())
+                .map(d -> d.snapshot().id()).collect(java.util.stream.Collectors.toSet());
+        return s -> !forgotten.contains(s.id());
+    }
+
     /** Decides, and unless {@code dryRun} deletes, for the snapshots of {@code sourceLabel}. */
     public ForgetReport forget(String sourceLabel, Instant now, boolean dryRun) {
         List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(sourceLabel)).toList();
         List<RetentionDecision> decisions = new Retention(policy, repo, now).decide(ours);
         long forgotten = 0;
+        long locked = 0;
+        Optional<Instant> lockedUntil = Optional.empty();
         for (RetentionDecision d : decisions) {
             if (!d.kept()) {
-                forgotten++;
-                if (!dryRun) {
-                    repo.deleteSnapshot(d.snapshot());
+                try {
+                    if (!dryRun) {
+                        repo.deleteSnapshot(d.snapshot());
+                    }
+                    forgotten++;
+                } catch (ObjectLockedException e) {
+                    // an immutable target keeps it until its lock runs out; a later forget deletes it
+                    locked++;
+                    Optional<Instant> until = e.until();
+                    lockedUntil = until.isPresent() && lockedUntil.map(t -> t.isBefore(until.get())).orElse(true)
+                            ? until : lockedUntil;
                 }
             }
         }
-        return new ForgetReport(target, dryRun, decisions, forgotten);
+        return new ForgetReport(target, dryRun, decisions, forgotten, locked, lockedUntil);
     }
 }

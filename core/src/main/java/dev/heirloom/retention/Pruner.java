@@ -5,6 +5,7 @@ import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectLockedException;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -26,7 +28,9 @@ import java.util.function.BooleanSupplier;
  * unreferenced ({@code prune/pending.json}, with when each was first seen so), and deletes only
  * what was already marked at least the grace period ago and is still unreferenced. An object
  * uploaded by a backup that has not yet written its snapshot is thus never deleted, even by a
- * prune that did not see that backup's lock. Run under an exclusive lock.
+ * prune that did not see that backup's lock. An object the target keeps locked (an immutable
+ * target) is not deleted before its lock runs out: it stays marked, and the report says until when.
+ * Run under an exclusive lock.
  */
 public final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
@@ -93,9 +97,11 @@ public final class Pruner {
                     + unreadable.subList(0, Math.min(5, unreadable.size())));
         }
         Map<String, Long> unreferenced = new HashMap<>();
+        Map<String, Instant> lockedUntil = new HashMap<>();
         java.util.function.Consumer<ObjectInfo> mark = info -> {
             if (!referenced.contains(info.key())) {
                 unreferenced.put(info.key(), info.size());
+                info.retainUntil().filter(t -> t.isAfter(now)).ifPresent(t -> lockedUntil.put(info.key(), t));
             }
         };
         repo.forEachObject(mark);
@@ -114,20 +120,30 @@ public final class Pruner {
         Map<String, Instant> still = new TreeMap<>();
         long deleted = 0;
         long freed = 0;
+        Locked locked = new Locked();
         boolean stopped = false;
         for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
             Instant since = before.get(e.getKey());
             stopped = stopped || cancelled.getAsBoolean();
             if (since != null && !since.plus(grace).isAfter(now) && !stopped) {
-                deleted++;
-                freed += e.getValue();
-                if (!dryRun) {
-                    repo.deleteUnreferenced(e.getKey());
-                    dev.heirloom.storage.CrashPoints.reach("mid-prune");
+                Instant until = lockedUntil.get(e.getKey());
+                if (until == null && !dryRun) {
+                    try {
+                        repo.deleteUnreferenced(e.getKey());
+                        dev.heirloom.storage.CrashPoints.reach("mid-prune");
+                    } catch (ObjectLockedException refused) {
+                        until = refused.until().orElse(now);
+                    }
                 }
-            } else {
-                still.put(e.getKey(), since != null ? since : now);
+                if (until == null) {
+                    deleted++;
+                    freed += e.getValue();
+                    continue;
+                }
+                // the target keeps it until then: it stays marked, and a prune after that frees it
+                locked.add(e.getValue(), until);
             }
+            still.put(e.getKey(), since != null ? since : now);
         }
         long interrupted = 0;
         if (!dryRun) {
@@ -143,7 +159,22 @@ public final class Pruner {
             throw new CancellationException("prune cancelled after deleting " + deleted
                     + " objects/trees; the rest stay marked for the next prune");
         }
-        LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune", target, deleted, freed, still.size());
-        return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size(), interrupted);
+        LOG.info("{}: pruned {} objects/trees ({} bytes), {} marked for a later prune{}", target, deleted, freed, still.size(),
+                locked.count == 0 ? "" : ", " + locked.count + " of them locked until " + locked.latest);
+        return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size(), interrupted, locked.count,
+                locked.bytes, Optional.ofNullable(locked.latest));
+    }
+
+    /** Unreferenced objects due for deletion that the target keeps locked. */
+    private static final class Locked {
+        long count;
+        long bytes;
+        Instant latest;
+
+        void add(long size, Instant until) {
+            count++;
+            bytes += size;
+            latest = latest == null || until.isAfter(latest) ? until : latest;
+        }
     }
 }

@@ -74,6 +74,38 @@ public interface JobAction {
     }
 
     /**
+     * Extends the locks of every target with {@code immutableDays} ({@link Heirloom#extendLocks}): a
+     * target that fails fails the run; one where not every needed file could be shown locked warns.
+     */
+    static JobAction extendLocks() {
+        return h -> {
+            List<String> parts = new ArrayList<>();
+            boolean failed = false;
+            boolean incomplete = false;
+            for (TargetSpec t : h.targets()) {
+                if (!h.immutability(t.name()).wanted()) {
+                    continue;
+                }
+                try {
+                    dev.heirloom.immutability.LockExtensionReport r = h.extendLocks(t.name());
+                    incomplete |= !r.complete();
+                    parts.add(String.format("%s: %d files, %d locks extended, locked until %s%s", t.name(), r.files(),
+                            r.extended(), r.lockedUntil(), r.complete() ? "" : " (INCOMPLETE: " + r.missing() + " missing; "
+                                    + String.join("; ", r.problems()) + ")"));
+                } catch (StorageException e) {
+                    failed = true;
+                    parts.add(t.name() + ": " + e.getMessage());
+                }
+            }
+            if (parts.isEmpty()) {
+                return new JobResult(JobStatus.WARNING, "extend-locks: no target has immutableDays");
+            }
+            return new JobResult(failed ? JobStatus.FAILED : incomplete ? JobStatus.WARNING : JobStatus.SUCCEEDED,
+                    "extend-locks: " + String.join("; ", parts));
+        };
+    }
+
+    /**
      * Applies each target's retention policy (targets without one keep every snapshot), then prunes
      * every target with the given grace period; see {@link Heirloom#prune}.
      */

@@ -33,6 +33,11 @@ public record ScheduledJob(String name, Schedule schedule, JobAction action) {
         return new ScheduledJob("verify", schedule, JobAction.verify(level, samplePercent));
     }
 
+    /** A lock extension job named {@code extend-locks}; see {@link JobAction#extendLocks}. */
+    public static ScheduledJob extendLocks(Schedule schedule) {
+        return new ScheduledJob("extend-locks", schedule, JobAction.extendLocks());
+    }
+
     /** A forget-and-prune job named {@code prune}; see {@link JobAction#prune}. */
     public static ScheduledJob prune(Schedule schedule, Duration grace) {
         return new ScheduledJob("prune", schedule, JobAction.prune(grace));

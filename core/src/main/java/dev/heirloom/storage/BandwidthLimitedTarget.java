@@ -1,9 +1,7 @@
 package dev.heirloom.storage;
 
-import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
-import dev.heirloom.spi.ListPage;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageTarget;
@@ -12,7 +10,6 @@ import dev.heirloom.spi.WriteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Holds the bytes a target sends and receives to rates shared by all its calls: content handed
@@ -20,13 +17,12 @@ import java.util.Optional;
  * {@code read} deliver no faster than the download rates. Several rates apply together (a
  * target's own and the run's), so the slowest one decides. Metadata calls pass unthrottled.
  */
-final class BandwidthLimitedTarget implements StorageTarget {
-    private final StorageTarget delegate;
+final class BandwidthLimitedTarget extends ForwardingTarget {
     private final List<ByteRate> upload;
     private final List<ByteRate> download;
 
     BandwidthLimitedTarget(StorageTarget delegate, List<ByteRate> upload, List<ByteRate> download) {
-        this.delegate = delegate;
+        super(delegate);
         this.upload = List.copyOf(upload);
         this.download = List.copyOf(download);
     }
@@ -62,58 +58,18 @@ final class BandwidthLimitedTarget implements StorageTarget {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return delegate.capabilities();
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) {
-        return delegate.stat(key);
-    }
-
-    @Override
     public InputStream read(String key, long offset, long length) {
-        InputStream in = delegate.read(key, offset, length);
+        InputStream in = delegate().read(key, offset, length);
         return download.isEmpty() ? in : throttled(in, download);
     }
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
-        return delegate.write(key, throttled(content), options);
+        return delegate().write(key, throttled(content), options);
     }
 
     @Override
     public StagedObject stage(String stageName, ContentSource content) {
-        return delegate.stage(stageName, throttled(content));
-    }
-
-    @Override
-    public Checksums hashOnServer(String key) {
-        return delegate.hashOnServer(key);
-    }
-
-    @Override
-    public void flush() {
-        delegate.flush();
-    }
-
-    @Override
-    public long removeInterruptedUploads() {
-        return delegate.removeInterruptedUploads();
-    }
-
-    @Override
-    public void delete(String key) {
-        delegate.delete(key);
-    }
-
-    @Override
-    public ListPage list(String prefix, Optional<String> pageToken, int pageSize) {
-        return delegate.list(prefix, pageToken, pageSize);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return delegate().stage(stageName, throttled(content));
     }
 }

@@ -11,6 +11,7 @@ import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -78,6 +79,11 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
     @Override
     public Checksums hashOnServer(String key) {
         return limited(() -> delegate.hashOnServer(key));
+    }
+
+    @Override
+    public ObjectInfo extendRetention(String key, Instant until) {
+        return limited(() -> delegate.extendRetention(key, until));
     }
 
     @Override

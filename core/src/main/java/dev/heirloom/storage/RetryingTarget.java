@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -216,6 +217,11 @@ public final class RetryingTarget implements StorageTarget {
     @Override
     public Checksums hashOnServer(String key) {
         return retry("hash " + key, () -> delegate.hashOnServer(key));
+    }
+
+    @Override
+    public ObjectInfo extendRetention(String key, Instant until) {
+        return retry("extend the lock of " + key, () -> delegate.extendRetention(key, until));
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class Repairer {
     private final Repository target;
     private final Path sourceRoot;
     private final Map<String, Repository> others;
+    /** Why the object being repaired could not be replaced, when its store keeps it locked. */
+    private dev.heirloom.spi.ObjectLockedException lockRefusal;
 
     /**
      * @param others the other targets by name, tried in order
@@ -131,12 +133,24 @@ public final class Repairer {
             if (from.isPresent()) {
                 LOG.info("{}: repaired {} from {}", targetName, key, from.get());
                 repaired.add(new RepairReport.Repaired(bad.hash(), from.get()));
+            } else if (lockRefusal != null) {
+                LOG.error("{}: {} cannot be replaced: {}; its files come back from another target until then (needed by {})",
+                        targetName, key, lockRefusal.getMessage(), bad.paths());
+                lost.add(bad);
             } else {
                 LOG.error("{}: {} has no good copy anywhere; needed by {}", targetName, key, bad.paths());
                 lost.add(bad);
             }
+            lockRefusal = null;
         }
         return new RepairReport(targetName, verification, repaired, lost);
+    }
+
+    /** The store keeps the damaged copy locked (an immutable target), so no good copy can replace it. */
+    private void noteLock(Exception e) {
+        if (e instanceof dev.heirloom.spi.ObjectLockedException locked) {
+            lockRefusal = locked;
+        }
     }
 
     /** A damaged snapshot file copied back from another target of the same backup. */
@@ -169,6 +183,7 @@ public final class Repairer {
                 target.replaceObject(bad.hash(), ContentSource.ofFile(file, Files.size(file)));
                 return Optional.of("source:" + rel);
             } catch (IOException | StorageException e) {
+                noteLock(e);
                 LOG.warn("{}: cannot repair {} from {}: {}", targetName, key, file, e.getMessage());
             }
         }
@@ -202,6 +217,7 @@ public final class Repairer {
                 }
                 return Optional.of("target:" + other.getKey());
             } catch (StorageException e) {
+                noteLock(e);
                 LOG.warn("{}: {} cannot come from {}: {}", targetName, key, other.getKey(), e.getMessage());
             }
         }

@@ -17,10 +17,11 @@ public final class Capabilities {
     private final boolean retriesInternally;
     private final boolean staging;
     private final boolean serverHashing;
+    private final boolean objectLock;
 
     private Capabilities(Set<ChecksumAlgorithm> serverChecksums, boolean conditionalCreate, boolean atomicReplace,
                          boolean rangeRead, int maxConcurrency, boolean retriesInternally, boolean staging,
-                         boolean serverHashing) {
+                         boolean serverHashing, boolean objectLock) {
         this.serverChecksums = Set.copyOf(Objects.requireNonNull(serverChecksums, "serverChecksums"));
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1");
@@ -32,6 +33,7 @@ public final class Capabilities {
         this.retriesInternally = retriesInternally;
         this.staging = staging;
         this.serverHashing = serverHashing;
+        this.objectLock = objectLock;
     }
 
     /** A builder starting from the most conservative facts (see {@link Builder}). */
@@ -82,28 +84,39 @@ public final class Capabilities {
         return serverHashing;
     }
 
+    /**
+     * Whether the backend enforces a retention time given with {@link WriteOptions#withRetainUntil}:
+     * until then nobody, whatever their credentials, can delete or replace the object or bring the
+     * time forward; {@link StorageTarget#extendRetention} moves it later, and {@link ObjectInfo#retainUntil()}
+     * reports it. False when the backend cannot, or the bucket or container is not set up for it.
+     */
+    public boolean objectLock() {
+        return objectLock;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Capabilities c && serverChecksums.equals(c.serverChecksums)
                 && conditionalCreate == c.conditionalCreate && atomicReplace == c.atomicReplace
                 && rangeRead == c.rangeRead && maxConcurrency == c.maxConcurrency
-                && retriesInternally == c.retriesInternally && staging == c.staging && serverHashing == c.serverHashing;
+                && retriesInternally == c.retriesInternally && staging == c.staging && serverHashing == c.serverHashing
+                && objectLock == c.objectLock;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serverChecksums, conditionalCreate, atomicReplace, rangeRead, maxConcurrency,
-                retriesInternally, staging, serverHashing);
+                retriesInternally, staging, serverHashing, objectLock);
     }
 
     @Override
     public String toString() {
         return "Capabilities[serverChecksums=" + serverChecksums + ", conditionalCreate=" + conditionalCreate
                 + ", atomicReplace=" + atomicReplace + ", rangeRead=" + rangeRead + ", maxConcurrency=" + maxConcurrency
-                + ", retriesInternally=" + retriesInternally + ", staging=" + staging + ", serverHashing=" + serverHashing + "]";
+                + ", retriesInternally=" + retriesInternally + ", staging=" + staging + ", serverHashing=" + serverHashing + ", objectLock=" + objectLock + "]";
     }
 
-    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries, no staging, no hashing on the server. */
+    /** Builder starting from: no server checksums, no guarantees, concurrency 4, no internal retries, no staging, no hashing on the server, no object lock. */
     public static final class Builder {
         private final Set<ChecksumAlgorithm> serverChecksums = EnumSet.noneOf(ChecksumAlgorithm.class);
         private boolean conditionalCreate;
@@ -113,6 +126,7 @@ public final class Capabilities {
         private boolean retriesInternally;
         private boolean staging;
         private boolean serverHashing;
+        private boolean objectLock;
 
         private Builder() {
         }
@@ -165,10 +179,16 @@ public final class Capabilities {
             return this;
         }
 
+        /** {@link Capabilities#objectLock()}; default false. */
+        public Builder objectLock(boolean value) {
+            objectLock = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when maxConcurrency is below 1 */
         public Capabilities build() {
             return new Capabilities(serverChecksums, conditionalCreate, atomicReplace, rangeRead,
-                    maxConcurrency, retriesInternally, staging, serverHashing);
+                    maxConcurrency, retriesInternally, staging, serverHashing, objectLock);
         }
     }
 }

@@ -14,9 +14,12 @@ public final class ObjectInfo {
     private final long size;
     private final Optional<Instant> lastModified;
     private final Checksums checksums;
+    private final Optional<Instant> retainUntil;
 
-    private ObjectInfo(String key, long size, Optional<Instant> lastModified, Checksums checksums) {
+    private ObjectInfo(String key, long size, Optional<Instant> lastModified, Checksums checksums,
+                       Optional<Instant> retainUntil) {
         this.key = Objects.requireNonNull(key, "key");
+        this.retainUntil = Objects.requireNonNull(retainUntil, "retainUntil");
         this.lastModified = Objects.requireNonNull(lastModified, "lastModified");
         this.checksums = Objects.requireNonNull(checksums, "checksums");
         if (size < 0) {
@@ -27,7 +30,7 @@ public final class ObjectInfo {
 
     /** An object of which only the key and size are known. */
     public static ObjectInfo of(String key, long size) {
-        return new ObjectInfo(key, size, Optional.empty(), Checksums.none());
+        return new ObjectInfo(key, size, Optional.empty(), Checksums.none(), Optional.empty());
     }
 
     /**
@@ -36,7 +39,7 @@ public final class ObjectInfo {
      *                     {@link Capabilities#serverChecksums()}); may be empty
      */
     public static ObjectInfo of(String key, long size, Optional<Instant> lastModified, Checksums checksums) {
-        return new ObjectInfo(key, size, lastModified, checksums);
+        return new ObjectInfo(key, size, lastModified, checksums, Optional.empty());
     }
 
     /** The object's key. */
@@ -60,6 +63,22 @@ public final class ObjectInfo {
     }
 
     /**
+     * The same facts, with the time until which the backend keeps the object locked against
+     * deletion and replacement (see {@link Capabilities#objectLock()}); empty when it is not locked.
+     */
+    public ObjectInfo withRetainUntil(Optional<Instant> until) {
+        return new ObjectInfo(key, size, lastModified, checksums, until);
+    }
+
+    /**
+     * Until when the backend refuses to delete or replace the object, as far as it says: a time
+     * in the past means the lock has run out; empty means no lock (or a backend that does not tell).
+     */
+    public Optional<Instant> retainUntil() {
+        return retainUntil;
+    }
+
+    /**
      * Whether this object is, as far as its size and the checksums both sides know can tell, the
      * content described: how a retried create-if-absent recognises its own earlier try.
      */
@@ -70,16 +89,17 @@ public final class ObjectInfo {
     @Override
     public boolean equals(Object o) {
         return o instanceof ObjectInfo i && key.equals(i.key) && size == i.size && lastModified.equals(i.lastModified)
-                && checksums.equals(i.checksums);
+                && checksums.equals(i.checksums) && retainUntil.equals(i.retainUntil);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(key, size, lastModified, checksums);
+        return Objects.hash(key, size, lastModified, checksums, retainUntil);
     }
 
     @Override
     public String toString() {
-        return "ObjectInfo[key=" + key + ", size=" + size + ", lastModified=" + lastModified + ", checksums=" + checksums + "]";
+        return "ObjectInfo[key=" + key + ", size=" + size + ", lastModified=" + lastModified + ", checksums=" + checksums
+                + retainUntil.map(t -> ", retainUntil=" + t).orElse("") + "]";
     }
 }

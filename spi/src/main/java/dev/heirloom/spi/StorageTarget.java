@@ -49,6 +49,8 @@ public interface StorageTarget extends AutoCloseable {
      * @throws ObjectExistsException      when {@link WriteOptions#ifAbsent()} and the key exists
      * @throws ChecksumMismatchException  when the content is not what was expected
      * @throws InsufficientStorageException when the target is full
+     * @throws ObjectLockedException      when a replacing write meets an object locked until a later time
+     * @throws UnsupportedOperationException when the options ask for a lock the target cannot set
      */
     ObjectInfo write(String key, ContentSource content, WriteOptions options);
 
@@ -114,7 +116,24 @@ public interface StorageTarget extends AutoCloseable {
         return 0;
     }
 
-    /** Removes an object. Idempotent: deleting a missing key succeeds. */
+    /**
+     * Moves an object's lock (see {@link Capabilities#objectLock()}) to {@code until}, or locks an
+     * object that has none; a lock already reaching past {@code until} stays as it is, so this never
+     * shortens one. Only when {@link Capabilities#objectLock()}.
+     *
+     * @return the object, with the retention time it has now
+     * @throws ObjectNotFoundException       when the object does not exist
+     * @throws UnsupportedOperationException when the target cannot lock objects
+     */
+    default ObjectInfo extendRetention(String key, java.time.Instant until) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot lock objects");
+    }
+
+    /**
+     * Removes an object. Idempotent: deleting a missing key succeeds.
+     *
+     * @throws ObjectLockedException when the object is locked until a later time
+     */
     void delete(String key);
 
     /**

@@ -1,6 +1,8 @@
 package dev.heirloom.spi;
 
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a write must behave. Made with {@link #createIfAbsent} or {@link #replace}, so that a new
@@ -11,21 +13,23 @@ public final class WriteOptions {
     private final boolean ifAbsent;
     private final Checksums expected;
     private final boolean groupCommit;
+    private final Optional<Instant> retainUntil;
 
-    private WriteOptions(boolean ifAbsent, Checksums expected, boolean groupCommit) {
+    private WriteOptions(boolean ifAbsent, Checksums expected, boolean groupCommit, Optional<Instant> retainUntil) {
         this.ifAbsent = ifAbsent;
         this.expected = Objects.requireNonNull(expected, "expected");
         this.groupCommit = groupCommit;
+        this.retainUntil = Objects.requireNonNull(retainUntil, "retainUntil");
     }
 
     /** Create only if absent, verifying the given checksums. */
     public static WriteOptions createIfAbsent(Checksums expected) {
-        return new WriteOptions(true, expected, false);
+        return new WriteOptions(true, expected, false, Optional.empty());
     }
 
     /** Create or atomically replace, verifying the given checksums. */
     public static WriteOptions replace(Checksums expected) {
-        return new WriteOptions(false, expected, false);
+        return new WriteOptions(false, expected, false, Optional.empty());
     }
 
     /**
@@ -43,7 +47,35 @@ public final class WriteOptions {
         if (!ifAbsent) {
             throw new IllegalStateException("only a create-if-absent write can be committed with others");
         }
-        return new WriteOptions(true, expected, true);
+        return new WriteOptions(true, expected, true, retainUntil);
+    }
+
+    /**
+     * The same options, asking the backend to lock the object until {@code until}: it can then be
+     * neither deleted nor replaced before that time (see {@link Capabilities#objectLock()}). Only for
+     * a target with that capability; a provider without it refuses the write with
+     * {@link UnsupportedOperationException} rather than store an object unprotected.
+     */
+    public WriteOptions withRetainUntil(Instant until) {
+        return new WriteOptions(ifAbsent, expected, groupCommit, Optional.of(Objects.requireNonNull(until, "until")));
+    }
+
+    /**
+     * For a provider whose target cannot lock objects: refuses these options when they ask for a
+     * lock, before anything is written, so that no object is ever stored unprotected by mistake.
+     *
+     * @throws UnsupportedOperationException when {@link #retainUntil()} is set
+     */
+    public WriteOptions refuseLock(String target) {
+        if (retainUntil.isPresent()) {
+            throw new UnsupportedOperationException(target + " cannot lock objects against deletion");
+        }
+        return this;
+    }
+
+    /** When the object must stay locked until, if the write asks for a lock ({@link #withRetainUntil}). */
+    public Optional<Instant> retainUntil() {
+        return retainUntil;
     }
 
     /** True to create only when no object has the key (else {@link ObjectExistsException}); false to replace atomically. */
@@ -68,16 +100,17 @@ public final class WriteOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof WriteOptions w && ifAbsent == w.ifAbsent && groupCommit == w.groupCommit
-                && expected.equals(w.expected);
+                && expected.equals(w.expected) && retainUntil.equals(w.retainUntil);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(ifAbsent, expected, groupCommit);
+        return Objects.hash(ifAbsent, expected, groupCommit, retainUntil);
     }
 
     @Override
     public String toString() {
-        return "WriteOptions[ifAbsent=" + ifAbsent + ", groupCommit=" + groupCommit + ", expected=" + expected + "]";
+        return "WriteOptions[ifAbsent=" + ifAbsent + ", groupCommit=" + groupCommit + ", expected=" + expected
+                + retainUntil.map(t -> ", retainUntil=" + t).orElse("") + "]";
     }
 }

@@ -740,6 +740,79 @@ public abstract class StorageTargetContract {
         }
     }
 
+    /**
+     * Object lock: what a target declaring {@link dev.heirloom.spi.Capabilities#objectLock()} enforces,
+     * and that one not declaring it refuses a locked write rather than store it unprotected.
+     */
+    @Nested
+    class ObjectLock {
+        private final java.time.Instant inAnHour = java.time.Instant.now().plus(java.time.Duration.ofHours(1))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+        private WriteOptions locked(byte[] content, java.time.Instant until) {
+            return WriteOptions.createIfAbsent(checksumsOf(content)).withRetainUntil(until);
+        }
+
+        @Test
+        void aLockedWriteIsEnforcedWhenDeclaredAndRefusedOtherwise() {
+            byte[] content = random(5000, 41);
+            if (!target.capabilities().objectLock()) {
+                assertThatThrownBy(() -> target.write("objects/ab/locked", ContentSource.ofBytes(content),
+                        locked(content, inAnHour))).isInstanceOf(UnsupportedOperationException.class);
+                assertThat(target.stat("objects/ab/locked")).as("nothing stored unprotected").isEmpty();
+                put("objects/ab/plain", content);
+                assertThatThrownBy(() -> target.extendRetention("objects/ab/plain", inAnHour))
+                        .isInstanceOf(UnsupportedOperationException.class);
+                return;
+            }
+            ObjectInfo written = target.write("objects/ab/locked", ContentSource.ofBytes(content), locked(content, inAnHour));
+            assertThat(written.retainUntil()).contains(inAnHour);
+            assertThat(target.stat("objects/ab/locked").orElseThrow().retainUntil()).contains(inAnHour);
+            assertThatThrownBy(() -> target.delete("objects/ab/locked")).isInstanceOf(dev.heirloom.spi.ObjectLockedException.class);
+            byte[] other = random(5001, 42);
+            assertThatThrownBy(() -> target.write("objects/ab/locked", ContentSource.ofBytes(other),
+                    WriteOptions.replace(checksumsOf(other)))).isInstanceOf(dev.heirloom.spi.ObjectLockedException.class);
+            assertThat(get("objects/ab/locked")).isEqualTo(content);
+        }
+
+        @Test
+        void aStagedPublishIsLockedWhenDeclaredAndRefusedOtherwise() {
+            if (!target.capabilities().staging()) {
+                return;
+            }
+            byte[] content = random(70_000, 44);
+            try (StagedObject staged = target.stage("locked-stage", ContentSource.ofBytes(content))) {
+                if (!target.capabilities().objectLock()) {
+                    assertThatThrownBy(() -> staged.publish("objects/cd/locked", locked(content, inAnHour)))
+                            .isInstanceOf(UnsupportedOperationException.class);
+                    assertThat(target.stat("objects/cd/locked")).isEmpty();
+                    return;
+                }
+                staged.publish("objects/cd/locked", locked(content, inAnHour));
+            }
+            assertThat(target.stat("objects/cd/locked").orElseThrow().retainUntil()).contains(inAnHour);
+            assertThatThrownBy(() -> target.delete("objects/cd/locked")).isInstanceOf(dev.heirloom.spi.ObjectLockedException.class);
+        }
+
+        @Test
+        void aDeclaredLockMovesLaterAndNeverEarlier() {
+            if (!target.capabilities().objectLock()) {
+                assertThatThrownBy(() -> target.extendRetention("objects/ab/missing", inAnHour))
+                        .isInstanceOf(UnsupportedOperationException.class);
+                return;
+            }
+            byte[] content = random(3000, 43);
+            target.write("snapshots/s", ContentSource.ofBytes(content), locked(content, inAnHour));
+            java.time.Instant later = inAnHour.plus(java.time.Duration.ofHours(1));
+            assertThat(target.extendRetention("snapshots/s", later).retainUntil()).contains(later);
+            assertThat(target.extendRetention("snapshots/s", inAnHour).retainUntil()).as("never shortened").contains(later);
+            assertThat(target.list("snapshots/", Optional.empty(), 10).objects()).singleElement()
+                    .satisfies(o -> assertThat(o.retainUntil()).contains(later));
+            assertThatThrownBy(() -> target.extendRetention("snapshots/missing", later))
+                    .isInstanceOf(ObjectNotFoundException.class);
+        }
+    }
+
     /** Writes that the provider may commit together and publish as late as the next flush. */
     @Nested
     class GroupCommit {

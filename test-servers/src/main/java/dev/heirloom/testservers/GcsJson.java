@@ -34,7 +34,7 @@ final class GcsJson {
         return raw;
     }
 
-    static ObjectNode bucket(String endpoint, String name) {
+    static ObjectNode bucket(String endpoint, String name, boolean objectRetention) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", "storage#bucket");
         n.put("id", name);
@@ -47,6 +47,9 @@ final class GcsJson {
         n.put("etag", "CAE=");
         n.put("timeCreated", "2026-01-01T00:00:00.000Z");
         n.put("updated", "2026-01-01T00:00:00.000Z");
+        if (objectRetention) {
+            n.putObject("objectRetention").put("mode", "Enabled");
+        }
         return n;
     }
 
@@ -70,6 +73,11 @@ final class GcsJson {
         n.put("timeCreated", o.created().toString());
         n.put("updated", o.created().toString());
         n.put("timeStorageClassUpdated", o.created().toString());
+        if (o.retention() != null) {
+            ObjectNode r = n.putObject("retention");
+            r.put("mode", o.retention().mode());
+            r.put("retainUntilTime", o.retention().until().toString());
+        }
         if (!o.metadata().isEmpty()) {
             ObjectNode m = n.putObject("metadata");
             o.metadata().forEach(m::put);

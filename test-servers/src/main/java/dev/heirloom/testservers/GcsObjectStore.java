@@ -1,5 +1,6 @@
 package dev.heirloom.testservers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -38,7 +39,33 @@ final class GcsObjectStore implements AutoCloseable {
 
     /** A stored object generation, with the hashes the server computed from its bytes (base64). */
     record Stored(String bucket, String name, Path file, long size, long generation, long metageneration,
-                  String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c) {
+                  String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c,
+                  Retention retention) {
+
+        /** The same generation with another metageneration and retention (a metadata update). */
+        Stored withRetention(Retention r) {
+            return new Stored(bucket, name, file, size, generation, metageneration + 1, contentType, created, metadata,
+                    md5, crc32c, r);
+        }
+    }
+
+    /**
+     * An object's retention, as GCS's object retention lock has it: until {@code until} the object
+     * can be neither deleted nor replaced; a {@code Locked} one's time can only move later, an
+     * {@code Unlocked} one's can be shortened or removed with {@code overrideUnlockedRetention=true}.
+     */
+    record Retention(String mode, Instant until) {
+        static Retention parse(JsonNode n) throws Failure {
+            String mode = n.path("mode").asText("");
+            if (!mode.equals("Locked") && !mode.equals("Unlocked")) {
+                throw new Failure(400, "invalid", "Invalid value for retention mode: '" + mode + "'");
+            }
+            try {
+                return new Retention(mode, Instant.parse(n.path("retainUntilTime").asText("")));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new Failure(400, "invalid", "Invalid value for retainUntilTime: '" + n.path("retainUntilTime").asText("") + "'");
+            }
+        }
     }
 
     /** An error answered as GCS does. */
@@ -152,6 +179,8 @@ final class GcsObjectStore implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, NavigableMap<String, Stored>> buckets = new ConcurrentHashMap<>();
+    private final java.util.Set<String> retentionBuckets = ConcurrentHashMap.newKeySet();
+    private volatile java.time.Duration clockSkew = java.time.Duration.ZERO;
     private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
     GcsObjectStore(Path dir) {
@@ -160,7 +189,71 @@ final class GcsObjectStore implements AutoCloseable {
 
     /** Creates a bucket; false when it exists. */
     boolean createBucket(String name) {
-        return buckets.putIfAbsent(name, new ConcurrentSkipListMap<>()) == null;
+        return createBucket(name, false);
+    }
+
+    /** Creates a bucket, with object retention enabled (as {@code enableObjectRetention=true}) or not; false when it exists. */
+    boolean createBucket(String name, boolean objectRetention) {
+        boolean created = buckets.putIfAbsent(name, new ConcurrentSkipListMap<>()) == null;
+        if (created && objectRetention) {
+            retentionBuckets.add(name);
+        }
+        return created;
+    }
+
+    /** Whether objects of the bucket may carry a retention. */
+    boolean objectRetention(String bucket) {
+        return retentionBuckets.contains(bucket);
+    }
+
+    /** The server's time, which {@link #advanceClock} moves ahead of the machine's. */
+    Instant now() {
+        return Instant.now().plus(clockSkew);
+    }
+
+    void advanceClock(java.time.Duration by) {
+        clockSkew = clockSkew.plus(by);
+    }
+
+    /** A 403 when the object's retention has not run out. */
+    private void checkUnlocked(Stored o) throws Failure {
+        if (o.retention() != null && o.retention().until().isAfter(now())) {
+            throw new Failure(403, "retentionPolicyNotMet", "Object '" + o.bucket() + "/" + o.name()
+                    + "' is subject to object retention and cannot be deleted, overwritten or archived until "
+                    + o.retention().until());
+        }
+    }
+
+    /**
+     * Changes an object's retention (a PATCH of its {@code retention}): a Locked one may only move
+     * later; an Unlocked one may be shortened or removed only with {@code overrideUnlockedRetention=true}.
+     */
+    Stored patchRetention(String bucket, String name, JsonNode body, Map<String, String> q) throws Failure {
+        NavigableMap<String, Stored> objects = buckets.get(bucket);
+        if (objects == null) {
+            throw Failure.noBucket();
+        }
+        synchronized (objects) {
+            Stored o = get(bucket, name);
+            preconditions(o, q);
+            if (!body.has("retention")) {
+                return o;
+            }
+            Retention wanted = body.get("retention").isNull() ? null : Retention.parse(body.get("retention"));
+            if (wanted != null && !objectRetention(bucket)) {
+                throw new Failure(400, "invalid", "Object retention is not enabled for bucket " + bucket);
+            }
+            Retention had = o.retention();
+            boolean shorter = had != null && had.until().isAfter(now())
+                    && (wanted == null || wanted.until().isBefore(had.until()) || !wanted.mode().equals(had.mode()) && had.mode().equals("Locked"));
+            if (shorter && (had.mode().equals("Locked") || !"true".equals(q.get("overrideUnlockedRetention")))) {
+                throw new Failure(403, "forbidden", "Retention of object '" + bucket + "/" + name + "' is "
+                        + had.mode() + " until " + had.until() + " and cannot be reduced or removed");
+            }
+            Stored updated = o.withRetention(wanted);
+            objects.put(name, updated);
+            return updated;
+        }
     }
 
     /** A bucket's objects by name, or null when there is no such bucket. */
@@ -229,6 +322,7 @@ final class GcsObjectStore implements AutoCloseable {
     void delete(String bucket, String name, Map<String, String> query) throws Failure {
         Stored o = get(bucket, name);
         preconditions(o, query);
+        checkUnlocked(o);
         if (buckets.get(bucket).remove(name, o)) {
             deleteQuietly(o.file);
         }
@@ -245,7 +339,8 @@ final class GcsObjectStore implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(data);
         objects.put(name, new Stored(o.bucket, o.name, file, o.size, o.generation, o.metageneration, o.contentType,
-                o.created, o.metadata, Base64.getEncoder().encodeToString(md5Digest().digest(data)), crc32cText(crc.getValue())));
+                o.created, o.metadata, Base64.getEncoder().encodeToString(md5Digest().digest(data)), crc32cText(crc.getValue()),
+                o.retention));
         deleteQuietly(o.file);
     }
 
@@ -278,6 +373,10 @@ final class GcsObjectStore implements AutoCloseable {
         if (objects == null) {
             throw Failure.noBucket();
         }
+        Retention retention = meta.hasNonNull("retention") ? Retention.parse(meta.get("retention")) : null;
+        if (retention != null && !objectRetention(bucket)) {
+            throw new Failure(400, "invalid", "Object retention is not enabled for bucket " + bucket);
+        }
         synchronized (objects) {
             Stored existing = objects.get(name);
             if (q.containsKey("ifGenerationMatch")) {
@@ -293,6 +392,9 @@ final class GcsObjectStore implements AutoCloseable {
             } else if (q.containsKey("ifMetagenerationMatch")) {
                 throw Failure.conditionNotMet();
             }
+            if (existing != null) {
+                checkUnlocked(existing);
+            }
             Map<String, String> custom = new LinkedHashMap<>();
             if (meta.has("metadata") && meta.get("metadata").isObject()) {
                 meta.get("metadata").fields().forEachRemaining(e -> custom.put(e.getKey(), e.getValue().asText()));
@@ -302,7 +404,7 @@ final class GcsObjectStore implements AutoCloseable {
             Path stored = dir.resolve("object-" + generation + ".data");
             Files.move(file, stored, StandardCopyOption.ATOMIC_MOVE);
             Stored o = new Stored(bucket, name, stored, size, generation, 1, type,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc);
+                    now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc, retention);
             objects.put(name, o);
             if (existing != null) {
                 deleteQuietly(existing.file);

@@ -38,7 +38,9 @@ import java.util.concurrent.Executors;
  * {@code ifGenerationNotMatch}, {@code ifMetagenerationMatch}, {@code ifMetagenerationNotMatch}
  * (412); {@code md5Hash} and {@code crc32c} computed by the server from the stored bytes
  * (base64), and checked at finalize against those the client declared in the metadata or the
- * {@code X-Goog-Hash} header (400 on a mismatch). An optional OAuth token endpoint lets clients
+ * {@code X-Goog-Hash} header (400 on a mismatch); object retention ({@code enableObjectRetention}
+ * buckets, an object's {@code retention} set at upload or by PATCH, a delete or replace before its
+ * time refused with 403, a Locked time that only moves later). An optional OAuth token endpoint lets clients
  * with service-account credentials authenticate; {@link #requireAuthorization()} then refuses
  * requests without the token it issued.
  *
@@ -81,7 +83,8 @@ public final class GcsTestServer implements AutoCloseable {
 
     /**
      * Runs a server until the process is stopped, for benchmarks and manual tries:
-     * {@code GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]...}; prints the endpoint.
+     * {@code GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]... [--retention-bucket NAME]...};
+     * prints the endpoint. A retention bucket has object retention enabled.
      * Object bytes live under {@code FOLDER} (default: a new temporary folder), removed when the
      * process is stopped.
      */
@@ -89,18 +92,22 @@ public final class GcsTestServer implements AutoCloseable {
         int port = 0;
         Path dir = null;
         List<String> names = new ArrayList<>();
+        List<String> retentionNames = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Files.createDirectories(Path.of(args[++i]));
                 case "--bucket" -> names.add(args[++i]);
-                default -> throw new IllegalArgumentException("usage: GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]...");
+                case "--retention-bucket" -> retentionNames.add(args[++i]);
+                default -> throw new IllegalArgumentException(
+                        "usage: GcsTestServer [--port N] [--dir FOLDER] [--bucket NAME]... [--retention-bucket NAME]...");
             }
         }
         GcsTestServer s = new GcsTestServer(port, dir != null ? dir : Files.createTempDirectory("heirloom-gcs-"));
         Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         s.listen(port);
         names.forEach(s::createBucket);
+        retentionNames.forEach(s::createBucketWithObjectRetention);
         System.out.println(s.endpoint());
         Thread.currentThread().join();
     }
@@ -140,6 +147,27 @@ public final class GcsTestServer implements AutoCloseable {
     /** Creates a bucket (as {@code POST /storage/v1/b} would). */
     public void createBucket(String name) {
         store.createBucket(name);
+    }
+
+    /**
+     * Creates a bucket with object retention enabled, as {@code POST /storage/v1/b?enableObjectRetention=true}
+     * would: its objects may then carry a {@code retention}, which the server enforces (a delete or
+     * replace before the time is a 403; a Locked retention can only move later).
+     */
+    public void createBucketWithObjectRetention(String name) {
+        store.createBucket(name, true);
+    }
+
+    /** The retention time of an object, if it has one. */
+    public Optional<java.time.Instant> retainUntil(String bucket, String name) {
+        NavigableMap<String, GcsObjectStore.Stored> b = store.bucket(bucket);
+        GcsObjectStore.Stored o = b == null ? null : b.get(name);
+        return o == null || o.retention() == null ? Optional.empty() : Optional.of(o.retention().until());
+    }
+
+    /** Moves the server's clock ahead, so that retentions run out without waiting. */
+    public void advanceClock(java.time.Duration by) {
+        store.advanceClock(by);
     }
 
     /** The stored bytes of an object, if present. */
@@ -254,10 +282,10 @@ public final class GcsTestServer implements AutoCloseable {
                 if (name.isEmpty()) {
                     throw new GcsObjectStore.Failure(400, "invalid", "bucket name required");
                 }
-                if (!store.createBucket(name)) {
+                if (!store.createBucket(name, "true".equals(q.get("enableObjectRetention")))) {
                     throw new GcsObjectStore.Failure(409, "conflict", "Your previous request to create the named bucket succeeded and you already own it.");
                 }
-                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), name));
+                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), name, store.objectRetention(name)));
                 return;
             }
             throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
@@ -270,7 +298,7 @@ public final class GcsTestServer implements AutoCloseable {
         }
         if (parts.length == 1) {
             if (method.equals("GET")) {
-                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), bucket));
+                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), bucket, store.objectRetention(bucket)));
                 return;
             }
             throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
@@ -308,6 +336,8 @@ public final class GcsTestServer implements AutoCloseable {
                 store.delete(bucket, name, q);
                 ex.sendResponseHeaders(204, -1);
             }
+            case "PATCH" -> GcsJson.send(ex, 200, GcsJson.object(endpoint(),
+                    store.patchRetention(bucket, name, GcsJson.JSON.readTree(GcsJson.body(ex)), q)));
             default -> throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
         }
     }

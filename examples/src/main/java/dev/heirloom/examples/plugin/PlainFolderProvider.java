@@ -100,6 +100,7 @@ public final class PlainFolderProvider implements StorageTargetProvider {
 
         @Override
         public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+            options.refuseLock("a plain folder");
             Path f = file(key);
             Path partial = root.resolve(".partial").resolve(UUID.randomUUID().toString());
             try {

@@ -267,6 +267,7 @@ final class AzureTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("an Azure container (immutability policies are not used yet)");
         BlockBlobClient blob = blob(key).getBlockBlobClient();
         return call("write " + key, () -> {
             if (options.ifAbsent() && blob.exists()) {

@@ -9,6 +9,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageClass;
+import dev.heirloom.spi.AuthenticationException;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
@@ -35,6 +36,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -77,7 +79,7 @@ final class GcsTarget implements StorageTarget {
     private final ResumableUploads resumable;
 
     private GcsTarget(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
-                      int concurrency, Path resumeDir, int maxTries, boolean staging) {
+                      int concurrency, Path resumeDir, int maxTries, boolean staging, boolean objectLock) {
         this.storage = storage;
         this.uploads = new JsonApiUploads(storage.getOptions().getHost(), storage.getOptions().getCredentials(), maxTries);
         this.resumable = new ResumableUploads(uploads, bucket, chunkSize, resumeDir);
@@ -90,13 +92,11 @@ final class GcsTarget implements StorageTarget {
         // than SHA-256 and CRC-32C together
         this.capabilities = Capabilities.builder().serverChecksums(ChecksumAlgorithm.CRC32C)
                 .conditionalCreate(true).atomicReplace(true).rangeRead(true).maxConcurrency(concurrency)
-                .retriesInternally(true).staging(staging).build();
+                .retriesInternally(true).staging(staging).objectLock(objectLock).build();
     }
 
     static GcsTarget open(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
                           int concurrency, Path resumeDir, int maxTries, boolean staging) {
-        GcsTarget target = new GcsTarget(storage, bucket, prefix, storageClass, chunkSize, concurrency, resumeDir, maxTries,
-                staging);
         GcsErrors.call("open bucket " + bucket, () -> {
             try {
                 storage.list(bucket, Storage.BlobListOption.pageSize(1), Storage.BlobListOption.prefix(prefix.isEmpty() ? "" : prefix + "/"),
@@ -109,7 +109,9 @@ final class GcsTarget implements StorageTarget {
             }
             return null;
         });
-        return target;
+        boolean objectLock = GcsErrors.call("read the settings of bucket " + bucket, () -> GcsRetention.enabled(storage, bucket));
+        return new GcsTarget(storage, bucket, prefix, storageClass, chunkSize, concurrency, resumeDir, maxTries, staging,
+                objectLock);
     }
 
     @Override
@@ -134,7 +136,7 @@ final class GcsTarget implements StorageTarget {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         String name = name(key);
-        return GcsErrors.call("stat " + key, () -> uploads.metadata(bucket, name, "size,md5Hash,crc32c,updated,generation")
+        return GcsErrors.call("stat " + key, () -> uploads.metadata(bucket, name, "size,md5Hash,crc32c,updated,generation,retention")
                 .map(o -> objectInfo(key, o, 0)));
     }
 
@@ -194,6 +196,7 @@ final class GcsTarget implements StorageTarget {
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         BlobId id = id(key);
+        requireLock(options);
         return GcsErrors.call("write " + key, () -> {
             try {
                 return content.size() <= chunkSize ? writeSmall(key, id, content, options) : writeResumable(key, id, content, options);
@@ -203,8 +206,32 @@ final class GcsTarget implements StorageTarget {
                     return sameContentOrExists(key, content, options);
                 }
                 throw e;
+            } catch (AuthenticationException e) {
+                throw GcsRetention.explain(key, e, this::stat);
             }
         });
+    }
+
+    private void requireLock(WriteOptions options) {
+        if (options.retainUntil().isPresent() && !capabilities.objectLock()) {
+            throw new UnsupportedOperationException("bucket " + bucket + " does not have object retention enabled, "
+                    + "so objects in it cannot be locked");
+        }
+    }
+
+    /** Sets a Locked retention, or moves it later; a later one already set stays. */
+    @Override
+    public ObjectInfo extendRetention(String key, Instant until) {
+        if (!capabilities.objectLock()) {
+            throw new UnsupportedOperationException("bucket " + bucket + " does not have object retention enabled");
+        }
+        ObjectInfo now = stat(key).orElseThrow(() -> new ObjectNotFoundException(key));
+        if (now.retainUntil().filter(t -> !t.isBefore(until)).isPresent()) {
+            return now;
+        }
+        String name = name(key);
+        return GcsErrors.call("lock " + key, () -> uploads.retain(bucket, name, until)
+                .map(o -> objectInfo(key, o, 0)).orElseThrow(() -> new ObjectNotFoundException(key)));
     }
 
     /**
@@ -223,9 +250,9 @@ final class GcsTarget implements StorageTarget {
         BlobId staged = BlobId.of(bucket, ObjectKeys.under(prefix, STAGING + stageName));
         long size = content.size();
         JsonNode sent = GcsErrors.call(what, () -> size <= chunkSize
-                ? sendSmall(what, staged.getName(), content, Checksums.none(), Optional.empty(), false)
-                : resumable.send(what, staged.getName(), content, Checksums.none(), Checksums.none(), Optional.empty(), false,
-                        Optional.of("staged")));
+                ? sendSmall(what, staged.getName(), content, Checksums.none(), Optional.empty(), Optional.empty(), false)
+                : resumable.send(what, staged.getName(), content, Checksums.none(), Checksums.none(), Optional.empty(),
+                        Optional.empty(), false, Optional.of("staged")));
         Checksums held = objectInfo(what, sent, size).checksums();
         BlobId generation = BlobId.of(bucket, staged.getName(), sent.path("generation").asLong());
         return StagedObject.of(size, (key, options) -> publish(generation, held, size, key, options),
@@ -233,6 +260,7 @@ final class GcsTarget implements StorageTarget {
     }
 
     private ObjectInfo publish(BlobId staged, Checksums held, long size, String key, WriteOptions options) {
+        requireLock(options);
         Optional<ChecksumAlgorithm> bad = options.expected().firstMismatch(held);
         if (bad.isPresent()) {
             throw new ChecksumMismatchException("staged content for " + key + " has " + bad.get() + " "
@@ -243,6 +271,7 @@ final class GcsTarget implements StorageTarget {
         if (storageClass != null) {
             target.setStorageClass(storageClass);
         }
+        options.retainUntil().ifPresent(t -> target.setRetention(GcsRetention.of(t)));
         Storage.CopyRequest request = Storage.CopyRequest.newBuilder().setSource(staged)
                 .setTarget(target.build(), options.ifAbsent() ? List.of(Storage.BlobTargetOption.doesNotExist()) : List.of())
                 .build();
@@ -307,8 +336,8 @@ final class GcsTarget implements StorageTarget {
     }
 
     private ObjectInfo writeSmall(String key, BlobId id, ContentSource content, WriteOptions options) {
-        return objectInfo(key, sendSmall(key, id.getName(), content, options.expected(), storageClassName(), options.ifAbsent()),
-                content.size());
+        return objectInfo(key, sendSmall(key, id.getName(), content, options.expected(), storageClassName(),
+                options.retainUntil(), options.ifAbsent()), content.size());
     }
 
     /**
@@ -317,7 +346,7 @@ final class GcsTarget implements StorageTarget {
      * service refuses other bytes.
      */
     private JsonNode sendSmall(String key, String name, ContentSource content, Checksums expected,
-                               Optional<String> storageClass, boolean ifAbsent) {
+                               Optional<String> storageClass, Optional<Instant> retainUntil, boolean ifAbsent) {
         byte[] data;
         try (InputStream in = content.open()) {
             data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, content.size() + 1));
@@ -332,7 +361,7 @@ final class GcsTarget implements StorageTarget {
             crc.update(data, 0, data.length);
             declared = merge(declared, crc.finish());
         }
-        return uploads.single(bucket, name, data, data.length, declared, storageClass, ifAbsent);
+        return uploads.single(bucket, name, data, data.length, declared, storageClass, retainUntil, ifAbsent);
     }
 
     private static Checksums merge(Checksums a, Checksums b) {
@@ -346,7 +375,7 @@ final class GcsTarget implements StorageTarget {
         Checksums declared = merge(content.knownChecksums(), options.expected());
         // keyed by the SHA-256 so that a saved session is only resumed with the same bytes
         return objectInfo(key, resumable.send(key, id.getName(), content, declared, options.expected(), storageClassName(),
-                options.ifAbsent(), declared.get(ChecksumAlgorithm.SHA256)), content.size());
+                options.retainUntil(), options.ifAbsent(), declared.get(ChecksumAlgorithm.SHA256)), content.size());
     }
 
     private Optional<String> storageClassName() {
@@ -363,13 +392,18 @@ final class GcsTarget implements StorageTarget {
             sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(o.get("crc32c").asText())));
         }
         return ObjectInfo.of(key, o.path("size").asLong(size),
-                Optional.ofNullable(o.get("updated")).map(u -> java.time.Instant.parse(u.asText())), new Checksums(sums));
+                Optional.ofNullable(o.get("updated")).map(u -> Instant.parse(u.asText())), new Checksums(sums))
+                .withRetainUntil(GcsRetention.until(o));
     }
 
     @Override
     public void delete(String key) {
         BlobId id = id(key);
-        GcsErrors.call("delete " + key, () -> storage.delete(id));
+        try {
+            GcsErrors.call("delete " + key, () -> storage.delete(id));
+        } catch (AuthenticationException e) {
+            throw GcsRetention.explain(key, e, this::stat);
+        }
     }
 
     @Override
@@ -382,7 +416,8 @@ final class GcsTarget implements StorageTarget {
         return GcsErrors.call("list " + listPrefix, () -> {
             List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(full),
                     Storage.BlobListOption.pageSize(pageSize), Storage.BlobListOption.fields(Storage.BlobField.NAME,
-                            Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED)));
+                            Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED,
+                            Storage.BlobField.RETENTION)));
             pageToken.ifPresent(t -> opts.add(Storage.BlobListOption.pageToken(t)));
             Page<Blob> page = storage.list(bucket, opts.toArray(Storage.BlobListOption[]::new));
             List<ObjectInfo> objects = new ArrayList<>();
@@ -415,6 +450,7 @@ final class GcsTarget implements StorageTarget {
             sums.put(ChecksumAlgorithm.CRC32C, HEX.formatHex(Base64.getDecoder().decode(b.getCrc32c())));
         }
         return ObjectInfo.of(key, b.getSize() == null ? 0 : b.getSize(),
-                Optional.ofNullable(b.getUpdateTimeOffsetDateTime()).map(t -> t.toInstant()), new Checksums(sums));
+                Optional.ofNullable(b.getUpdateTimeOffsetDateTime()).map(t -> t.toInstant()), new Checksums(sums))
+                .withRetainUntil(GcsRetention.until(b));
     }
 }

@@ -69,13 +69,15 @@ final class JsonApiUploads {
     record Progress(long persisted, Optional<JsonNode> object) {
     }
 
-    private static ObjectNode metadata(String name, Checksums declared, Optional<String> storageClass) {
+    private static ObjectNode metadata(String name, Checksums declared, Optional<String> storageClass,
+                                       Optional<java.time.Instant> retainUntil) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", name);
         meta.put("contentType", "application/octet-stream");
         declared.get(ChecksumAlgorithm.MD5).ifPresent(h -> meta.put("md5Hash", b64(h)));
         declared.get(ChecksumAlgorithm.CRC32C).ifPresent(h -> meta.put("crc32c", b64(h)));
         storageClass.ifPresent(c -> meta.put("storageClass", c));
+        retainUntil.ifPresent(t -> GcsRetention.put(meta, t));
         return meta;
     }
 
@@ -87,10 +89,10 @@ final class JsonApiUploads {
      * @return the object's metadata as the service reports it
      */
     JsonNode single(String bucket, String name, byte[] data, int length, Checksums declared, Optional<String> storageClass,
-                    boolean ifAbsent) {
+                    Optional<java.time.Instant> retainUntil, boolean ifAbsent) {
         String boundary = "heirloom-" + java.util.UUID.randomUUID();
         byte[] head = ("--" + boundary + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n"
-                + metadata(name, declared, storageClass) + "\r\n--" + boundary
+                + metadata(name, declared, storageClass, retainUntil) + "\r\n--" + boundary
                 + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         URI uri = URI.create(host + "/upload/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8)
@@ -126,9 +128,34 @@ final class JsonApiUploads {
         return Optional.of(json(r));
     }
 
+    /**
+     * Sets an object's retention to a Locked one until {@code until} (a PATCH of its metadata).
+     *
+     * @return the object's metadata, or empty when there is no such object
+     */
+    Optional<JsonNode> retain(String bucket, String name, java.time.Instant until) {
+        URI uri = URI.create(host + "/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o/"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        ObjectNode body = JSON.createObjectNode();
+        GcsRetention.put(body, until);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        String what = "lock " + name;
+        HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri))
+                .header("Content-Type", "application/json; charset=UTF-8")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw failure(what, r);
+        }
+        return Optional.of(json(r));
+    }
+
     /** Starts a session and returns its URI. */
-    URI start(String bucket, String name, long size, Checksums declared, Optional<String> storageClass, boolean ifAbsent) {
-        ObjectNode meta = metadata(name, declared, storageClass);
+    URI start(String bucket, String name, long size, Checksums declared, Optional<String> storageClass,
+              Optional<java.time.Instant> retainUntil, boolean ifAbsent) {
+        ObjectNode meta = metadata(name, declared, storageClass, retainUntil);
         URI uri = URI.create(host + "/upload/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8)
                 + "/o?uploadType=resumable" + (ifAbsent ? "&ifGenerationMatch=0" : ""));
         byte[] body = meta.toString().getBytes(StandardCharsets.UTF_8);

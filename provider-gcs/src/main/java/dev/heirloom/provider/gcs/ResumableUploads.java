@@ -66,7 +66,8 @@ final class ResumableUploads {
      * @return the finished object's metadata
      */
     JsonNode send(String key, String name, ContentSource content, Checksums declared, Checksums expected,
-                  Optional<String> storageClass, boolean ifAbsent, Optional<String> resumeKey) {
+                  Optional<String> storageClass, Optional<java.time.Instant> retainUntil, boolean ifAbsent,
+                  Optional<String> resumeKey) {
         long size = content.size();
         Optional<Path> stateFile = resumeKey.map(k -> stateFile(name, size, k));
         URI session = null;
@@ -93,7 +94,7 @@ final class ResumableUploads {
         boolean keepState = false;
         try {
             if (session == null) {
-                session = uploads.start(bucket, name, size, vouched, storageClass, ifAbsent);
+                session = uploads.start(bucket, name, size, vouched, storageClass, retainUntil, ifAbsent);
                 if (stateFile.isPresent()) {
                     saveSession(stateFile.get(), session);
                 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** provider-gcs, on the GCS Java client, passes the whole storage contract against the GCS test server. */
+/** provider-gcs, on the GCS Java client, passes the whole storage contract against the GCS test server, object lock included (its bucket has object retention enabled). */
 class GcsTargetContractTest extends StorageTargetContract {
     private static GcsTestServer server;
     private static Path resume;
@@ -22,7 +22,7 @@ class GcsTargetContractTest extends StorageTargetContract {
     @BeforeAll
     static void start() throws Exception {
         server = GcsTestServer.start();
-        server.createBucket("tck");
+        server.createBucketWithObjectRetention("tck");
         resume = Files.createTempDirectory("heirloom-gcs-resume");
     }
 

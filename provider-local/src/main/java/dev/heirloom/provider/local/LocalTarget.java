@@ -212,6 +212,7 @@ final class LocalTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("a local folder");
         checkWritable("write " + key);
         Path target = path(key);
         Path dir = target.getParent();
@@ -302,6 +303,7 @@ final class LocalTarget implements StorageTarget {
             throw e;
         }
         return StagedObject.of(content.size(), (key, options) -> {
+            options.refuseLock("a local folder");
             Path target = path(key);
             try {
                 folders.ensure(target.getParent());

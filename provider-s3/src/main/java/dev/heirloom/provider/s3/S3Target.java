@@ -211,6 +211,7 @@ final class S3Target implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("an S3 bucket (Object Lock is not used yet)");
         String name = name(key);
         String what = "write " + key;
         if (options.ifAbsent() && !capabilities.conditionalCreate() && stat(key).isPresent()) {
@@ -263,6 +264,7 @@ final class S3Target implements StorageTarget {
         resumedBytes.addAndGet(sent.resumedBytes());
         long size = content.size();
         return StagedObject.of(size, (key, options) -> {
+            options.refuseLock("an S3 bucket (Object Lock is not used yet)");
             String name = name(key);
             Optional<dev.heirloom.spi.ChecksumAlgorithm> bad = options.expected().firstMismatch(sent.checksums());
             if (bad.isPresent()) {

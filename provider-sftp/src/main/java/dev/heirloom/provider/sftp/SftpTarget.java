@@ -291,6 +291,7 @@ final class SftpTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("an SFTP server");
         String target = path(key);
         String folder = target.substring(0, target.lastIndexOf('/'));
         Optional<String> sha256 = options.expected().get(ChecksumAlgorithm.SHA256);
@@ -433,6 +434,7 @@ final class SftpTarget implements StorageTarget {
             throw e;
         }
         return StagedObject.of(content.size(), (key, options) -> {
+            options.refuseLock("an SFTP server");
             String target = path(key);
             return withChannel("publish " + key, ch -> {
                 makeFolders(ch, target.substring(0, target.lastIndexOf('/')));

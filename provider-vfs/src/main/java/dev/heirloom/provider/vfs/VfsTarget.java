@@ -248,6 +248,7 @@ final class VfsTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("an FTP or WebDAV server");
         return call("write " + key, () -> {
             FileObject dest = file(key);
             if (options.ifAbsent() && dest.exists()) {
@@ -396,8 +397,10 @@ final class VfsTarget implements StorageTarget {
         }
         FileObject temp = call("stage " + stageName, false, () -> upload(stageName, "stage-" + stageName + "-"
                 + UUID.randomUUID(), content, Checksums.none()));
-        return StagedObject.of(content.size(), (key, options) -> call("publish " + key,
-                () -> publish(key, file(key), temp, content.size(), options)), () -> deleteQuietly(temp));
+        return StagedObject.of(content.size(), (key, options) -> {
+            options.refuseLock("an FTP or WebDAV server");
+            return call("publish " + key, () -> publish(key, file(key), temp, content.size(), options));
+        }, () -> deleteQuietly(temp));
     }
 
     @Override

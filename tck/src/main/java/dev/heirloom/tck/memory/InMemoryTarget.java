@@ -95,6 +95,7 @@ public final class InMemoryTarget implements StorageTarget {
 
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
+        options.refuseLock("the in-memory target");
         ObjectKeys.check(key);
         return store(key, readAll(key, content), options);
     }
@@ -109,6 +110,7 @@ public final class InMemoryTarget implements StorageTarget {
         Object id = new Object();
         staged.put(id, bytes.length);
         return StagedObject.of(bytes.length, (key, options) -> {
+            options.refuseLock("the in-memory target");
             ObjectKeys.check(key);
             if (!staged.containsKey(id)) {
                 throw new ObjectNotFoundException("staged content for " + key + " (removed as an interrupted upload)");
