@@ -114,10 +114,10 @@ final class StatusCheck {
      * for a whole period from its writing), whichever comes first.
      */
     TargetLocks locks(Repository repo) {
-        if (!repo.immutability().wanted()) {
+        if (!repo.locks().immutability().wanted()) {
             return TargetLocks.not("no immutableDays: nothing stops a deletion with its credentials");
         }
-        if (!repo.locksFiles()) {
+        if (!repo.locks().active()) {
             return TargetLocks.not("immutableDays is set, but its store cannot lock objects (the provider does not offer "
                     + "it, or the bucket is not set up for it), so its files are not locked");
         }
@@ -141,7 +141,7 @@ final class StatusCheck {
                     + (r.missing() > 0 ? " (" + r.missing() + " missing)" : "") + ": see 'heirloom extend-locks'");
         }
         Instant end = r.lockedUntil();
-        Instant sinceWritten = r.time().plus(repo.immutability().period());
+        Instant sinceWritten = r.time().plus(repo.locks().immutability().period());
         end = end.isBefore(sinceWritten) ? end : sinceWritten;
         if (!end.isAfter(clock.instant())) {
             return TargetLocks.not("its locks ran out at " + end + ": 'heirloom extend-locks' must run at least every "

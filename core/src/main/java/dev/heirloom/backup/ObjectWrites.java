@@ -133,7 +133,7 @@ final class ObjectWrites {
                 Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.statObject(hash);
                 if (there.isPresent() && there.get().size() == content.size()) {
                     if (!run.options.dryRun()) {
-                        lane.repo.keepLocked(there.get());
+                        lane.repo.locks().keepLocked(there.get());
                     }
                     lane.objectsPresent.incrementAndGet();
                 } else if (run.options.dryRun()) {

@@ -62,10 +62,10 @@ public final class LockExtender {
      * @throws InvalidConfigException when the target is not set to lock, or cannot
      */
     public LockExtensionReport run() {
-        if (!repo.immutability().wanted()) {
+        if (!repo.locks().immutability().wanted()) {
             throw new InvalidConfigException(target + ": no lock period is configured (immutableDays)");
         }
-        if (!repo.locksFiles()) {
+        if (!repo.locks().active()) {
             throw new InvalidConfigException(target + ": the target cannot lock objects (its provider does not offer it, "
                     + "or its bucket is not set up for it), so nothing on it is immutable");
         }
@@ -79,10 +79,10 @@ public final class LockExtender {
         };
         repo.forEachObject(found);
         repo.forEachTree(found);
-        repo.forEachRecordFile(found);
+        repo.locks().forEachRecordFile(found);
 
-        Instant end = repo.newLockEnd();
-        Instant renewBefore = end.minus(Duration.ofDays(repo.immutability().days()).dividedBy(2));
+        Instant end = repo.locks().newLockEnd();
+        Instant renewBefore = end.minus(Duration.ofDays(repo.locks().immutability().days()).dividedBy(2));
         long missing = needed.stream().filter(k -> !stored.containsKey(k)).count();
         List<String> due = stored.entrySet().stream()
                 .filter(e -> e.getValue().map(t -> t.isBefore(renewBefore)).orElse(true)).map(Map.Entry::getKey).toList();
@@ -94,8 +94,8 @@ public final class LockExtender {
         Instant earliest = stored.keySet().stream().map(k -> locks.getOrDefault(k, Instant.EPOCH))
                 .min(Instant::compareTo).orElse(end);
         LockExtensionReport report = new LockExtensionReport(target, needed.size(), extended.get(), earliest, missing, problems);
-        repo.replaceJson(RepositoryLayout.LOCK_EXTENSION, new LockRecord(end.minus(Duration.ofDays(repo.immutability().days())),
-                repo.immutability().days(), earliest, needed.size(), extended.get(), missing, report.complete()));
+        repo.replaceJson(RepositoryLayout.LOCK_EXTENSION, new LockRecord(end.minus(Duration.ofDays(repo.locks().immutability().days())),
+                repo.locks().immutability().days(), earliest, needed.size(), extended.get(), missing, report.complete()));
         LOG.info("{}: {} files needed, {} locks extended, all locked until {}{}", target, needed.size(), extended.get(),
                 earliest, report.complete() ? "" : " (incomplete: " + missing + " missing, " + problems + ")");
         return report;
@@ -113,7 +113,7 @@ public final class LockExtender {
         }
         List<Snapshot> keep = all.stream().filter(kept).toList();
         keep.forEach(s -> needed.add(RepositoryLayout.snapshotKey(s)));
-        repo.forEachRecordFile(info -> {
+        repo.locks().forEachRecordFile(info -> {
             if (info.key().startsWith(RepositoryLayout.KEYS)) {
                 needed.add(info.key());
             }
@@ -154,7 +154,7 @@ public final class LockExtender {
                         return;
                     }
                     try {
-                        ObjectInfo now = repo.extendLock(key, end);
+                        ObjectInfo now = repo.locks().extend(key, end);
                         synchronized (locks) {
                             now.retainUntil().ifPresentOrElse(t -> locks.put(key, t), () -> locks.remove(key));
                         }

@@ -41,6 +41,7 @@ public final class Repository implements AutoCloseable {
     private static final int TREE_CACHE_SIZE = 20_000;
 
     private final LockingTarget target;
+    private final FileLocks locks;
     private final String name;
     private final SnapshotFiles snapshots;
     private final ConfigFile configFile;
@@ -72,11 +73,12 @@ public final class Repository implements AutoCloseable {
     /**
      * As {@link #Repository(StorageTarget, String, Encryption)}, locking every permanent file written
      * (see {@link RepositoryLayout#isPermanent}) for {@code immutability}'s days from {@code clock}'s
-     * time when the target can lock objects ({@link #locksFiles()}).
+     * time when the target can lock objects ({@link FileLocks#active()}).
      */
     public Repository(StorageTarget target, String name, Encryption encryption, Immutability immutability, Clock clock) {
         this.target = new LockingTarget(target, java.util.Objects.requireNonNull(immutability, "immutability"),
                 java.util.Objects.requireNonNull(clock, "clock"));
+        this.locks = new FileLocks(this.target);
         this.name = java.util.Objects.requireNonNull(name, "name");
         this.snapshots = new SnapshotFiles(this.target, this::cipher);
         this.configFile = new ConfigFile(this.target, snapshots);
@@ -113,55 +115,9 @@ public final class Repository implements AutoCloseable {
         configFile.checkReadable();
     }
 
-    /** How long this repository is to lock its permanent files, as configured. */
-    public Immutability immutability() {
-        return target.immutability();
-    }
-
-    /**
-     * Whether permanent files are written locked: locks are configured and the target can set them.
-     * A target that cannot ({@link Capabilities#objectLock()} false) stores them unlocked.
-     */
-    public boolean locksFiles() {
-        return target.locks();
-    }
-
-    /** When a lock set now runs out. */
-    public java.time.Instant newLockEnd() {
-        return target.newLockEnd();
-    }
-
-    /**
-     * A stored object or tree that a new snapshot names without writing it (the same content
-     * found stored): when it is locked for less long than a new one would be, its lock is moved to
-     * a new one's end, so that the snapshot never names something that runs free sooner than itself.
-     */
-    public void keepLocked(ObjectInfo stored) {
-        target.keepLocked(stored);
-    }
-
-    /**
-     * Moves the lock of a permanent file to {@code until} (a lock already reaching past stays); see
-     * {@link StorageTarget#extendRetention}.
-     *
-     * @return the file with its lock as it is now
-     * @throws IllegalArgumentException for a key that is not a permanent file of this layout
-     */
-    public ObjectInfo extendLock(String key, java.time.Instant until) {
-        if (!RepositoryLayout.isPermanent(key)) {
-            throw new IllegalArgumentException("not a permanent repository file: " + key);
-        }
-        return target.extendRetention(key, until);
-    }
-
-    /**
-     * Every permanent file that is not a content object or tree, as stored (with its lock): the
-     * snapshot files, the key slots and {@code heirloom.json}.
-     */
-    public void forEachRecordFile(Consumer<ObjectInfo> each) {
-        target.stat(RepositoryLayout.CONFIG).ifPresent(each);
-        forEach(RepositoryLayout.SNAPSHOTS, each);
-        forEach(RepositoryLayout.KEYS, each);
+    /** The locks of this repository's permanent files: configured, set, kept and extended. */
+    public FileLocks locks() {
+        return locks;
     }
 
     /** The target itself, for the lock files of this package. */
