@@ -34,7 +34,7 @@ final class GcsJson {
         return raw;
     }
 
-    static ObjectNode bucket(String endpoint, String name, boolean objectRetention) {
+    static ObjectNode bucket(String endpoint, String name, boolean objectRetention, java.time.Duration policy) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", "storage#bucket");
         n.put("id", name);
@@ -49,6 +49,11 @@ final class GcsJson {
         n.put("updated", "2026-01-01T00:00:00.000Z");
         if (objectRetention) {
             n.putObject("objectRetention").put("mode", "Enabled");
+        }
+        if (policy != null) {
+            ObjectNode r = n.putObject("retentionPolicy");
+            r.put("retentionPeriod", Long.toString(policy.toSeconds()));
+            r.put("effectiveTime", "2026-01-01T00:00:00.000Z");
         }
         return n;
     }
@@ -73,6 +78,9 @@ final class GcsJson {
         n.put("timeCreated", o.created().toString());
         n.put("updated", o.created().toString());
         n.put("timeStorageClassUpdated", o.created().toString());
+        if (o.retentionExpiration() != null) {
+            n.put("retentionExpirationTime", o.retentionExpiration().toString());
+        }
         if (o.retention() != null) {
             ObjectNode r = n.putObject("retention");
             r.put("mode", o.retention().mode());

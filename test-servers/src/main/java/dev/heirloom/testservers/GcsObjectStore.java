@@ -40,12 +40,12 @@ final class GcsObjectStore implements AutoCloseable {
     /** A stored object generation, with the hashes the server computed from its bytes (base64). */
     record Stored(String bucket, String name, Path file, long size, long generation, long metageneration,
                   String contentType, Instant created, Map<String, String> metadata, String md5, String crc32c,
-                  Retention retention) {
+                  Retention retention, Instant retentionExpiration) {
 
         /** The same generation with another metageneration and retention (a metadata update). */
         Stored withRetention(Retention r) {
             return new Stored(bucket, name, file, size, generation, metageneration + 1, contentType, created, metadata,
-                    md5, crc32c, r);
+                    md5, crc32c, r, retentionExpiration);
         }
     }
 
@@ -180,6 +180,8 @@ final class GcsObjectStore implements AutoCloseable {
     private final Path dir;
     private final Map<String, NavigableMap<String, Stored>> buckets = new ConcurrentHashMap<>();
     private final java.util.Set<String> retentionBuckets = ConcurrentHashMap.newKeySet();
+    /** Buckets with a retention policy: every object is kept for this long after its creation. */
+    private final Map<String, java.time.Duration> bucketPolicies = new ConcurrentHashMap<>();
     private volatile java.time.Duration clockSkew = java.time.Duration.ZERO;
     private final AtomicLong generations = new AtomicLong(System.currentTimeMillis() * 1000);
 
@@ -201,6 +203,16 @@ final class GcsObjectStore implements AutoCloseable {
         return created;
     }
 
+    /** Gives a bucket a retention policy (as its {@code retentionPolicy.retentionPeriod}). */
+    void bucketRetentionPolicy(String bucket, java.time.Duration period) {
+        bucketPolicies.put(bucket, period);
+    }
+
+    /** A bucket's retention policy period, or null. */
+    java.time.Duration bucketRetentionPolicy(String bucket) {
+        return bucketPolicies.get(bucket);
+    }
+
     /** Whether objects of the bucket may carry a retention. */
     boolean objectRetention(String bucket) {
         return retentionBuckets.contains(bucket);
@@ -217,6 +229,12 @@ final class GcsObjectStore implements AutoCloseable {
 
     /** A 403 when the object's retention has not run out. */
     private void checkUnlocked(Stored o) throws Failure {
+        Instant expiration = o.retentionExpiration();
+        if (expiration != null && expiration.isAfter(now())) {
+            throw new Failure(403, "retentionPolicyNotMet", "Object '" + o.bucket() + "/" + o.name()
+                    + "' is subject to bucket's retention policy and cannot be deleted, overwritten or archived until "
+                    + expiration);
+        }
         if (o.retention() != null && o.retention().until().isAfter(now())) {
             throw new Failure(403, "retentionPolicyNotMet", "Object '" + o.bucket() + "/" + o.name()
                     + "' is subject to object retention and cannot be deleted, overwritten or archived until "
@@ -340,7 +358,7 @@ final class GcsObjectStore implements AutoCloseable {
         crc.update(data);
         objects.put(name, new Stored(o.bucket, o.name, file, o.size, o.generation, o.metageneration, o.contentType,
                 o.created, o.metadata, Base64.getEncoder().encodeToString(md5Digest().digest(data)), crc32cText(crc.getValue()),
-                o.retention));
+                o.retention, o.retentionExpiration));
         deleteQuietly(o.file);
     }
 
@@ -403,8 +421,10 @@ final class GcsObjectStore implements AutoCloseable {
             long generation = generations.incrementAndGet();
             Path stored = dir.resolve("object-" + generation + ".data");
             Files.move(file, stored, StandardCopyOption.ATOMIC_MOVE);
-            Stored o = new Stored(bucket, name, stored, size, generation, 1, type,
-                    now().truncatedTo(ChronoUnit.MILLIS), Map.copyOf(custom), md5, crc, retention);
+            Instant created = now().truncatedTo(ChronoUnit.MILLIS);
+            java.time.Duration policy = bucketPolicies.get(bucket);
+            Stored o = new Stored(bucket, name, stored, size, generation, 1, type, created, Map.copyOf(custom), md5, crc,
+                    retention, policy == null ? null : created.plus(policy));
             objects.put(name, o);
             if (existing != null) {
                 deleteQuietly(existing.file);

@@ -40,7 +40,9 @@ import java.util.concurrent.Executors;
  * (base64), and checked at finalize against those the client declared in the metadata or the
  * {@code X-Goog-Hash} header (400 on a mismatch); object retention ({@code enableObjectRetention}
  * buckets, an object's {@code retention} set at upload or by PATCH, a delete or replace before its
- * time refused with 403, a Locked time that only moves later). An optional OAuth token endpoint lets clients
+ * time refused with 403, a Locked time that only moves later) and bucket retention policies
+ * ({@code retentionPolicy.retentionPeriod}: every object kept that long after its creation, with its
+ * {@code retentionExpirationTime}). An optional OAuth token endpoint lets clients
  * with service-account credentials authenticate; {@link #requireAuthorization()} then refuses
  * requests without the token it issued.
  *
@@ -165,6 +167,16 @@ public final class GcsTestServer implements AutoCloseable {
         return o == null || o.retention() == null ? Optional.empty() : Optional.of(o.retention().until());
     }
 
+    /**
+     * Creates a bucket with a retention policy, as {@code retentionPolicy.retentionPeriod} does: every
+     * object is kept for {@code period} after its creation (a delete or replace before is a 403), and
+     * its resource says until when ({@code retentionExpirationTime}).
+     */
+    public void createBucketWithRetentionPolicy(String name, java.time.Duration period) {
+        store.createBucket(name);
+        store.bucketRetentionPolicy(name, period);
+    }
+
     /** Moves the server's clock ahead, so that retentions run out without waiting. */
     public void advanceClock(java.time.Duration by) {
         store.advanceClock(by);
@@ -285,7 +297,10 @@ public final class GcsTestServer implements AutoCloseable {
                 if (!store.createBucket(name, "true".equals(q.get("enableObjectRetention")))) {
                     throw new GcsObjectStore.Failure(409, "conflict", "Your previous request to create the named bucket succeeded and you already own it.");
                 }
-                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), name, store.objectRetention(name)));
+                if (body.path("retentionPolicy").hasNonNull("retentionPeriod")) {
+                    store.bucketRetentionPolicy(name, java.time.Duration.ofSeconds(body.path("retentionPolicy").path("retentionPeriod").asLong()));
+                }
+                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), name, store.objectRetention(name), store.bucketRetentionPolicy(name)));
                 return;
             }
             throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);
@@ -298,7 +313,7 @@ public final class GcsTestServer implements AutoCloseable {
         }
         if (parts.length == 1) {
             if (method.equals("GET")) {
-                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), bucket, store.objectRetention(bucket)));
+                GcsJson.send(ex, 200, GcsJson.bucket(endpoint(), bucket, store.objectRetention(bucket), store.bucketRetentionPolicy(bucket)));
                 return;
             }
             throw new GcsObjectStore.Failure(405, "methodNotAllowed", method + " " + path);

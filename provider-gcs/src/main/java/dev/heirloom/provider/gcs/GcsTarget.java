@@ -136,7 +136,7 @@ final class GcsTarget implements StorageTarget {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         String name = name(key);
-        return GcsErrors.call("stat " + key, () -> uploads.metadata(bucket, name, "size,md5Hash,crc32c,updated,generation,retention")
+        return GcsErrors.call("stat " + key, () -> uploads.metadata(bucket, name, "size,md5Hash,crc32c,updated,generation,retention,retentionExpirationTime")
                 .map(o -> objectInfo(key, o, 0)));
     }
 
@@ -417,7 +417,7 @@ final class GcsTarget implements StorageTarget {
             List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(full),
                     Storage.BlobListOption.pageSize(pageSize), Storage.BlobListOption.fields(Storage.BlobField.NAME,
                             Storage.BlobField.SIZE, Storage.BlobField.MD5HASH, Storage.BlobField.CRC32C, Storage.BlobField.UPDATED,
-                            Storage.BlobField.RETENTION)));
+                            Storage.BlobField.RETENTION, Storage.BlobField.RETENTION_EXPIRATION_TIME)));
             pageToken.ifPresent(t -> opts.add(Storage.BlobListOption.pageToken(t)));
             Page<Blob> page = storage.list(bucket, opts.toArray(Storage.BlobListOption[]::new));
             List<ObjectInfo> objects = new ArrayList<>();

@@ -234,6 +234,21 @@ class ImmutableRepositoryTest {
     }
 
     @Test
+    void aBucketWithARetentionPolicyIsRefusedWithTheWayOut() {
+        // it would keep lock files and verification records too: the first backup could not release its lock
+        server.createBucketWithRetentionPolicy("kept", Duration.ofDays(1));
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new GcsTargetProvider()))
+                .target(new TargetSpec("cloud", URI.create("gs://kept/h"), Medium.CLOUD, Site.OFFSITE, options())).build()) {
+            dev.heirloom.BackupReport r = h.backup();
+            assertThat(r.targets().get(0).succeeded()).isFalse();
+            assertThat(r.targets().get(0).error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("bucket kept has a retention policy").contains("object retention enabled"));
+        }
+        assertThat(server.names("kept")).as("nothing written").isEmpty();
+    }
+
+    @Test
     void aStoreThatCannotLockIsNeverCalledImmutable() {
         try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new GcsTargetProvider()))
