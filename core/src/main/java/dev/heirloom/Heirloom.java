@@ -145,7 +145,7 @@ public final class Heirloom implements AutoCloseable {
     public List<String> whyPolicyUnreachable() {
         List<Placement> places = new ArrayList<>();
         places.add(sourcePlacement());
-        targets.forEach(t -> places.add(t.placement().withLocked(open.immutability(t.name()).wanted())));
+        targets.forEach(t -> places.add(t.placement().withLocked(open.canLock(t.name()))));
         return policy.whyUnreachable(places);
     }
 

@@ -96,11 +96,28 @@ final class OpenTargets implements AutoCloseable {
     }
 
     /**
-     * What plans and status say about the configuration itself: places that share a file system
-     * (see {@link SameDevice}), and offsite targets kept in the clear without the user having said so.
+     * Whether the target's copies can count as locked: it has {@code immutableDays} and, when it has
+     * been opened, its store can lock objects (before it is opened, the configuration is all there is).
      */
-    List<String> notes() {
+    synchronized boolean canLock(String target) {
+        Repository repo = open.get(target);
+        return immutability(target).wanted() && (repo == null || repo.locks().active());
+    }
+
+    /**
+     * What plans and status say about the configuration itself: places that share a file system
+     * (see {@link SameDevice}), offsite targets kept in the clear without the user having said so,
+     * and targets asked to lock whose store cannot.
+     */
+    synchronized List<String> notes() {
         List<String> notes = new java.util.ArrayList<>(sameDeviceNotes);
+        for (TargetSpec t : specs) {
+            if (immutability(t.name()).wanted() && !canLock(t.name())) {
+                notes.add("target " + t.name() + " has immutableDays, but its store cannot lock objects (a GCS bucket needs "
+                        + "object retention enabled; other providers do not lock yet): its files are not locked, and its "
+                        + "copies do not count as locked");
+            }
+        }
         for (TargetSpec t : specs) {
             if (t.site() == dev.heirloom.policy.Site.OFFSITE && encryption(t.name()).isUnspecified()) {
                 notes.add("target " + t.name() + " is offsite and not encrypted: whoever can read its store sees every "

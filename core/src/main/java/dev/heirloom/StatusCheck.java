@@ -103,7 +103,7 @@ final class StatusCheck {
         ComplianceChecker.SourceCopy sourceCopy = newest != null && newest.id().equals(justWritten)
                 ? ComplianceChecker.SourceCopy.TRUSTED : ComplianceChecker.SourceCopy.at(sourceRoot, followLinks);
         ComplianceReport compliance = ComplianceChecker.check(policy, source, sourceCopy, holders, unavailable,
-                targets.stream().map(t -> t.placement().withLocked(open.immutability(t.name()).wanted())).toList(), tally)
+                targets.stream().map(t -> t.placement().withLocked(open.canLock(t.name()))).toList(), tally)
                 .withNotes(open.notes());
         return new StatusReport(statuses, compliance);
     }

@@ -117,6 +117,9 @@ class ImmutableGcsCliTest {
     @Test
     void aBucketWithoutObjectRetentionIsNeverCalledImmutable() throws Exception {
         Path cfg = config("plain", "30");
+        CliRun plan = CliRun.of("plan", "-c", cfg.toString());
+        assertThat(plan.out()).as(plan.all()).contains("target cloud has immutableDays, but its store cannot lock objects")
+                .contains("no target is offline or locked against deletion");
         CliRun backup = CliRun.of("backup", "-c", cfg.toString());
         assertThat(backup.code()).as(backup.all()).isEqualTo(HeirloomCli.POLICY_NOT_MET);
         CliRun status = CliRun.of("status", "-c", cfg.toString());
