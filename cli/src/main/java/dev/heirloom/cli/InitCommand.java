@@ -46,9 +46,12 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
     private PrintWriter out;
 
     /** A target as the user described it. */
-    /** @param passphraseVariable the environment variable of an encrypted target's passphrase, {@code none}, or null (not asked) */
+    /**
+     * @param passphraseVariable the environment variable of an encrypted target's passphrase, {@code none}, or null (not asked)
+     * @param immutableDays      how long its files are locked, 0 for not at all (asked only where the store can lock)
+     */
     private record Answer(String name, String where, Medium medium, boolean offsite, Map<String, String> options,
-                          String passphraseVariable) {
+                          String passphraseVariable, int immutableDays) {
     }
 
     @Override
@@ -162,14 +165,32 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
             if (uri.getScheme().equals("file")) {
                 Files.createDirectories(Path.of(uri));
             }
-            String problem = probe(registry, new TargetConfig(uri, options));
-            if (problem != null) {
-                out.println("  cannot write there: " + problem + "; let us try again.");
+            Probe probe = probe(registry, new TargetConfig(uri, options));
+            if (probe.problem() != null) {
+                out.println("  cannot write there: " + probe.problem() + "; let us try again.");
                 continue;
             }
             out.println("  " + name + ": reached and written.");
+            int days = probe.objectLock() ? askImmutableDays() : 0;
             return new Answer(name, uri.getScheme().equals("file") ? Path.of(uri).toString() : where, medium,
-                    site.equals("yes"), options, passphraseVariable);
+                    site.equals("yes"), options, passphraseVariable, days);
+        }
+    }
+
+    /** For a store that can lock objects: for how many days its files are locked, 0 for none. */
+    private int askImmutableDays() throws IOException {
+        while (true) {
+            String answer = ask("  This store can lock files so that nobody (ransomware, a stolen key) can delete them. Lock "
+                    + "each for how many days [30], or 0 for no lock? ", "30");
+            if (answer.matches("\\d{1,4}") && Integer.parseInt(answer) <= dev.heirloom.repository.Immutability.MAX_DAYS) {
+                int days = Integer.parseInt(answer);
+                if (days > 0) {
+                    out.println("  A locked file is kept, and paid for, until its lock runs out, even after prune gives it up; "
+                            + "'heirloom extend-locks' (scheduled) keeps locked what the snapshots still need.");
+                }
+                return days;
+            }
+            out.println("  give a whole number of days from 0 to " + dev.heirloom.repository.Immutability.MAX_DAYS);
         }
     }
 
@@ -223,8 +244,12 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
         }
     }
 
-    /** Writes, reads back and deletes a probe object; null when all went well, else what failed. */
-    private static String probe(ProviderRegistry registry, TargetConfig config) {
+    /** What a probe found: what failed (null when all went well), and whether the store can lock objects. */
+    private record Probe(String problem, boolean objectLock) {
+    }
+
+    /** Writes, reads back and deletes a probe object, and asks whether the store can lock objects. */
+    private static Probe probe(ProviderRegistry registry, TargetConfig config) {
         try (StorageTarget t = registry.open(new TargetConfig(config.uri(), ConfigFile.resolved(config.options(),
                 System::getenv, "the option")))) {
             byte[] probe = "heirloom init probe".getBytes(StandardCharsets.UTF_8);
@@ -232,13 +257,13 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
             t.write(key, ContentSource.ofBytes(probe), WriteOptions.replace(Checksums.none()));
             try (var back = t.read(key, 0, -1)) {
                 if (!java.util.Arrays.equals(back.readAllBytes(), probe)) {
-                    return "what was read back differs from what was written";
+                    return new Probe("what was read back differs from what was written", false);
                 }
             }
             t.delete(key);
-            return null;
+            return new Probe(null, t.capabilities().objectLock());
         } catch (StorageException | IllegalArgumentException | IOException e) {
-            return e.getMessage();
+            return new Probe(e.getMessage(), false);
         }
     }
 
@@ -265,10 +290,19 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 y.append(", encryption: ").append(a.passphraseVariable().equals("none") ? "none"
                         : "{ passphrase: \"${env:" + a.passphraseVariable() + "}\" }");
             }
+            if (a.immutableDays() > 0) {
+                y.append(", immutableDays: ").append(a.immutableDays());
+            }
             y.append(" }\n");
         }
+        if (targets.stream().anyMatch(a -> a.immutableDays() > 0)) {
+            y.append("# locked targets: 'heirloom run' renews the locks the snapshots still need (run it as a service)\n");
+            y.append("schedule: { backup: \"0 2 * * *\", extendLocks: \"0 3 * * *\" }\n");
+        }
         y.append("# retention: { daily: 7, weekly: 5, monthly: 12, yearly: 10 }   # which snapshots forget keeps\n");
-        y.append("# schedule: { backup: \"0 2 * * *\", verify: { when: \"0 4 * * 0\", level: content, sample: 10 } }\n");
+        if (targets.stream().noneMatch(a -> a.immutableDays() > 0)) {
+            y.append("# schedule: { backup: \"0 2 * * *\", verify: { when: \"0 4 * * 0\", level: content, sample: 10 } }\n");
+        }
         return y.toString();
     }
 }

@@ -130,6 +130,34 @@ class ImmutableGcsCliTest {
     }
 
     @Test
+    void initAsksForALockWhereTheStoreCanLockAndSchedulesItsExtension() throws Exception {
+        Path cfg = tmp.resolve("init.yaml");
+        String answers = String.join("\n", SAMPLE.toString(),
+                "gs://vault/heirloom", "cloud", "cloud", "yes", "none",
+                "endpoint=" + server.endpoint(), "anonymous=true", "resumeDir=" + tmp.resolve("resume"), "",
+                "thirty", "14",                               // not a number: asked again
+                "", "3-2-1-1-0", "") + "\n";
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String command = javaCommand + " -cp " + System.getProperty("java.class.path")
+                + " -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.heirloom.cli.HeirloomCli init -c " + cfg;
+        Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(answers.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String screen = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(screen).isZero();
+        assertThat(screen).contains("This store can lock files", "give a whole number of days");
+        String yaml = Files.readString(cfg);
+        assertThat(yaml).contains("encryption: none, immutableDays: 14 }", "extendLocks: \"0 3 * * *\"");
+        CliRun backup = CliRun.of("backup", "-c", cfg.toString());
+        assertThat(backup.all()).doesNotContain("FAILED");
+        String object = server.names("vault").stream().filter(n -> n.startsWith("heirloom/objects/")).findFirst().orElseThrow();
+        assertThat(server.retainUntil("vault", object)).hasValueSatisfying(t -> assertThat(t)
+                .isCloseTo(Instant.now().plus(Duration.ofDays(14)), within(Duration.ofMinutes(2))));
+    }
+
+    @Test
     void aLockPeriodOfTheWrongTypeIsAnError() throws Exception {
         for (String bad : new String[] {"\"thirty\"", "0", "30.5", "3651"}) {
             CliRun plan = CliRun.of("plan", "-c", config("vault", bad).toString());
