@@ -12,7 +12,6 @@ import com.google.cloud.storage.StorageClass;
 import dev.heirloom.spi.AuthenticationException;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
-import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InvalidConfigException;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,8 +53,9 @@ import java.util.Set;
  * appears only when complete, create-if-absent sends {@code ifGenerationMatch=0}, and the
  * CRC-32C (and MD5 when known) of the source is declared so the service refuses other bytes;
  * every other expected checksum is checked here before the last request, and on a mismatch the
- * upload is abandoned, never finalized. A new large file is staged ({@link #stage}): uploaded
- * once while core hashes it, then copied on the service to its name. The service computes md5Hash
+ * upload is abandoned, never finalized. A new large file is staged ({@link GcsStaging}): uploaded
+ * once while core hashes it, then copied on the service to its name. On a bucket with object
+ * retention enabled a write may carry a Locked retention ({@link GcsRetention}). The service computes md5Hash
  * and crc32c from what it stores, so the checksum level of verification needs no download.
  */
 final class GcsTarget implements StorageTarget {
@@ -67,7 +66,7 @@ final class GcsTarget implements StorageTarget {
     /** Tries of a read whose object keeps being replaced under it. */
     private static final int REPLACED_WHILE_READ_TRIES = 5;
     /** Where staged content waits, under the prefix; never listed. */
-    static final String STAGING = ".heirloom-staging/";
+    static final String STAGING = GcsStaging.STAGING;
 
     private final Storage storage;
     private final String bucket;
@@ -77,6 +76,7 @@ final class GcsTarget implements StorageTarget {
     private final Capabilities capabilities;
     private final JsonApiUploads uploads;
     private final ResumableUploads resumable;
+    private final GcsStaging staging;
 
     private GcsTarget(Storage storage, String bucket, String prefix, StorageClass storageClass, int chunkSize,
                       int concurrency, Path resumeDir, int maxTries, boolean staging, boolean objectLock) {
@@ -87,6 +87,7 @@ final class GcsTarget implements StorageTarget {
         this.prefix = prefix;
         this.storageClass = storageClass;
         this.chunkSize = chunkSize;
+        this.staging = new GcsStaging(this, storage, bucket, prefix, storageClass, chunkSize, resumable);
         // CRC-32C alone: the service computes it for every object (composite ones have no MD5),
         // refuses an upload that misses it, and it catches decay; hashing MD5 too cost more CPU
         // than SHA-256 and CRC-32C together
@@ -129,7 +130,7 @@ final class GcsTarget implements StorageTarget {
         return ObjectKeys.under(prefix, key);
     }
 
-    private BlobId id(String key) {
+    BlobId id(String key) {
         return BlobId.of(bucket, name(key));
     }
 
@@ -212,7 +213,7 @@ final class GcsTarget implements StorageTarget {
         });
     }
 
-    private void requireLock(WriteOptions options) {
+    void requireLock(WriteOptions options) {
         if (options.retainUntil().isPresent() && !capabilities.objectLock()) {
             throw new UnsupportedOperationException("bucket " + bucket + " does not have object retention enabled, "
                     + "so objects in it cannot be locked");
@@ -234,86 +235,16 @@ final class GcsTarget implements StorageTarget {
                 .map(o -> objectInfo(key, o, 0)).orElseThrow(() -> new ObjectNotFoundException(key)));
     }
 
-    /**
-     * Uploads the content under a name of the provider's own ({@code .heirloom-staging/NAME},
-     * never listed) in the bucket's default class, reading it once; {@link StagedObject#publish}
-     * then copies it on the server (a rewrite: the service keeps the bytes and their MD5 and
-     * CRC-32C) and deletes the staged object. The stage name is stable for the same source file,
-     * so a staged upload cut short resumes from what the service holds, like any resumable upload.
-     */
+    /** See {@link GcsStaging#stage}. */
     @Override
     public StagedObject stage(String stageName, ContentSource content) {
-        if (stageName == null || !stageName.matches("[0-9a-z-]{1,64}")) {
-            throw new IllegalArgumentException("stage names are 1 to 64 characters of [0-9a-z-]");
-        }
-        String what = "stage " + stageName;
-        BlobId staged = BlobId.of(bucket, ObjectKeys.under(prefix, STAGING + stageName));
-        long size = content.size();
-        JsonNode sent = GcsErrors.call(what, () -> size <= chunkSize
-                ? sendSmall(what, staged.getName(), content, Checksums.none(), Optional.empty(), Optional.empty(), false)
-                : resumable.send(what, staged.getName(), content, Checksums.none(), Checksums.none(), Optional.empty(),
-                        Optional.empty(), false, Optional.of("staged")));
-        Checksums held = objectInfo(what, sent, size).checksums();
-        BlobId generation = BlobId.of(bucket, staged.getName(), sent.path("generation").asLong());
-        return StagedObject.of(size, (key, options) -> publish(generation, held, size, key, options),
-                () -> deleteStaged(generation));
-    }
-
-    private ObjectInfo publish(BlobId staged, Checksums held, long size, String key, WriteOptions options) {
-        requireLock(options);
-        Optional<ChecksumAlgorithm> bad = options.expected().firstMismatch(held);
-        if (bad.isPresent()) {
-            throw new ChecksumMismatchException("staged content for " + key + " has " + bad.get() + " "
-                    + held.get(bad.get()).orElse("?") + ", expected " + options.expected().get(bad.get()).orElse("?")
-                    + "; nothing was published");
-        }
-        BlobInfo.Builder target = BlobInfo.newBuilder(id(key)).setContentType("application/octet-stream");
-        if (storageClass != null) {
-            target.setStorageClass(storageClass);
-        }
-        options.retainUntil().ifPresent(t -> target.setRetention(GcsRetention.of(t)));
-        Storage.CopyRequest request = Storage.CopyRequest.newBuilder().setSource(staged)
-                .setTarget(target.build(), options.ifAbsent() ? List.of(Storage.BlobTargetOption.doesNotExist()) : List.of())
-                .build();
-        ObjectInfo published;
-        try {
-            published = GcsErrors.call("publish " + key, () -> info(key, storage.copy(request).getResult()));
-        } catch (ObjectExistsException e) {
-            // the client retries a rewrite: a 412 may be our own landed try
-            published = sameContentOrExists(key, size, options);
-        }
-        deleteStaged(staged);
-        return published;
-    }
-
-    private void deleteStaged(BlobId staged) {
-        try {
-            GcsErrors.call("remove " + staged.getName(), () -> storage.delete(staged));
-        } catch (StorageException e) {
-            LOG.debug("could not remove {} (the next clean-up will): {}", staged.getName(), e.getMessage());
-        }
+        return staging.stage(stageName, content);
     }
 
     /** Staged content never published (a killed run's); nothing else is touched. */
     @Override
     public long removeInterruptedUploads() {
-        long freed = 0;
-        String under = ObjectKeys.under(prefix, STAGING);
-        Optional<String> token = Optional.empty();
-        do {
-            Optional<String> from = token;
-            List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(under),
-                    Storage.BlobListOption.pageSize(1000), Storage.BlobListOption.fields(Storage.BlobField.NAME,
-                            Storage.BlobField.SIZE, Storage.BlobField.GENERATION)));
-            from.ifPresent(t -> opts.add(Storage.BlobListOption.pageToken(t)));
-            Page<Blob> page = GcsErrors.call("list staged content", () -> storage.list(bucket, opts.toArray(Storage.BlobListOption[]::new)));
-            for (Blob b : page.getValues()) {
-                boolean gone = GcsErrors.call("remove " + b.getName(), () -> storage.delete(b.getBlobId()));
-                freed += gone && b.getSize() != null ? b.getSize() : 0;
-            }
-            token = Optional.ofNullable(page.getNextPageToken()).filter(t -> !t.isEmpty());
-        } while (token.isPresent());
-        return freed;
+        return staging.removeInterruptedUploads();
     }
 
     /**
@@ -324,7 +255,7 @@ final class GcsTarget implements StorageTarget {
         return sameContentOrExists(key, content.size(), options);
     }
 
-    private ObjectInfo sameContentOrExists(String key, long size, WriteOptions options) {
+    ObjectInfo sameContentOrExists(String key, long size, WriteOptions options) {
         Checksums wanted = options.expected();
         // only a checksum the service computed can tell our bytes from another writer's of the same size
         boolean comparable = wanted.get(ChecksumAlgorithm.MD5).isPresent() || wanted.get(ChecksumAlgorithm.CRC32C).isPresent();
@@ -345,7 +276,7 @@ final class GcsTarget implements StorageTarget {
      * checksum the source does not vouch for, declaring its CRC-32C (and MD5 when known) so the
      * service refuses other bytes.
      */
-    private JsonNode sendSmall(String key, String name, ContentSource content, Checksums expected,
+    JsonNode sendSmall(String key, String name, ContentSource content, Checksums expected,
                                Optional<String> storageClass, Optional<Instant> retainUntil, boolean ifAbsent) {
         byte[] data;
         try (InputStream in = content.open()) {
@@ -383,7 +314,7 @@ final class GcsTarget implements StorageTarget {
     }
 
     /** Our view of the object metadata the service returned. */
-    private static ObjectInfo objectInfo(String key, JsonNode o, long size) {
+    static ObjectInfo objectInfo(String key, JsonNode o, long size) {
         Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
         if (o.hasNonNull("md5Hash")) {
             sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(o.get("md5Hash").asText())));
@@ -441,7 +372,7 @@ final class GcsTarget implements StorageTarget {
         }
     }
 
-    private static ObjectInfo info(String key, BlobInfo b) {
+    static ObjectInfo info(String key, BlobInfo b) {
         Map<ChecksumAlgorithm, String> sums = new EnumMap<>(ChecksumAlgorithm.class);
         if (b.getMd5() != null) {
             sums.put(ChecksumAlgorithm.MD5, HEX.formatHex(Base64.getDecoder().decode(b.getMd5())));
