@@ -147,6 +147,13 @@ final class StatusCheck {
             return TargetLocks.not("its locks ran out at " + end + ": 'heirloom extend-locks' must run at least every "
                     + "half lock period");
         }
+        // the record is a file anyone with write access could replace: heirloom.json, which every
+        // extension locks with the rest, must show a lock at least as long as the record claims
+        Optional<Instant> config = repo.locks().lockOf(RepositoryLayout.CONFIG);
+        if (config.isEmpty() || config.get().isBefore(end)) {
+            return TargetLocks.not("its heirloom.json is locked only " + config.map(t -> "until " + t).orElse("not at all")
+                    + ", less than the last lock extension recorded (" + end + "): run 'heirloom extend-locks'");
+        }
         return TargetLocks.until(end, r.time());
     }
 

@@ -61,6 +61,11 @@ public final class FileLocks {
         return target.extendRetention(key, until);
     }
 
+    /** Until when the target keeps a file locked, as it says now; empty when the file is missing or unlocked. */
+    public java.util.Optional<Instant> lockOf(String key) {
+        return target.stat(key).flatMap(ObjectInfo::retainUntil);
+    }
+
     /**
      * Every permanent file that is not a content object or tree, as stored (with its lock): the
      * snapshot files, the key slots and {@code heirloom.json}.

@@ -51,7 +51,7 @@ final class GcsRetention {
         }
         if (b != null && b.getRetentionPeriodDuration() != null && !b.getRetentionPeriodDuration().isZero()) {
             throw new InvalidConfigException("bucket " + bucket + " has a retention policy (every object kept "
-                    + b.getRetentionPeriodDuration().toDays() + " days after it is written), so Heirloom's lock files and "
+                    + b.getRetentionPeriodDuration().toDays() + " day(s) after it is written), so Heirloom's lock files and "
                     + "verification records could be neither replaced nor removed; use a bucket without one, created with "
                     + "object retention enabled, and give the target immutableDays: Heirloom then locks what must last");
         }

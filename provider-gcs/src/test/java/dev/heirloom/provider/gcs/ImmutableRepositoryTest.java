@@ -129,6 +129,20 @@ class ImmutableRepositoryTest {
             assertThat(after.locks().immutable()).isTrue();
             assertThat(after.locks().lockedUntil()).hasValueSatisfying(t -> assertThat(t).isCloseTo(t0.plus(DAYS_2), within(Duration.ofMinutes(1))));
 
+            // a record replaced by someone with write access claims more than the locks show: not believed
+            try (GcsTarget raw = (GcsTarget) new GcsTargetProvider().open(new TargetConfig(URI.create("gs://vault/h"), options()))) {
+                byte[] forged = ("{\"time\":\"" + t0.plus(Duration.ofDays(10)) + "\",\"days\":2,\"lockedUntil\":\""
+                        + t0.plus(Duration.ofDays(20)) + "\",\"files\":1,\"extended\":0,\"missing\":0,\"complete\":true}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                raw.write("immutability/last-extension.json", ContentSource.ofBytes(forged),
+                        WriteOptions.replace(Checksums.sha256(MultiDigest.sha256Hex(forged))));
+            }
+            TargetStatus forgedStatus = cloud(h);
+            assertThat(forgedStatus.locks().immutable()).isFalse();
+            assertThat(forgedStatus.locks().explanation()).contains("heirloom.json is locked only until");
+            assertThat(h.extendLocks("cloud").complete()).isTrue();
+            assertThat(cloud(h).locks().immutable()).isTrue();
+
             String object = names("objects/").get(0);
             try (GcsTarget raw = (GcsTarget) new GcsTargetProvider().open(new TargetConfig(URI.create("gs://vault/h"), options()))) {
                 assertThatThrownBy(() -> raw.delete(object.substring(2))).isInstanceOf(ObjectLockedException.class);
