@@ -103,6 +103,13 @@ class DebianPackageTest {
             Result version = run(List.of("/usr/bin/heirloom", "--version"), noJava, true, 60);
             assertThat(version.code()).as(version.out()).isZero();
             assertThat(version.out()).startsWith("heirloom ");
+            // the class-data archive postinst made matches the installed runtime and class path (-Xshare:on
+            // makes a mismatch an error instead of a silent fallback)
+            assertThat(Path.of("/usr/lib/heirloom/heirloom.jsa")).isNotEmptyFile();
+            Result mapped = run(List.of("/usr/lib/heirloom/runtime/bin/java", "-XX:+UseSerialGC", "-Xshare:on",
+                    "-XX:SharedArchiveFile=/usr/lib/heirloom/heirloom.jsa", "-cp", "/usr/lib/heirloom/lib/*",
+                    "dev.heirloom.cli.HeirloomCli", "--version"), noJava, true, 60);
+            assertThat(mapped.code()).as(mapped.out()).isZero();
 
             Path src = photos();
             Files.createDirectories(tmp.resolve("usb"));
