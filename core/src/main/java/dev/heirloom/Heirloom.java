@@ -309,10 +309,15 @@ public VerifyReport verify(String target, VerifyLevel level, int samplePercent) 
      * least {@code grace} and still unreferenced. Takes an exclusive lock.
      */
     public PruneReport prune(String target, Duration grace, boolean dryRun) {
+        return prune(target, grace, dryRun, OperationProgress.NONE);
+    }
+
+    /** As {@link #prune(String, Duration, boolean)}, telling {@code progress} of the deletions. */
+    public PruneReport prune(String target, Duration grace, boolean dryRun, OperationProgress progress) {
         Repository repo = repository(target);
         AtomicBoolean cancelled = running.begin();
         try (RepositoryLock lock = RepositoryLock.acquire(repo, true, "prune", host, clock)) {
-            return new Pruner(target, repo, grace, clock.instant(), cancelled::get).prune(dryRun);
+            return new Pruner(target, repo, grace, clock.instant(), cancelled::get).prune(dryRun, progress);
         } finally {
             running.end(cancelled);
         }

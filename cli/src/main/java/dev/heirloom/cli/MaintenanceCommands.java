@@ -218,7 +218,11 @@ final class MaintenanceCommands {
             try (Heirloom h = open()) {
                 java.util.List<dev.heirloom.retention.PruneReport> reports = new java.util.ArrayList<>();
                 for (TargetSpec t : chosen(h, target)) {
-                    reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun));
+                    try (OperationProgressBar bar = stderrIsTerminal() && !json && !quiet
+                            ? new OperationProgressBar(System.err, "prune " + t.name()) : null) {
+                        reports.add(h.prune(t.name(), java.time.Duration.ofHours(graceHours), dryRun,
+                                bar != null ? bar : dev.heirloom.progress.OperationProgress.NONE));
+                    }
                 }
                 if (json) {
                     Output.json(out(), name(), reports);

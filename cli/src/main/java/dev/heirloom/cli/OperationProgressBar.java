@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The progress line of a restore or a verification: share done, rate and time left once the total is known. */
+/** The progress line of a restore, a verification or a prune: share done, rate and time left once the total is known. */
 final class OperationProgressBar implements OperationProgress, AutoCloseable {
     private final TerminalLine line;
     private final AtomicLong totalItems = new AtomicLong(-1);

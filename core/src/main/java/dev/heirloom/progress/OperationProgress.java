@@ -1,7 +1,7 @@
 package dev.heirloom.progress;
 
 /**
- * Hears how far a restore or a verification has come, for a progress display. Called from the
+ * Hears how far a restore, a verification or a prune has come, for a progress display. Called from the
  * operation's worker threads, so implementations must be thread-safe and quick. The default
  * methods do nothing.
  */
@@ -17,7 +17,7 @@ public interface OperationProgress {
     default void total(long items, long bytes) {
     }
 
-    /** Items gone through (files restored or found there already, objects checked) and their bytes. */
+    /** Items gone through (files restored or found there already, objects checked or deleted) and their bytes. */
     default void done(long items, long bytes) {
     }
 }

@@ -62,7 +62,17 @@ public final class Pruner {
         this.cancelled = cancelled;
     }
 
+    /** Prunes; see {@link #prune(boolean, dev.heirloom.progress.OperationProgress)}. */
     public PruneReport prune(boolean dryRun) {
+        return prune(dryRun, dev.heirloom.progress.OperationProgress.NONE);
+    }
+
+    /**
+     * Prunes, telling {@code progress} of the deletions: their number and bytes once the snapshots
+     * have been walked and the target listed, then each one as it is done (a dry run counts what it
+     * would delete).
+     */
+    public PruneReport prune(boolean dryRun, dev.heirloom.progress.OperationProgress progress) {
         Set<String> referenced = new HashSet<>();
         List<String> unreadable = new ArrayList<>();
         List<dev.heirloom.repository.Snapshot> snapshots = repo.snapshots();
@@ -118,6 +128,16 @@ public final class Pruner {
             before = Map.of();
         }
         Map<String, Instant> still = new TreeMap<>();
+        long due = 0;
+        long dueBytes = 0;
+        for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
+            Instant since = before.get(e.getKey());
+            if (since != null && !since.plus(grace).isAfter(now)) {
+                due++;
+                dueBytes += e.getValue();
+            }
+        }
+        progress.total(due, dueBytes);
         long deleted = 0;
         long freed = 0;
         Locked locked = new Locked();
@@ -135,6 +155,7 @@ public final class Pruner {
                         until = refused.until().orElse(now);
                     }
                 }
+                progress.done(1, e.getValue());
                 if (until == null) {
                     deleted++;
                     freed += e.getValue();

@@ -67,7 +67,22 @@ class PruneTest {
             clock.advance(Duration.ofMinutes(31));
             PruneReport dry = h.prune("usb", Duration.ofHours(1), true);
             assertThat(dry.deleted()).isEqualTo(2);
-            PruneReport done = h.prune("usb", Duration.ofHours(1), false);
+            long[] told = new long[4];
+            PruneReport done = h.prune("usb", Duration.ofHours(1), false, new dev.heirloom.progress.OperationProgress() {
+                @Override
+                public void total(long items, long bytes) {
+                    told[0] = items;
+                    told[1] = bytes;
+                }
+
+                @Override
+                public synchronized void done(long items, long bytes) {
+                    told[2] += items;
+                    told[3] += bytes;
+                }
+            });
+            assertThat(told).as("total and done: the deletions and their bytes")
+                    .containsExactly(2, done.bytesFreed(), 2, done.bytesFreed());
             assertThat(done.deleted()).isEqualTo(2);
             assertThat(done.bytesFreed()).isGreaterThan(1000);
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
