@@ -226,13 +226,22 @@ final class GcsTarget implements StorageTarget {
         if (!capabilities.objectLock()) {
             throw new UnsupportedOperationException("bucket " + bucket + " does not have object retention enabled");
         }
-        ObjectInfo now = stat(key).orElseThrow(() -> new ObjectNotFoundException(key));
-        if (now.retainUntil().filter(t -> !t.isBefore(until)).isPresent()) {
-            return now;
-        }
         String name = name(key);
-        return GcsErrors.call("lock " + key, () -> uploads.retain(bucket, name, until)
-                .map(o -> objectInfo(key, o, 0)).orElseThrow(() -> new ObjectNotFoundException(key)));
+        try {
+            return GcsErrors.call("lock " + key, () -> uploads.retain(bucket, name, until)
+                    .map(o -> objectInfo(key, o, 0)).orElseThrow(() -> new ObjectNotFoundException(key)));
+        } catch (StorageException refused) {
+            if (refused.isTransient() || refused instanceof ObjectNotFoundException) {
+                throw refused;
+            }
+            // the service will not bring a retention forward: one reaching past until stands (one
+            // request for the usual case, a second only when the lock was already longer)
+            ObjectInfo now = stat(key).orElseThrow(() -> new ObjectNotFoundException(key));
+            if (now.retainUntil().filter(t -> !t.isBefore(until)).isPresent()) {
+                return now;
+            }
+            throw refused;
+        }
     }
 
     /** See {@link GcsStaging#stage}. */

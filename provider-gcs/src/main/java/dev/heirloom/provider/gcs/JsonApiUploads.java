@@ -114,11 +114,18 @@ final class JsonApiUploads {
      * engine asks once per new object, so this small request skips the client's machinery.
      */
     Optional<JsonNode> metadata(String bucket, String name, String fields) {
-        URI uri = URI.create(host + "/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o/"
-                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20") + "?fields="
-                + URLEncoder.encode(fields, StandardCharsets.UTF_8));
-        String what = "stat " + name;
-        HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri)).GET().build());
+        URI uri = URI.create(objectUrl(bucket, name) + "?fields=" + URLEncoder.encode(fields, StandardCharsets.UTF_8));
+        return object("stat " + name, () -> authorized(HttpRequest.newBuilder(uri)).GET().build());
+    }
+
+    private String objectUrl(String bucket, String name) {
+        return host + "/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o/"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A request about one object: its resource as answered, or empty when there is no such object. */
+    private Optional<JsonNode> object(String what, RequestFactory request) {
+        HttpResponse<byte[]> r = send(what, request);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -129,27 +136,19 @@ final class JsonApiUploads {
     }
 
     /**
-     * Sets an object's retention to a Locked one until {@code until} (a PATCH of its metadata).
+     * Sets an object's retention to a Locked one until {@code until} (a PATCH of its metadata). The
+     * service refuses to bring a retention forward or to weaken a Locked one.
      *
      * @return the object's metadata, or empty when there is no such object
      */
     Optional<JsonNode> retain(String bucket, String name, java.time.Instant until) {
-        URI uri = URI.create(host + "/storage/v1/b/" + URLEncoder.encode(bucket, StandardCharsets.UTF_8) + "/o/"
-                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        URI uri = URI.create(objectUrl(bucket, name));
         ObjectNode body = JSON.createObjectNode();
         GcsRetention.put(body, until);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        String what = "lock " + name;
-        HttpResponse<byte[]> r = send(what, () -> authorized(HttpRequest.newBuilder(uri))
+        return object("lock " + name, () -> authorized(HttpRequest.newBuilder(uri))
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-        if (r.statusCode() == 404) {
-            return Optional.empty();
-        }
-        if (r.statusCode() != 200) {
-            throw failure(what, r);
-        }
-        return Optional.of(json(r));
     }
 
     /** Starts a session and returns its URI. */
