@@ -104,25 +104,22 @@ public final class Heirloom implements AutoCloseable {
         this.requiredAge = b.requiredAge;
         this.clock = b.clock;
         this.host = b.host != null ? b.host : localHost();
-        for (String name : b.bandwidthPerTarget.keySet()) {
-            if (!b.targets.containsKey(name)) {
-                throw new InvalidConfigException("a bandwidth limit names '" + name + "', which is not a configured target");
-            }
-        }
-        for (String name : b.encryption.keySet()) {
-            if (!b.targets.containsKey(name)) {
-                throw new InvalidConfigException("an encryption setting names '" + name + "', which is not a configured target");
-            }
-        }
+        requireTargets(b, b.bandwidthPerTarget.keySet(), "a bandwidth limit");
+        requireTargets(b, b.encryption.keySet(), "an encryption setting");
+        requireTargets(b, b.immutability.keySet(), "an immutableDays setting");
         this.encryption = Map.copyOf(b.encryption);
-        for (String name : b.immutability.keySet()) {
-            if (!b.targets.containsKey(name)) {
-                throw new InvalidConfigException("an immutableDays setting names '" + name + "', which is not a configured target");
-            }
-        }
         this.open = new OpenTargets(targets, b.registry != null ? b.registry : ProviderRegistry.load(), b.retryPolicy,
                 b.source.root(), new dev.heirloom.storage.BandwidthLimits(b.bandwidth, b.bandwidthPerTarget),
                 this.encryption, Map.copyOf(b.immutability), clock);
+    }
+
+    /** Refuses a per-target setting that names no configured target. */
+    private static void requireTargets(Builder b, java.util.Set<String> named, String what) {
+        for (String name : named) {
+            if (!b.targets.containsKey(name)) {
+                throw new InvalidConfigException(what + " names '" + name + "', which is not a configured target");
+            }
+        }
     }
 
     public static Builder builder() {

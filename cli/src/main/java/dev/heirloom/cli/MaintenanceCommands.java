@@ -160,12 +160,7 @@ final class MaintenanceCommands {
                 if (json) {
                     Output.json(out(), name(), reports);
                 } else {
-                    for (var r : reports) {
-                        out().printf(Locale.ROOT, "%s: %d files needed, %d locks extended; %s%n", r.target(), r.files(),
-                                r.extended(), r.complete() ? "all locked until " + r.lockedUntil()
-                                        : "NOT ALL LOCKED: " + (r.missing() > 0 ? r.missing() + " missing; " : "")
-                                        + String.join("; ", r.problems()));
-                    }
+                    reports.forEach(r -> out().println(r.summary()));
                 }
                 return reports.stream().allMatch(dev.heirloom.immutability.LockExtensionReport::complete)
                         ? HeirloomCli.OK : HeirloomCli.FAILED;

@@ -81,8 +81,10 @@ public final class LockExtender {
         repo.forEachTree(found);
         repo.locks().forEachRecordFile(found);
 
+        Duration period = repo.locks().immutability().period();
         Instant end = repo.locks().newLockEnd();
-        Instant renewBefore = end.minus(Duration.ofDays(repo.locks().immutability().days()).dividedBy(2));
+        Instant started = end.minus(period);
+        Instant renewBefore = end.minus(period.dividedBy(2));
         long missing = needed.stream().filter(k -> !stored.containsKey(k)).count();
         List<String> due = stored.entrySet().stream()
                 .filter(e -> e.getValue().map(t -> t.isBefore(renewBefore)).orElse(true)).map(Map.Entry::getKey).toList();
@@ -94,10 +96,9 @@ public final class LockExtender {
         Instant earliest = stored.keySet().stream().map(k -> locks.getOrDefault(k, Instant.EPOCH))
                 .min(Instant::compareTo).orElse(end);
         LockExtensionReport report = new LockExtensionReport(target, needed.size(), extended.get(), earliest, missing, problems);
-        repo.replaceJson(RepositoryLayout.LOCK_EXTENSION, new LockRecord(end.minus(Duration.ofDays(repo.locks().immutability().days())),
-                repo.locks().immutability().days(), earliest, needed.size(), extended.get(), missing, report.complete()));
-        LOG.info("{}: {} files needed, {} locks extended, all locked until {}{}", target, needed.size(), extended.get(),
-                earliest, report.complete() ? "" : " (incomplete: " + missing + " missing, " + problems + ")");
+        repo.replaceJson(RepositoryLayout.LOCK_EXTENSION, new LockRecord(started, repo.locks().immutability().days(),
+                earliest, needed.size(), extended.get(), missing, report.complete()));
+        LOG.info("{}", report.summary());
         return report;
     }
 

@@ -24,4 +24,11 @@ public record LockExtensionReport(String target, long files, long extended, Inst
     public boolean complete() {
         return problems.isEmpty() && missing == 0;
     }
+
+    /** One line for people: {@code cloud: 682 files needed, 12 locks extended; all locked until …}, or what is not. */
+    public String summary() {
+        return target + ": " + files + " files needed, " + extended + " locks extended; " + (complete()
+                ? "all locked until " + lockedUntil
+                : "NOT ALL LOCKED: " + (missing > 0 ? missing + " missing; " : "") + String.join("; ", problems));
+    }
 }

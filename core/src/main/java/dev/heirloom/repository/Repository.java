@@ -15,8 +15,6 @@ import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +35,6 @@ import java.util.function.Consumer;
  * closes the target.
  */
 public final class Repository implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
     private static final int TREE_CACHE_SIZE = 20_000;
 
     private final LockingTarget target;

@@ -31,16 +31,20 @@ public final class Forgetter {
      * {@code sourceLabel} that a rule keeps.
      */
     public java.util.function.Predicate<Snapshot> kept(String sourceLabel, Instant now) {
-        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(sourceLabel)).toList();
-        java.util.Set<String> forgotten = new Retention(policy, repo, now).decide(ours).stream().filter(d -> !d.kept())
+        java.util.Set<String> forgotten = decide(sourceLabel, now).stream().filter(d -> !d.kept())
                 .map(d -> d.snapshot().id()).collect(java.util.stream.Collectors.toSet());
         return s -> !forgotten.contains(s.id());
     }
 
+    /** The policy's decision for each snapshot of {@code sourceLabel}, newest first. */
+    private List<RetentionDecision> decide(String sourceLabel, Instant now) {
+        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(sourceLabel)).toList();
+        return new Retention(policy, repo, now).decide(ours);
+    }
+
     /** Decides, and unless {@code dryRun} deletes, for the snapshots of {@code sourceLabel}. */
     public ForgetReport forget(String sourceLabel, Instant now, boolean dryRun) {
-        List<Snapshot> ours = repo.snapshots().stream().filter(s -> s.source().equals(sourceLabel)).toList();
-        List<RetentionDecision> decisions = new Retention(policy, repo, now).decide(ours);
+        List<RetentionDecision> decisions = decide(sourceLabel, now);
         long forgotten = 0;
         long locked = 0;
         Optional<Instant> lockedUntil = Optional.empty();

@@ -128,16 +128,9 @@ public final class Pruner {
             before = Map.of();
         }
         Map<String, Instant> still = new TreeMap<>();
-        long due = 0;
-        long dueBytes = 0;
-        for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
-            Instant since = before.get(e.getKey());
-            if (since != null && !since.plus(grace).isAfter(now)) {
-                due++;
-                dueBytes += e.getValue();
-            }
-        }
-        progress.total(due, dueBytes);
+        Map<String, Instant> marks = before;
+        progress.total(unreferenced.keySet().stream().filter(k -> due(marks.get(k))).count(),
+                unreferenced.entrySet().stream().filter(e -> due(marks.get(e.getKey()))).mapToLong(Map.Entry::getValue).sum());
         long deleted = 0;
         long freed = 0;
         Locked locked = new Locked();
@@ -145,7 +138,7 @@ public final class Pruner {
         for (Map.Entry<String, Long> e : unreferenced.entrySet()) {
             Instant since = before.get(e.getKey());
             stopped = stopped || cancelled.getAsBoolean();
-            if (since != null && !since.plus(grace).isAfter(now) && !stopped) {
+            if (due(since) && !stopped) {
                 Instant until = lockedUntil.get(e.getKey());
                 if (until == null && !dryRun) {
                     try {
@@ -184,6 +177,11 @@ public final class Pruner {
                 locked.count == 0 ? "" : ", " + locked.count + " of them locked until " + locked.latest);
         return new PruneReport(target, dryRun, referenced.size(), deleted, freed, still.size(), interrupted, locked.count,
                 locked.bytes, Optional.ofNullable(locked.latest));
+    }
+
+    /** Whether a key marked unreferenced {@code since} (null: not marked) is past its grace period. */
+    private boolean due(Instant since) {
+        return since != null && !since.plus(grace).isAfter(now);
     }
 
     /** Unreferenced objects due for deletion that the target keeps locked. */

@@ -89,9 +89,7 @@ public interface JobAction {
                 try {
                     dev.heirloom.immutability.LockExtensionReport r = h.extendLocks(t.name());
                     incomplete |= !r.complete();
-                    parts.add(String.format("%s: %d files, %d locks extended, locked until %s%s", t.name(), r.files(),
-                            r.extended(), r.lockedUntil(), r.complete() ? "" : " (INCOMPLETE: " + r.missing() + " missing; "
-                                    + String.join("; ", r.problems()) + ")"));
+                    parts.add(r.summary());
                 } catch (StorageException e) {
                     failed = true;
                     parts.add(t.name() + ": " + e.getMessage());

@@ -105,7 +105,7 @@ class ImmutableRepositoryTest {
     }
 
     @Test
-    void whatABackupWritesIsLockedAndOnlyAnExtensionMakesStatusSayImmutable() {
+    void whatABackupWritesIsLockedAndOnlyAnExtensionMakesStatusSayImmutable() throws Exception {
         Instant t0 = Instant.now();
         try (Heirloom h = heirloom("vault", Clock.systemUTC())) {
             assertThat(h.backup().succeeded()).isTrue();
@@ -124,6 +124,9 @@ class ImmutableRepositoryTest {
             LockExtensionReport r = h.extendLocks("cloud");
             assertThat(r.complete()).as(r.problems().toString()).isTrue();
             assertThat(r.extended()).as("everything was locked a whole period ago at most").isZero();
+            dev.heirloom.schedule.JobResult job = dev.heirloom.schedule.JobAction.extendLocks().run(h);
+            assertThat(job.status()).isEqualTo(dev.heirloom.schedule.JobStatus.SUCCEEDED);
+            assertThat(job.summary()).contains("cloud: " + r.files() + " files needed, 0 locks extended; all locked until");
             assertThat(r.files()).isEqualTo(permanent.size());
             TargetStatus after = cloud(h);
             assertThat(after.locks().immutable()).isTrue();
@@ -263,7 +266,7 @@ class ImmutableRepositoryTest {
     }
 
     @Test
-    void aStoreThatCannotLockIsNeverCalledImmutable() {
+    void aStoreThatCannotLockIsNeverCalledImmutable() throws Exception {
         try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new GcsTargetProvider()))
                 .target(new TargetSpec("cloud", URI.create("gs://plain/h"), Medium.CLOUD, Site.OFFSITE, options()))
@@ -275,6 +278,9 @@ class ImmutableRepositoryTest {
             assertThat(s.locks().explanation()).contains("cannot lock objects");
             assertThatThrownBy(() -> h.extendLocks("cloud")).isInstanceOf(dev.heirloom.spi.InvalidConfigException.class)
                     .hasMessageContaining("cannot lock objects");
+            dev.heirloom.schedule.JobResult job = dev.heirloom.schedule.JobAction.extendLocks().run(h);
+            assertThat(job.status()).as("the scheduled job fails loudly").isEqualTo(dev.heirloom.schedule.JobStatus.FAILED);
+            assertThat(job.summary()).contains("cannot lock objects");
         }
     }
 
