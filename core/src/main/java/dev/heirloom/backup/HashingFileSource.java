@@ -1,9 +1,9 @@
 package dev.heirloom.backup;
 
 import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.DigestingInputStream;
 import dev.heirloom.spi.MultiDigest;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,29 +39,12 @@ final class HashingFileSource implements ContentSource {
         if (!opened.compareAndSet(false, true)) {
             throw new IOException("this content is read once and cannot be read again");
         }
-        return new FilterInputStream(Files.newInputStream(file)) {
+        return new DigestingInputStream(Files.newInputStream(file), digest) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = in.read(b, off, len);
+            protected void afterRead(int n) {
                 if (n > 0) {
-                    digest.update(b, off, n);
                     bytesRead.accept(n);
                 }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                byte[] discard = new byte[(int) Math.min(n, 64 * 1024)];
-                int got = read(discard, 0, discard.length);
-                return Math.max(got, 0);
             }
         };
     }

@@ -10,7 +10,6 @@ import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystems;
@@ -308,53 +307,26 @@ public final class SnapshotBrowser {
     }
 
     /** Content that proves itself at its end: the bytes must have the entry's size and SHA-256. */
-    private static final class CheckedContent extends FilterInputStream {
+    private static final class CheckedContent extends dev.heirloom.spi.DigestingInputStream {
         private final SnapshotEntry file;
-        private final MultiDigest digest = MultiDigest.sha256Only();
         private boolean checked;
 
         CheckedContent(InputStream in, SnapshotEntry file) {
-            super(in);
+            super(in, MultiDigest.sha256Only());
             this.file = file;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                digest.update(b, off, n);
-            } else if (n < 0 && !checked) {
+        protected void afterRead(int n) throws IOException {
+            if (n < 0 && !checked) {
                 checked = true;
-                String hash = digest.finish().get(dev.heirloom.spi.ChecksumAlgorithm.SHA256).orElseThrow();
-                if (digest.length() != file.entry().size() || !hash.equals(file.entry().content())) {
-                    throw new IOException("the stored copy of " + file.path() + " is damaged (" + digest.length()
+                String hash = digest().finish().get(dev.heirloom.spi.ChecksumAlgorithm.SHA256).orElseThrow();
+                if (digest().length() != file.entry().size() || !hash.equals(file.entry().content())) {
+                    throw new IOException("the stored copy of " + file.path() + " is damaged (" + digest().length()
                             + " bytes hashing to " + hash + ", expected " + file.entry().size() + " bytes, "
                             + file.entry().content() + "); do not use the bytes read, restore it from another target");
                 }
             }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // every byte must pass the digest
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
         }
     }
 }

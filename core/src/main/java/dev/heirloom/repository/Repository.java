@@ -43,6 +43,7 @@ public final class Repository implements AutoCloseable {
     private final SnapshotFiles snapshots;
     private final ConfigFile configFile;
     private final RepositoryEncryption encryption;
+    private final CiphertextChecksums ciphertextChecksums;
     private final Map<String, Tree> treeCache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -81,6 +82,7 @@ public final class Repository implements AutoCloseable {
         this.configFile = new ConfigFile(this.target, snapshots);
         this.encryption = new RepositoryEncryption(this.target, name, java.util.Objects.requireNonNull(encryption, "encryption"),
                 configFile);
+        this.ciphertextChecksums = new CiphertextChecksums(this.target, this::cipher, clock);
     }
 
     /** How the repository's files are stored; see {@link RepositoryEncryption#cipher()}. */
@@ -173,7 +175,8 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Stat of a content object: its key, and its size as content (for an encrypted repository, the
-     * plaintext size its stored size stands for, and no checksums: those are the ciphertext's).
+     * plaintext size its stored size stands for), and the checksums the target reports of its stored
+     * bytes (an encrypted object's ciphertext; see {@link #storedChecksums}).
      */
     public Optional<ObjectInfo> statObject(String sha256) {
         return target.stat(objectKey(sha256)).map(this::asContent);
@@ -211,7 +214,7 @@ public final class Repository implements AutoCloseable {
     private ObjectInfo asContent(ObjectInfo stored) {
         RepositoryCipher c = cipher();
         return c.encrypted() ? ObjectInfo.of(stored.key(), c.plainSize(stored.size()), stored.lastModified(),
-                Checksums.none()).withRetainUntil(stored.retainUntil()) : stored;
+                stored.checksums()).withRetainUntil(stored.retainUntil()) : stored;
     }
 
     private void requirePlain(String what) {
@@ -237,7 +240,7 @@ public final class Repository implements AutoCloseable {
         RepositoryCipher c = cipher();
         String key = c.objectKey(sha256);
         try {
-            target.write(key, c.seal(key, content, sha256), WriteOptions.createIfAbsent(c.expected(expected.with(
+            write(key, c.seal(key, content, sha256), WriteOptions.createIfAbsent(c.expected(expected.with(
                     ChecksumAlgorithm.SHA256, sha256))).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {
@@ -280,6 +283,7 @@ public final class Repository implements AutoCloseable {
      */
     public void replaceObject(String sha256, ContentSource content) {
         replace(cipher().objectKey(sha256), sha256, content);
+        ciphertextChecksums.save();
     }
 
     /**
@@ -292,7 +296,16 @@ public final class Repository implements AutoCloseable {
 
     private void replace(String key, String sha256, ContentSource content) {
         RepositoryCipher c = cipher();
-        target.write(key, c.seal(key, content, sha256), WriteOptions.replace(c.expected(Checksums.sha256(sha256))));
+        write(key, c.seal(key, content, sha256), WriteOptions.replace(c.expected(Checksums.sha256(sha256))));
+    }
+
+    /** Writes a content object or tree; an encrypted one's ciphertext checksums are recorded ({@link CiphertextChecksums}). */
+    private void write(String key, ContentSource stored, WriteOptions options) {
+        if (cipher().encrypted() && key.startsWith(RepositoryLayout.OBJECTS)) {
+            ciphertextChecksums.write(key, stored, options);
+        } else {
+            target.write(key, stored, options);
+        }
     }
 
     /** Stat of a stored tree, sized like {@link #statObject}. */
@@ -312,15 +325,45 @@ public final class Repository implements AutoCloseable {
         return cipher().open(key, target.read(key, 0, -1));
     }
 
-    /** Has the target compute the SHA-256 of a stored content object; see {@link StorageTarget#hashOnServer}. */
+    /**
+     * Has the target compute the SHA-256 of a stored content object's bytes (an encrypted one's
+     * ciphertext, to compare with {@link #storedChecksums}); see {@link StorageTarget#hashOnServer}.
+     */
     public Checksums hashObjectOnServer(String sha256) {
-        requirePlain("hashing on the server");
-        return target.hashOnServer(RepositoryLayout.objectKey(sha256));
+        return target.hashOnServer(objectKey(sha256));
+    }
+
+    /**
+     * The checksums the target reports of stored objects without reading them back (in listings or
+     * stats), whether the repository is encrypted or not: what {@link #storedChecksums} can be
+     * compared with.
+     */
+    public java.util.Set<ChecksumAlgorithm> reportedChecksums() {
+        return target.capabilities().serverChecksums();
+    }
+
+    /** Whether the target computes an object's SHA-256 on request ({@link #hashObjectOnServer}). */
+    public boolean hashesOnServer() {
+        return target.capabilities().serverHashing();
+    }
+
+    /**
+     * What an object's stored bytes should hash to, each set one acceptable answer: for a plain
+     * repository, the checksums its snapshots recorded of the content (given) and its name; for an
+     * encrypted one, those of the ciphertext recorded when it was uploaded (none for an object
+     * uploaded before they were recorded).
+     */
+    public List<Checksums> storedChecksums(String sha256, Checksums recordedInTrees) {
+        if (!cipher().encrypted()) {
+            return List.of(recordedInTrees.with(ChecksumAlgorithm.SHA256, sha256));
+        }
+        return ciphertextChecksums.of(objectKey(sha256));
     }
 
     /**
      * Every stored content object (its key, its size as content, and the checksums the listing
-     * reports), in key order. Keys are those of {@link #objectKey}.
+     * reports of its stored bytes: an encrypted object's are of its ciphertext, to compare with
+     * {@link #storedChecksums}), in key order. Keys are those of {@link #objectKey}.
      */
     public void forEachObject(Consumer<ObjectInfo> each) {
         forEach(RepositoryLayout.OBJECTS, info -> each.accept(asContent(info)));
@@ -360,6 +403,17 @@ public final class Repository implements AutoCloseable {
             throw new IllegalArgumentException("not an object or tree key: " + key);
         }
         target.delete(key);
+        ciphertextChecksums.deleted(key);
+    }
+
+    /**
+     * Rewrites the records kept of stored objects (an encrypted repository's ciphertext checksums)
+     * as one file without the objects deleted; prune calls it under the exclusive lock.
+     */
+    public void compactRecords() {
+        if (cipher().encrypted()) {
+            ciphertextChecksums.compact();
+        }
     }
 
     /**
@@ -377,9 +431,15 @@ public final class Repository implements AutoCloseable {
         target.delete(RepositoryLayout.snapshotKey(snapshot));
     }
 
-    /** Closes the target. */
+    /** Records what is still unrecorded of the objects written (a run that ended early), and closes the target. */
     @Override
     public void close() {
+        try {
+            ciphertextChecksums.save();
+        } catch (StorageException e) {
+            org.slf4j.LoggerFactory.getLogger(Repository.class).warn("{}: the checksums of objects just uploaded "
+                    + "were not recorded: {}", name, e.getMessage());
+        }
         target.close();
     }
 
@@ -449,6 +509,7 @@ public final class Repository implements AutoCloseable {
      * the objects and trees are durable before the snapshot that names them, and after.
      */
     public void putSnapshot(Snapshot snapshot) {
+        ciphertextChecksums.save();
         snapshots.put(snapshot);
     }
 

@@ -168,6 +168,11 @@ public final class Pruner {
             } catch (StorageException e) {
                 LOG.warn("{}: cannot remove interrupted uploads: {}", target, e.getMessage());
             }
+            try {
+                repo.compactRecords();
+            } catch (StorageException e) {
+                LOG.warn("{}: cannot compact the records of stored objects: {}", target, e.getMessage());
+            }
         }
         if (stopped) {
             throw new CancellationException("prune cancelled after deleting " + deleted

@@ -196,8 +196,8 @@ public final class Verifier {
      * the target reports against those recorded at backup (stat where a listing omits them).
      */
     private void checkListing(boolean checksums) {
-        Set<ChecksumAlgorithm> server = repo.capabilities().serverChecksums();
-        boolean hashOnServer = checksums && server.isEmpty() && repo.capabilities().serverHashing();
+        Set<ChecksumAlgorithm> server = repo.reportedChecksums();
+        boolean hashOnServer = checksums && server.isEmpty() && repo.hashesOnServer();
         if (checksums && server.isEmpty() && !hashOnServer) {
             notes.add(target + " keeps no server-side checksums; only presence and size were checked "
                     + "(use --level content to read the objects back)");
@@ -229,7 +229,7 @@ public final class Verifier {
             AtomicReference<StorageException> failure = new AtomicReference<>();
             inParallel(toHash.stream().map(hash -> () -> {
                 if (failure.get() == null) {
-                    hashedOnServer(hash, failure);
+                    hashedOnServer(hash, failure, unverifiable);
                 }
             }));
             if (failure.get() != null) {
@@ -244,44 +244,66 @@ public final class Verifier {
         }
         if (unverifiable.get() > 0) {
             notes.add(unverifiable.get() + " object(s) have no checksum recorded at backup that " + target
-                    + " also keeps (backed up before this target was configured); only their size was checked");
+                    + (repo.encrypted() ? " also keeps (their upload's record is missing: uploaded before this "
+                    + "Heirloom recorded them, or by a run that was killed)"
+                    : " also keeps (backed up before this target was configured)")
+                    + "; only their size was checked (--level content reads them)");
         }
     }
 
     private void compareChecksums(String hash, Facts facts, ObjectInfo listed, Set<ChecksumAlgorithm> server,
                                   AtomicLong unverifiable) {
-        Checksums ours = facts.checksums();
+        List<Checksums> expected = repo.storedChecksums(hash, facts.checksums());
         Checksums listedSums = listed.checksums();
-        Checksums theirs = server.stream().anyMatch(a -> ours.get(a).isPresent() && listedSums.get(a).isEmpty())
+        Checksums theirs = expected.stream().anyMatch(ours -> server.stream().anyMatch(
+                a -> ours.get(a).isPresent() && listedSums.get(a).isEmpty()))
                 ? repo.statObject(hash).map(ObjectInfo::checksums).orElse(listedSums)
                 : listedSums;
-        boolean compared = false;
-        for (ChecksumAlgorithm a : server) {
-            Optional<String> mine = ours.get(a);
-            Optional<String> reported = theirs.get(a);
-            if (mine.isEmpty() || reported.isEmpty()) {
-                continue;
+        String mismatch = null;
+        for (Checksums ours : expected) {
+            boolean compared = false;
+            String differs = null;
+            for (ChecksumAlgorithm a : server) {
+                Optional<String> mine = ours.get(a);
+                Optional<String> reported = theirs.get(a);
+                if (mine.isEmpty() || reported.isEmpty()) {
+                    continue;
+                }
+                compared = true;
+                if (!mine.get().equals(reported.get())) {
+                    differs = "the target reports " + a + " " + reported.get() + ", recorded at backup " + mine.get();
+                    break;
+                }
             }
-            compared = true;
-            if (!mine.get().equals(reported.get())) {
-                bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "the target reports " + a + " " + reported.get()
-                        + ", recorded at backup " + mine.get(), List.of()));
+            if (compared && differs == null) {
                 return;
             }
+            mismatch = mismatch == null ? differs : mismatch;
         }
-        if (!compared) {
+        if (mismatch != null) {
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, mismatch, List.of()));
+        } else {
             unverifiable.incrementAndGet();
         }
     }
 
-    /** Compares the SHA-256 the server computes for an object with its name. */
-    private void hashedOnServer(String hash, AtomicReference<StorageException> failure) {
+    /**
+     * Compares the SHA-256 the server computes for an object with what its stored bytes should hash
+     * to (its name; an encrypted object's recorded ciphertext hash).
+     */
+    private void hashedOnServer(String hash, AtomicReference<StorageException> failure, AtomicLong unverifiable) {
         try {
+            List<String> expected = repo.storedChecksums(hash, Checksums.none()).stream()
+                    .flatMap(sums -> sums.get(ChecksumAlgorithm.SHA256).stream()).toList();
+            if (expected.isEmpty()) {
+                unverifiable.incrementAndGet();
+                return;
+            }
             Optional<String> actual = repo.hashObjectOnServer(hash).get(ChecksumAlgorithm.SHA256);
             if (actual.isEmpty()) {
                 throw new StorageException(target + " computed no SHA-256 for object " + hash);
             }
-            if (!actual.get().equals(hash)) {
+            if (!expected.contains(actual.get())) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT,
                         "the server computes SHA-256 " + actual.get(), List.of()));
             }

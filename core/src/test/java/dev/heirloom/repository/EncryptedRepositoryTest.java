@@ -230,6 +230,94 @@ class EncryptedRepositoryTest {
     }
 
     @Test
+    void checksumLevelComparesTheCiphertextChecksumsRecordedAtUploadWithoutReadingAnObject() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE))
+                .retention("cloud", dev.heirloom.retention.RetentionPolicy.none().withLast(1)).build()) {
+            h.backup();
+            assertThat(keys(cloud, CiphertextChecksums.PREFIX)).as("one record per backup").hasSize(1);
+            long read = cloud.bytesRead();
+            VerifyReport clean = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(clean.clean()).isTrue();
+            assertThat(clean.notes()).as("every object compared").isEmpty();
+            assertThat(cloud.bytesRead() - read).as("no object read back").isLessThan(64 * 1024);
+
+            String videoHash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/long-video.mov")));
+            String videoKey = h.repository("cloud").objectKey(videoHash);
+            flip(cloud, videoKey, 2 << 20);
+            VerifyReport found = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(found.bad()).extracting(BadObject::hash).containsExactly(videoHash);
+            assertThat(found.bad().get(0).problem()).isEqualTo(BadObject.Problem.CORRUPT);
+
+            assertThat(h.repair("cloud", VerifyLevel.CHECKSUM).healed()).isTrue();
+            assertThat(h.verify("cloud", VerifyLevel.CHECKSUM, 100).clean()).as("the repaired copy's record").isTrue();
+
+            Files.delete(src.resolve("Anniversaire-Mamie/long-video.mov"));
+            h.backup();
+            h.forget("cloud", false);
+            h.prune("cloud", Duration.ZERO, false);
+            h.prune("cloud", Duration.ZERO, false);
+            assertThat(keys(cloud, CiphertextChecksums.PREFIX)).as("compacted by prune").hasSize(1);
+            byte[] record = h.repository("cloud").cipher().open(keys(cloud, CiphertextChecksums.PREFIX).get(0),
+                    read(cloud, keys(cloud, CiphertextChecksums.PREFIX).get(0)));
+            assertThat(new String(record, StandardCharsets.UTF_8)).as("the pruned video's entry dropped")
+                    .doesNotContain(videoKey).contains("\"crc32c\"");
+            VerifyReport after = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(after.clean()).isTrue();
+            assertThat(after.notes()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWriteThatReadsItsContentTwiceRecordsTheReadingItStored() throws Exception {
+        Path src = library();
+        // as a provider that reads once to checksum, or a try that failed after reading it all:
+        // each reading of sealed content is another encryption, and only the last one is stored
+        dev.heirloom.spi.StorageTarget twice = new dev.heirloom.storage.ForwardingTarget(cloud) {
+            @Override
+            public ObjectInfo write(String key, dev.heirloom.spi.ContentSource content, dev.heirloom.spi.WriteOptions options) {
+                if (key.startsWith(RepositoryLayout.OBJECTS)) {
+                    try (InputStream first = content.open()) {
+                        first.readAllBytes();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return super.write(key, content, options);
+            }
+        };
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> twice)))
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE)
+                .encryption("cloud", Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            VerifyReport report = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(report.bad()).isEmpty();
+            assertThat(report.notes()).isEmpty();
+        }
+    }
+
+    @Test
+    void objectsWithoutARecordAreCountedUnverifiedNotCalledSound() throws Exception {
+        Path src = library();
+        String clip = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")));
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            for (String key : keys(cloud, CiphertextChecksums.PREFIX)) {
+                cloud.delete(key);
+            }
+            flip(cloud, h.repository("cloud").objectKey(clip), 40);
+        }
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            VerifyReport report = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(report.bad()).isEmpty();
+            assertThat(report.notes()).singleElement().asString().startsWith("4 object(s) have no checksum recorded")
+                    .contains("only their size was checked");
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(clip);
+        }
+    }
+
+    @Test
     void ciphertextMovedToAnotherNameDoesNotOpen() throws Exception {
         Path src = library();
         try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {

@@ -42,6 +42,7 @@ public final class InMemoryTarget implements StorageTarget {
     private final boolean staging;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
 
     public InMemoryTarget() {
         this(Clock.systemUTC());
@@ -90,6 +91,7 @@ public final class InMemoryTarget implements StorageTarget {
         }
         int from = (int) Math.min(offset, s.bytes.length);
         int count = length < 0 ? s.bytes.length - from : (int) Math.min(length, s.bytes.length - from);
+        bytesRead.addAndGet(count);
         return new ByteArrayInputStream(s.bytes, from, count);
     }
 
@@ -207,6 +209,11 @@ public final class InMemoryTarget implements StorageTarget {
     /** Successful writes so far. */
     public long writeCount() {
         return writes.get();
+    }
+
+    /** Bytes handed out by reads so far (each read counted whole, whether or not its stream was read). */
+    public long bytesRead() {
+        return bytesRead.get();
     }
 
     /** Bytes of successful writes so far. */
