@@ -21,13 +21,15 @@ class Repo:
         self.root = root
         with open(os.path.join(root, "heirloom.json"), "rb") as f:
             self.config = json.load(f)
-        if self.config.get("format") != "heirloom-repository" or self.config.get("version", 0) > 2:
+        if self.config.get("format") != "heirloom-repository" or self.config.get("version", 0) > 3:
             sys.exit("not a repository this script reads: %r" % self.config)
         self.content_key = self.name_key = None
         enc = self.config.get("encryption")
         if enc:
-            if (enc["content"], enc["names"], enc["keys"]) != ("AES256_GCM_HKDF_1MB", "HMAC-SHA256", "scrypt+AES-256-GCM"):
+            if (enc["content"], enc["names"], enc["keys"]) != ("AES256_GCM_HKDF_1MB", "HMAC-SHA256", "scrypt+AES-256-GCM") \
+                    or enc.get("padding") not in (None, "padme"):
                 sys.exit("unknown encryption: %r" % enc)
+            self.padded = enc.get("padding") == "padme"  # version 3: length, content, zeros
             secret = os.environ.get("HEIRLOOM_PASSPHRASE")
             if not secret and not sys.stdin.isatty():
                 sys.exit("the repository is encrypted: set HEIRLOOM_PASSPHRASE, or run this in a terminal")
@@ -51,7 +53,7 @@ class Repo:
                                              ("keys/%s.json" % slot["id"]).encode())
             except InvalidTag:
                 continue
-            name_key = master[32:]
+            name_key = master[32:64]  # a 65th byte holds flags (version 3)
             if check and hmac.new(name_key, b"heirloom key check", hashlib.sha256).hexdigest()[:16] != check:
                 continue  # a slot left by an interrupted creation, not this repository's key
             self.content_key, self.name_key = master[:32], name_key
@@ -87,8 +89,20 @@ class Repo:
             nonce = prefix + struct.pack(">I", number) + (b"\x01" if last else b"\x00")
             out.append(aes.decrypt(nonce, segment, None))
             if last:
-                return b"".join(out)
+                plain = b"".join(out)
+                return self.unpad(key, plain) if self.padded else plain
             number += 1
+
+    @staticmethod
+    def unpad(key, plain):
+        """Version 3: 8-byte big-endian length, the content, zeros up to the Padmé size of the whole."""
+        length = struct.unpack(">Q", plain[:8])[0] if len(plain) >= 8 else -1
+        whole = length + 8
+        e = whole.bit_length() - 1
+        mask = (1 << (e - e.bit_length())) - 1
+        if length < 0 or len(plain) != (whole + mask) & ~mask or plain[whole:].strip(b"\0"):
+            raise ValueError("%s: its padding is damaged" % key)
+        return plain[8:whole]
 
     def json(self, key):
         return json.loads(self.read(key))

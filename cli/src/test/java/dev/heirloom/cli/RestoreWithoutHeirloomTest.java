@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The promise that a repository stays readable without Heirloom: tools/heirloom-read.py, written
  * from docs/format.md with Python's standard library and the 'cryptography' package, lists and
- * restores a plain and an encrypted repository, and gives back every byte, name and time.
+ * restores a plain and an encrypted repository (padded, and of version 2, unpadded), and gives back every
+ * byte, name and time.
  */
 class RestoreWithoutHeirloomTest {
     private static final String PYTHON = "/usr/bin/python3";
@@ -78,6 +79,18 @@ class RestoreWithoutHeirloomTest {
         assertThat(wrong.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(wrong.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("opens no key slot");
         assertThat(wrong.exitValue()).isNotZero();
+    }
+
+    @Test
+    void thePythonScriptStillRestoresAnEncryptedRepositoryOfVersion2() throws Exception {
+        // written before files were padded (core/src/test/resources/repositories/README.md)
+        Path repo = Path.of("../core/src/test/resources/repositories/encrypted-v2").toAbsolutePath();
+        Map<String, String> env = Map.of("HEIRLOOM_PASSPHRASE", "fixture passphrase v2");
+        Path back = tmp.resolve("back");
+        String restored = run(List.of(PYTHON, SCRIPT.toString(), "restore", repo.toString(), "latest", back.toString()), env);
+        assertThat(restored).contains("restored 3 files (1053520 bytes)");
+        assertThat(dev.heirloom.spi.MultiDigest.sha256Hex(Files.readAllBytes(back.resolve("2019/IMG_0002.jpg"))))
+                .isEqualTo("f9cc51869c26f04e1f93e1880e06b78cad6b7d74526e68e9c4114f8809c67ce1");
     }
 
     /** Every file by its name's bytes (as the file system gives them): its bytes' SHA-256 and its mtime. */

@@ -131,7 +131,7 @@ final class ObjectWrites {
             }
             try {
                 Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.statObject(hash);
-                if (there.isPresent() && there.get().size() == content.size()) {
+                if (there.isPresent() && there.get().size() == lane.repo.storedSize(content.size())) {
                     if (!run.options.dryRun()) {
                         lane.repo.locks().keepLocked(there.get());
                     }

@@ -136,7 +136,8 @@ final class ConfigFile {
     private RepositoryConfig write(Clock clock, RepositoryConfig.EncryptionInfo encryption,
                                    java.util.function.Function<Checksums, WriteOptions> how) {
         RepositoryConfig fresh = new RepositoryConfig(RepositoryConfig.FORMAT,
-                encryption == null ? RepositoryConfig.PLAIN_VERSION : RepositoryConfig.VERSION,
+                encryption == null ? RepositoryConfig.PLAIN_VERSION
+                        : encryption.padding() == null ? RepositoryConfig.UNPADDED_VERSION : RepositoryConfig.VERSION,
                 UUID.randomUUID().toString(), clock.instant(), "sha256", encryption);
         byte[] bytes = CanonicalJson.write(fresh);
         target.write(RepositoryLayout.CONFIG, ContentSource.ofBytes(bytes),

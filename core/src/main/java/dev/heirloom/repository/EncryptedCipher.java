@@ -31,13 +31,21 @@ final class EncryptedCipher implements RepositoryCipher {
     static final String KEYS_ALGORITHM = "scrypt+AES-256-GCM";
     private static final int SEGMENT = 1 << 20;
 
+    /** What heirloom.json says of a repository whose files are padded ({@link PaddedPlaintext}). */
+    static final String PADDING = "padme";
+
     private final AesGcmHkdfStreaming aead;
     private final SecretKeySpec nameKey;
+    private final boolean padded;
     /** One per thread: a name is needed per object, and a Mac is not thread-safe. */
     private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
 
-    /** @param masterKey {@value #MASTER_KEY_BYTES} bytes: the content key, then the name key (copied) */
-    EncryptedCipher(byte[] masterKey) {
+    /**
+     * @param masterKey {@value #MASTER_KEY_BYTES} bytes: the content key, then the name key (copied)
+     * @param padded    whether each file's plaintext is padded (format version 3) or the content alone
+     */
+    EncryptedCipher(byte[] masterKey, boolean padded) {
+        this.padded = padded;
         if (masterKey.length != MASTER_KEY_BYTES) {
             throw new IllegalArgumentException("a master key has " + MASTER_KEY_BYTES + " bytes");
         }
@@ -77,13 +85,19 @@ final class EncryptedCipher implements RepositoryCipher {
 
     /** What {@code heirloom.json} says of a repository encrypted with this key. */
     RepositoryConfig.EncryptionInfo info() {
-        return new RepositoryConfig.EncryptionInfo(CONTENT_ALGORITHM, NAME_ALGORITHM, KEYS_ALGORITHM, keyCheck());
+        return new RepositoryConfig.EncryptionInfo(CONTENT_ALGORITHM, NAME_ALGORITHM, KEYS_ALGORITHM, keyCheck(),
+                padded ? PADDING : null);
+    }
+
+    /** Whether files are padded. */
+    boolean padded() {
+        return padded;
     }
 
     /** Whether this Heirloom reads a repository encrypted as described. */
     static boolean understands(RepositoryConfig.EncryptionInfo info) {
         return CONTENT_ALGORITHM.equals(info.content()) && NAME_ALGORITHM.equals(info.names())
-                && KEYS_ALGORITHM.equals(info.keys());
+                && KEYS_ALGORITHM.equals(info.keys()) && (info.padding() == null || PADDING.equals(info.padding()));
     }
 
     private String hmacHex(String text) {
@@ -102,14 +116,22 @@ final class EncryptedCipher implements RepositoryCipher {
 
     @Override
     public long storedSize(long plainSize) {
-        return aead.expectedCiphertextSize(plainSize);
+        return aead.expectedCiphertextSize(padded ? PaddedPlaintext.size(plainSize) : plainSize);
     }
 
     @Override
-    public long plainSize(long storedSize) {
-        long segment = aead.getCiphertextSegmentSize();
-        long segments = Math.max(1, (storedSize + segment - 1) / segment);
-        return Math.max(0, storedSize - aead.getHeaderLength() - segments * aead.getCiphertextOverhead());
+    public long plainSize(String key, long storedSize, java.util.function.LongFunction<InputStream> firstBytes)
+            throws IOException {
+        if (!padded) {
+            long segment = aead.getCiphertextSegmentSize();
+            long segments = Math.max(1, (storedSize + segment - 1) / segment);
+            return Math.max(0, storedSize - aead.getHeaderLength() - segments * aead.getCiphertextOverhead());
+        }
+        // the length field is in the first segment; one byte more tells the decrypter it is not the last
+        long first = Math.min(storedSize, aead.getCiphertextSegmentSize() + 1L);
+        try (PaddedPlaintext.Unpadding in = PaddedPlaintext.unpad(segments(key, firstBytes.apply(first), first), key)) {
+            return in.length();
+        }
     }
 
     @Override
@@ -151,6 +173,10 @@ final class EncryptedCipher implements RepositoryCipher {
 
     private InputStream stream(String key, InputStream plain, long size, String sha256) throws IOException {
         try {
+            if (padded) {
+                return new SegmentEncryptingStream(aead, associatedData(key), PaddedPlaintext.pad(plain, size, sha256, key),
+                        PaddedPlaintext.size(size), null, key);
+            }
             return new SegmentEncryptingStream(aead, associatedData(key), plain, size, sha256, key);
         } catch (GeneralSecurityException e) {
             plain.close();
@@ -165,6 +191,11 @@ final class EncryptedCipher implements RepositoryCipher {
     }
 
     private InputStream decrypting(String key, InputStream stored, long storedSize) {
+        InputStream plain = segments(key, stored, storedSize);
+        return padded ? PaddedPlaintext.unpad(plain, key) : plain;
+    }
+
+    private InputStream segments(String key, InputStream stored, long storedSize) {
         try {
             return new SegmentDecryptingStream(aead, associatedData(key), stored, storedSize, key);
         } catch (GeneralSecurityException e) {

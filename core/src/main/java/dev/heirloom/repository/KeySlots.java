@@ -76,6 +76,13 @@ public final class KeySlots {
     public record Info(String id, Instant created, boolean opened) {
     }
 
+    /**
+     * A slot wraps the master key and, in a repository of format version 3, one more byte of flags:
+     * this bit says the repository's files are padded. Kept with the key rather than only in
+     * heirloom.json, so that a repository whose heirloom.json is lost still opens as it was written.
+     */
+    private static final byte PADDED = 1;
+
     private final StorageTarget target;
     private final Clock clock;
     private final byte[] masterKey;
@@ -87,13 +94,15 @@ public final class KeySlots {
         this.clock = clock;
         this.masterKey = masterKey;
         this.openedWith = openedWith;
-        this.cipher = new EncryptedCipher(masterKey);
+        this.cipher = new EncryptedCipher(Arrays.copyOf(masterKey, EncryptedCipher.MASTER_KEY_BYTES),
+                masterKey.length > EncryptedCipher.MASTER_KEY_BYTES && (masterKey[EncryptedCipher.MASTER_KEY_BYTES] & PADDED) != 0);
     }
 
     /** Makes a new master key and its first slot for the secret; returns the slots, opened. */
     static KeySlots create(StorageTarget target, Clock clock, byte[] secret) {
-        byte[] master = new byte[EncryptedCipher.MASTER_KEY_BYTES];
+        byte[] master = new byte[EncryptedCipher.MASTER_KEY_BYTES + 1];
         RANDOM.nextBytes(master);
+        master[EncryptedCipher.MASTER_KEY_BYTES] = PADDED; // every new repository pads its files (format version 3)
         return new KeySlots(target, clock, master, write(target, clock, master, secret));
     }
 
@@ -231,7 +240,9 @@ public final class KeySlots {
             wrapping = SCrypt.generate(secret, b64.decode(kdf.salt()), kdf.n(), kdf.r(), kdf.p(), 32);
             byte[] master = wrapCipher(Cipher.DECRYPT_MODE, wrapping, b64.decode(slot.wrap().nonce()), slot.id())
                     .doFinal(b64.decode(slot.wrap().ciphertext()));
-            return master.length == EncryptedCipher.MASTER_KEY_BYTES ? Optional.of(master) : Optional.empty();
+            boolean known = master.length == EncryptedCipher.MASTER_KEY_BYTES
+                    || master.length == EncryptedCipher.MASTER_KEY_BYTES + 1 && (master[EncryptedCipher.MASTER_KEY_BYTES] & ~PADDED) == 0;
+            return known ? Optional.of(master) : Optional.empty();
         } catch (AEADBadTagException | IllegalArgumentException e) {
             return Optional.empty();
         } catch (GeneralSecurityException e) {

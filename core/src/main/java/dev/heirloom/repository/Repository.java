@@ -174,12 +174,42 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Stat of a content object: its key, and its size as content (for an encrypted repository, the
-     * plaintext size its stored size stands for), and the checksums the target reports of its stored
-     * bytes (an encrypted object's ciphertext; see {@link #storedChecksums}).
+     * Stat of a content object as stored: its key, its stored size (compare with {@link #storedSize}),
+     * and the checksums the target reports of its stored bytes (an encrypted object's ciphertext; see
+     * {@link #storedChecksums}).
      */
     public Optional<ObjectInfo> statObject(String sha256) {
-        return target.stat(objectKey(sha256)).map(this::asContent);
+        return target.stat(objectKey(sha256));
+    }
+
+    /**
+     * What content of this size takes on the target: itself in a plain repository; in an encrypted
+     * one, its ciphertext (with the padding of format version 3).
+     */
+    public long storedSize(long contentSize) {
+        return cipher().storedSize(contentSize);
+    }
+
+    /** The size of a stored content object's content (a padded one's first bytes are read), empty when absent. */
+    public Optional<Long> objectSize(String sha256) {
+        return contentSize(objectKey(checkReference(sha256)));
+    }
+
+    /** The size of a stored tree's plain bytes, as {@link #objectSize}. */
+    public Optional<Long> treeSize(String sha256) {
+        return contentSize(treeKey(checkReference(sha256)));
+    }
+
+    private Optional<Long> contentSize(String key) {
+        Optional<ObjectInfo> info = target.stat(key);
+        if (info.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(cipher().plainSize(key, info.get().size(), n -> target.read(key, 0, n)));
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /** The key under which this repository stores a content object (its hash, or a keyed hash). */
@@ -209,12 +239,6 @@ public final class Repository implements AutoCloseable {
     /** The key under which this repository stores a tree. */
     public String treeKey(String sha256) {
         return cipher().treeKey(sha256);
-    }
-
-    private ObjectInfo asContent(ObjectInfo stored) {
-        RepositoryCipher c = cipher();
-        return c.encrypted() ? ObjectInfo.of(stored.key(), c.plainSize(stored.size()), stored.lastModified(),
-                stored.checksums()).withRetainUntil(stored.retainUntil()) : stored;
     }
 
     private void requirePlain(String what) {
@@ -308,11 +332,6 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** Stat of a stored tree, sized like {@link #statObject}. */
-    public Optional<ObjectInfo> statTree(String sha256) {
-        return target.stat(treeKey(sha256)).map(this::asContent);
-    }
-
     /**
      * Opens a tree's bytes in their plain form, unchecked against its hash (to copy them; {@link #tree}
      * reads and checks). An encrypted tree's bytes are authenticated as they are read.
@@ -361,17 +380,16 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Every stored content object (its key, its size as content, and the checksums the listing
-     * reports of its stored bytes: an encrypted object's are of its ciphertext, to compare with
-     * {@link #storedChecksums}), in key order. Keys are those of {@link #objectKey}.
+     * Every stored content object as stored (as {@link #statObject} gives one), in key order. Keys
+     * are those of {@link #objectKey}.
      */
     public void forEachObject(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.OBJECTS, info -> each.accept(asContent(info)));
+        forEach(RepositoryLayout.OBJECTS, each);
     }
 
     /** Every stored tree, in key order, as {@link #forEachObject}. */
     public void forEachTree(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.TREES, info -> each.accept(asContent(info)));
+        forEach(RepositoryLayout.TREES, each);
     }
 
     /** Every lock file. */

@@ -3,6 +3,7 @@ package dev.heirloom.repository;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -25,11 +26,14 @@ interface RepositoryCipher {
     long storedSize(long plainSize);
 
     /**
-     * The plaintext size of a stored file of this size; for a size no plaintext has (a truncated
-     * file), the plaintext size it would have if its segments were whole, so that it never equals the
-     * size a whole file of that content has.
+     * The plaintext size of a stored file of this size. Where the stored size alone does not tell
+     * (padded files), the file's first bytes are read: {@code firstBytes} opens the file's first
+     * {@code n} bytes.
+     *
+     * @throws IOException when the first bytes cannot be read, or a {@link
+     *                     dev.heirloom.spi.ChecksumMismatchException} when they do not decrypt
      */
-    long plainSize(long storedSize);
+    long plainSize(String key, long storedSize, java.util.function.LongFunction<InputStream> firstBytes) throws IOException;
 
     /** The stored form of a small file. */
     byte[] seal(String key, byte[] plain);
@@ -80,7 +84,7 @@ interface RepositoryCipher {
         }
 
         @Override
-        public long plainSize(long storedSize) {
+        public long plainSize(String key, long storedSize, java.util.function.LongFunction<InputStream> firstBytes) {
             return storedSize;
         }
 

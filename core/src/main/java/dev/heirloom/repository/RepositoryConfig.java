@@ -10,8 +10,9 @@ import java.time.Instant;
  *
  * @param format     always {@value #FORMAT}
  * @param version    repository format version: {@value #PLAIN_VERSION} for a plain repository,
- *                   {@value #VERSION} for an encrypted one (so that a Heirloom that cannot decrypt
- *                   refuses it instead of misreading it)
+ *                   {@value #VERSION} for an encrypted one ({@value #UNPADDED_VERSION} for one
+ *                   written before files were padded), so that a Heirloom that cannot read it
+ *                   refuses it instead of misreading it
  * @param id         random identity of this repository
  * @param created    when it was initialised
  * @param objectHash hash naming objects and trees, always {@code sha256}
@@ -22,8 +23,10 @@ import java.time.Instant;
 public record RepositoryConfig(String format, int version, String id, Instant created, String objectHash,
                                EncryptionInfo encryption) {
     public static final String FORMAT = "heirloom-repository";
-    /** The newest version this Heirloom reads. */
-    public static final int VERSION = 2;
+    /** The newest version this Heirloom reads: an encrypted repository whose files are padded. */
+    public static final int VERSION = 3;
+    /** An encrypted repository whose files are not padded (written before version 3); still read. */
+    public static final int UNPADDED_VERSION = 2;
     /** The version of a plain repository, which every Heirloom reads. */
     public static final int PLAIN_VERSION = 1;
 
@@ -41,8 +44,11 @@ public record RepositoryConfig(String format, int version, String id, Instant cr
      * @param check   the first 16 hex digits of HMAC-SHA256(name key, "heirloom key check"): which master
      *                key is this repository's, so that a key slot left by an interrupted creation is
      *                never taken for one of its own
+     * @param padding how each file's plaintext is padded before encryption, {@code padme} (version 3),
+     *                or null when it is not (version 2)
      */
-    @JsonPropertyOrder({"content", "names", "keys", "check"})
-    public record EncryptionInfo(String content, String names, String keys, String check) {
+    @JsonPropertyOrder({"content", "names", "keys", "check", "padding"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EncryptionInfo(String content, String names, String keys, String check, String padding) {
     }
 }

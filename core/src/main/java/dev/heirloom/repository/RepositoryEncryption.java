@@ -66,13 +66,10 @@ final class RepositoryEncryption {
 
     /** @param config null when {@code heirloom.json} is damaged */
     private RepositoryCipher resolve(Optional<RepositoryConfig> config) {
-        if (config == null) {
-            // nothing says whether it is encrypted: its key slots do
-            boolean slots = !target.list(RepositoryLayout.KEYS, Optional.empty(), 1).objects().isEmpty();
-            return slots && encryption.encrypts() ? unlock(null) : RepositoryCipher.PLAIN;
-        }
-        if (config.isEmpty()) {
-            return RepositoryCipher.PLAIN;
+        if (config == null || config.isEmpty()) {
+            // damaged or lost: nothing says whether it is encrypted, but its key slots do (a new repository has none)
+            boolean slots = encryption.encrypts() && !target.list(RepositoryLayout.KEYS, Optional.empty(), 1).objects().isEmpty();
+            return slots ? unlock(null) : RepositoryCipher.PLAIN;
         }
         RepositoryConfig c = config.get();
         if (!c.encrypted()) {
@@ -91,7 +88,13 @@ final class RepositoryEncryption {
             throw new InvalidConfigException(name + ": the repository is encrypted; give its "
                     + "passphrase or key file (encryption: { passphrase: \"${env:NAME}\" } in the target's configuration)");
         }
-        return unlock(c.encryption().check());
+        RepositoryCipher opened = unlock(c.encryption().check());
+        boolean padded = c.encryption().padding() != null;
+        if (keySlots.cipher().padded() != padded) {
+            throw new StorageException(name + ": heirloom.json says the files are " + (padded ? "" : "not ")
+                    + "padded and the key slots say otherwise: heirloom.json was altered or damaged");
+        }
+        return opened;
     }
 
     private RepositoryCipher unlock(String keyCheck) {

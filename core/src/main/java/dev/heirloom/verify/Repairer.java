@@ -5,7 +5,6 @@ import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.MultiDigest;
-import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,11 +193,11 @@ public final class Repairer {
         for (Map.Entry<String, Repository> other : others.entrySet()) {
             Repository from = other.getValue();
             try {
-                Optional<ObjectInfo> info = tree ? from.statTree(bad.hash()) : from.statObject(bad.hash());
-                if (info.isEmpty()) {
+                Optional<Long> stored = tree ? from.treeSize(bad.hash()) : from.objectSize(bad.hash());
+                if (stored.isEmpty()) {
                     continue;
                 }
-                long size = info.get().size();
+                long size = stored.get();
                 ContentSource copy = new ContentSource() {
                     @Override
                     public long size() {

@@ -215,9 +215,12 @@ public final class Verifier {
             seen.add(hash);
             checked.incrementAndGet();
             progress.done(1, 0);
-            if (info.size() != facts.size()) {
+            long stored = repo.storedSize(facts.size());
+            if (info.size() != stored) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
-                        "size " + info.size() + " instead of " + facts.size(), List.of()));
+                        stored == facts.size() ? "size " + info.size() + " instead of " + facts.size()
+                                : "stored size " + info.size() + " instead of " + stored + " (" + facts.size()
+                                + " bytes of content)", List.of()));
             } else if (checksums && !server.isEmpty()) {
                 compareChecksums(hash, facts, info, server, unverifiable);
             } else if (hashOnServer) {

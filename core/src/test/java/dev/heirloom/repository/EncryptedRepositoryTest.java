@@ -95,7 +95,7 @@ class EncryptedRepositoryTest {
         assertThat(keys.stream().filter(k -> k.startsWith("objects/"))).as("four contents, the twin JPEG once").hasSize(4);
         assertThat(keys(usb, "objects/")).as("the plain copy keeps plain names").contains(RepositoryLayout.objectKey(jpegHash));
         assertThat(new String(read(cloud, RepositoryLayout.CONFIG), StandardCharsets.UTF_8))
-                .contains("\"version\":2").contains("AES256_GCM_HKDF_1MB").contains("HMAC-SHA256");
+                .contains("\"version\":3").contains("AES256_GCM_HKDF_1MB").contains("HMAC-SHA256").contains("\"padding\":\"padme\"");
         assertThat(keys.stream().filter(k -> k.startsWith(RepositoryLayout.KEYS))).hasSize(1);
     }
 
@@ -314,6 +314,71 @@ class EncryptedRepositoryTest {
             assertThat(report.notes()).singleElement().asString().startsWith("4 object(s) have no checksum recorded")
                     .contains("only their size was checked");
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(clip);
+        }
+    }
+
+    @Test
+    void storedSizesArePaddedSoNearbySizesLookAlikeAndEverythingStillWorks() throws Exception {
+        Path src = tmp.resolve("src");
+        Random random = new Random(5);
+        for (int size : new int[] {3_000_000, 3_000_017, 3_004_321}) {
+            byte[] photo = new byte[size];
+            random.nextBytes(photo);
+            Trees.write(src, "2024/IMG_" + size + ".jpg", photo);
+        }
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+            List<Long> sizes = new ArrayList<>();
+            Repository.forEach(cloud, "objects/", info -> sizes.add(info.size()));
+            assertThat(sizes).as("three photo sizes, one stored size").hasSize(3).containsOnly(sizes.get(0));
+            assertThat(sizes.get(0)).isBetween(3_004_321L, 3_004_321L + 3_004_321L / 32 + 200);
+            assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).clean()).isTrue();
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+
+            // a stored file of another padded size is the wrong size, whatever its content size could be
+            String hash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("2024/IMG_3000017.jpg")));
+            String key = h.repository("cloud").objectKey(hash);
+            byte[] stored = read(cloud, key);
+            cloud.corrupt(key, java.util.Arrays.copyOf(stored, stored.length + 65_536));
+            assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).bad()).singleElement()
+                    .satisfies(b -> assertThat(b.detail()).startsWith("stored size").contains("3000017 bytes of content"));
+            assertThat(h.repair("cloud", VerifyLevel.PRESENT).healed()).isTrue();
+            assertThat(read(cloud, key)).hasSize(stored.length);
+        }
+        Path back = tmp.resolve("back");
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(back)).failed()).isEmpty();
+        }
+        assertThat(Trees.read(back)).isEqualTo(Trees.read(src));
+    }
+
+    @Test
+    void aPaddedRepositoryWhoseHeirloomJsonIsLostStillOpensPadded() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+        }
+        cloud.delete(RepositoryLayout.CONFIG);
+        Path back = tmp.resolve("back");
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(back)).failed()).isEmpty();
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+        assertThat(Trees.read(back)).isEqualTo(Trees.read(src));
+    }
+
+    @Test
+    void heirloomJsonThatDisagreesWithTheKeySlotsAboutPaddingIsRefused() throws Exception {
+        Path src = library();
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            h.backup();
+        }
+        String config = new String(read(cloud, RepositoryLayout.CONFIG), StandardCharsets.UTF_8);
+        cloud.corrupt(RepositoryLayout.CONFIG, config.replace(",\"padding\":\"padme\"", "")
+                .replace("\"version\":3", "\"version\":2").getBytes(StandardCharsets.UTF_8));
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            assertThatThrownBy(() -> h.restore("cloud", Optional.empty(), RestoreOptions.into(tmp.resolve("back"))))
+                    .hasMessageContaining("heirloom.json says the files are not padded and the key slots say otherwise");
         }
     }
 

@@ -16,14 +16,17 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The encrypting and decrypting streams at every segment boundary, and every way a ciphertext can be wrong. */
+/**
+ * The encrypting and decrypting streams at every segment boundary, and every way a ciphertext can be wrong
+ * (unpadded files, format version 2; {@link PaddedPlaintextTest} covers the padding of version 3).
+ */
 class SegmentStreamsTest {
     /** Plaintext bytes in the first segment and in each later one (1 MiB segments less header and tag). */
     private static final int FIRST = 1_048_520;
     private static final int NEXT = 1_048_560;
     private static final String KEY = "objects/ab/ab00";
 
-    private final EncryptedCipher cipher = new EncryptedCipher(random(EncryptedCipher.MASTER_KEY_BYTES));
+    private final EncryptedCipher cipher = new EncryptedCipher(random(EncryptedCipher.MASTER_KEY_BYTES), false);
 
     private static byte[] random(int n) {
         byte[] b = new byte[n];
@@ -63,7 +66,7 @@ class SegmentStreamsTest {
         byte[] plain = random(size);
         byte[] stored = seal(plain);
         assertThat((long) stored.length).isEqualTo(cipher.storedSize(size));
-        assertThat(cipher.plainSize(stored.length)).isEqualTo(size);
+        assertThat(cipher.plainSize(KEY, stored.length, n -> new ByteArrayInputStream(stored, 0, (int) n))).isEqualTo(size);
         assertThat(open(KEY, stored)).isEqualTo(plain);
         // read one byte at a time as well
         try (InputStream in = cipher.open(KEY, new ByteArrayInputStream(stored))) {
@@ -104,8 +107,10 @@ class SegmentStreamsTest {
                 .hasMessageContaining("segment 0 does not authenticate");
     }
 
-    @Test
-    void contentThatChangesWhileReadIsNeverSealedUnderItsOldHash() {
+    @ParameterizedTest(name = "padded: {0}")
+    @ValueSource(booleans = {false, true})
+    void contentThatChangesWhileReadIsNeverSealedUnderItsOldHash(boolean padded) {
+        EncryptedCipher cipher = new EncryptedCipher(random(EncryptedCipher.MASTER_KEY_BYTES), padded);
         byte[] plain = random(FIRST + 100);
         String hash = MultiDigest.sha256Hex(plain);
         byte[] edited = plain.clone();
