@@ -78,7 +78,9 @@ final class SegmentEncryptingStream extends SegmentStream {
             }
             got += n;
         }
-        digest.update(array, 0, got);
+        if (expectedSha256 != null) {
+            digest.update(array, 0, got); // a padded file's content is hashed by PaddedPlaintext instead
+        }
         remaining -= got;
         boolean last = remaining == 0;
         if (last && expectedSha256 != null) {
