@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -79,9 +80,13 @@ final class CiphertextChecksums {
     /**
      * Writes sealed content, recording the checksums of the bytes the target took. A retried write
      * reads the content again, and each reading encrypts anew: what is recorded is the last reading,
-     * and only when the target read it to its end.
+     * and only when the target read it to its end. Ciphertext cannot be given to the target to check
+     * before it is made, so it is checked after: when the target reports other checksums than those
+     * of the bytes sent, the object it stored is removed and the write fails.
      *
      * @return what the target returned
+     * @throws StorageException when the target stored other bytes than it was sent (the target's
+     *                          fault, not the content's: the write is not retried with the content read again)
      */
     ObjectInfo write(String key, ContentSource sealed, WriteOptions options) {
         Set<ChecksumAlgorithm> algorithms = algorithms();
@@ -90,8 +95,27 @@ final class CiphertextChecksums {
         }
         Recording recording = new Recording(sealed, algorithms);
         ObjectInfo info = target.write(key, recording, options);
-        recording.result().ifPresent(sums -> pending.put(key, sums));
+        Optional<Checksums> sent = recording.result();
+        if (sent.isPresent()) {
+            Optional<ChecksumAlgorithm> differs = sent.get().firstMismatch(info.checksums());
+            if (differs.isPresent()) {
+                throw storedOtherBytes(key, differs.get(), sent.get(), info.checksums());
+            }
+            pending.put(key, sent.get());
+        }
         return info;
+    }
+
+    private StorageException storedOtherBytes(String key, ChecksumAlgorithm a, Checksums sent, Checksums stored) {
+        String removed;
+        try {
+            target.delete(key);
+            removed = "it was removed, and the next backup sends it again";
+        } catch (StorageException e) {
+            removed = "it could not be removed (" + e.getMessage() + "); verification reports it";
+        }
+        return new StorageException(key + ": the target stored other bytes than were sent (" + a + " "
+                + stored.get(a).orElse("?") + ", sent " + sent.get(a).orElse("?") + "); " + removed);
     }
 
     /** An object deleted (prune): its records go at the next {@link #compact()}. */
@@ -292,8 +316,8 @@ final class CiphertextChecksums {
             };
         }
 
-        synchronized java.util.Optional<Checksums> result() {
-            return lastWhole == readings.get() ? java.util.Optional.ofNullable(last.get()) : java.util.Optional.empty();
+        synchronized Optional<Checksums> result() {
+            return lastWhole == readings.get() ? Optional.ofNullable(last.get()) : Optional.empty();
         }
     }
 }

@@ -298,6 +298,51 @@ class EncryptedRepositoryTest {
     }
 
     @Test
+    void anObjectTheTargetStoredOtherwiseThanSentIsRemovedAndTheBackupSaysSo() throws Exception {
+        Path src = library();
+        // bytes damaged between what was sent and what is stored, the store's checksums telling so
+        java.util.concurrent.atomic.AtomicBoolean damage = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.heirloom.spi.StorageTarget lossy = new dev.heirloom.storage.ForwardingTarget(cloud) {
+            @Override
+            public ObjectInfo write(String key, dev.heirloom.spi.ContentSource content, dev.heirloom.spi.WriteOptions options) {
+                if (!key.startsWith(RepositoryLayout.OBJECTS) || content.size() < 1000 || !damage.get()) {
+                    return super.write(key, content, options);
+                }
+                return super.write(key, new dev.heirloom.spi.ContentSource() {
+                    @Override
+                    public long size() {
+                        return content.size();
+                    }
+
+                    @Override
+                    public InputStream open() throws IOException {
+                        byte[] bytes = content.open().readAllBytes();
+                        bytes[bytes.length / 2] ^= 1;
+                        return new java.io.ByteArrayInputStream(bytes);
+                    }
+                }, options);
+            }
+        };
+        Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> lossy)))
+                .target("cloud", URI.create("t://cloud"), Medium.CLOUD, Site.OFFSITE)
+                .encryption("cloud", Encryption.passphrase(PASSPHRASE));
+        String video = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/long-video.mov")));
+        try (Heirloom h = builder.build()) {
+            dev.heirloom.BackupReport report = h.backup();
+            assertThat(report.succeeded()).isFalse();
+            assertThat(report.targets().get(0).error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("stored other bytes than were sent").contains("removed"));
+            assertThat(cloud.stat(h.repository("cloud").objectKey(video))).as("nothing damaged left behind").isEmpty();
+        }
+        damage.set(false);
+        try (Heirloom h = builder.build()) {
+            assertThat(h.backup().succeeded()).isTrue();
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+    }
+
+    @Test
     void objectsWithoutARecordAreCountedUnverifiedNotCalledSound() throws Exception {
         Path src = library();
         String clip = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")));
