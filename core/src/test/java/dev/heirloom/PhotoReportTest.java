@@ -127,7 +127,7 @@ class PhotoReportTest {
         try (Heirloom h = heirloom(src, true)) {
             h.backup();
             var repo = h.repository("usb");
-            String content = repo.tree(repo.snapshots().get(0).root()).entry("IMG_0002.jpg").orElseThrow().content();
+            String content = repo.trees().get(repo.snapshots().get(0).root()).entry("IMG_0002.jpg").orElseThrow().content();
             usb.delete(dev.heirloom.repository.RepositoryLayout.objectKey(content));
             assertThat(h.verify("usb", VerifyLevel.PRESENT, 100).badCount()).isEqualTo(1);
             PhotoReport r = h.report();

@@ -185,7 +185,7 @@ public final class BackupEngine {
             try {
                 lane.parent = lane.repo.latest(run.source.label()).orElse(null);
                 // a first backup to an empty repository: no round trip per new object to ask whether it is there
-                lane.startedEmpty = lane.parent == null && lane.repo.holdsNoObjects();
+                lane.startedEmpty = lane.parent == null && lane.repo.objects().holdsNone();
             } catch (StorageException e) {
                 lane.fail(e);
             }

@@ -94,7 +94,7 @@ final class BitRotCheck {
 
             @Override
             public InputStream open() {
-                return from.repo.openObject(entry.content());
+                return from.repo.objects().open(entry.content());
             }
         };
     }

@@ -130,8 +130,8 @@ final class ObjectWrites {
                 }
             }
             try {
-                Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.statObject(hash);
-                if (there.isPresent() && there.get().size() == lane.repo.storedSize(content.size())) {
+                Optional<ObjectInfo> there = lane.startedEmpty ? Optional.empty() : lane.repo.objects().stat(hash);
+                if (there.isPresent() && there.get().size() == lane.repo.objects().storedSize(content.size())) {
                     if (!run.options.dryRun()) {
                         lane.repo.locks().keepLocked(there.get());
                     }
@@ -143,7 +143,7 @@ final class ObjectWrites {
                     if (readsSource) {
                         run.count(content.size());
                     }
-                    if (lane.repo.putObject(hash, content, sums)) {
+                    if (lane.repo.objects().put(hash, content, sums)) {
                         lane.wrote(content.size());
                     } else {
                         lane.objectsPresent.incrementAndGet();

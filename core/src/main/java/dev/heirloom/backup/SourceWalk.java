@@ -183,7 +183,7 @@ final class SourceWalk {
     /** A lane's tree, or null when it cannot be read; the lane then writes the folder's tree again. */
     private static Tree loadTree(Lane lane, String hash) {
         try {
-            return lane.repo.tree(hash);
+            return lane.repo.trees().get(hash);
         } catch (StorageException e) {
             LOG.warn("{}: cannot read tree {} of the last snapshot; its folder is read from the source and its tree "
                     + "written again: {}", lane.name, hash, e.getMessage());

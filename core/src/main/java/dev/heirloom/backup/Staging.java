@@ -59,7 +59,7 @@ final class Staging {
                     continue;
                 }
                 try {
-                    if (lane.repo.publishObject(hash, staged, sums)) {
+                    if (lane.repo.objects().publish(hash, staged, sums)) {
                         lane.wrote(size);
                     } else {
                         lane.objectsPresent.incrementAndGet();
@@ -122,7 +122,7 @@ final class Staging {
         if (stagers.size() == 1) {
             Lane lane = stagers.get(0);
             try {
-                staging.staged.put(lane, lane.repo.stage(name, new HashingFileSource(file.path(), file.size(),
+                staging.staged.put(lane, lane.repo.objects().stage(name, new HashingFileSource(file.path(), file.size(),
                         digest, run::count)));
             } catch (StorageException e) {
                 LOG.debug("{}: staging {} failed, it is written the usual way: {}", lane.name, rel, e.getMessage());
@@ -135,7 +135,7 @@ final class Staging {
                 Lane lane = stagers.get(k);
                 stages.add(CompletableFuture.runAsync(() -> {
                     try {
-                        StagedObject staged = lane.repo.stage(name, fan.source(slot));
+                        StagedObject staged = lane.repo.objects().stage(name, fan.source(slot));
                         synchronized (staging) {
                             staging.staged.put(lane, staged);
                         }

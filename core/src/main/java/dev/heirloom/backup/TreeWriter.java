@@ -49,15 +49,15 @@ final class TreeWriter {
             try {
                 dev.heirloom.storage.CrashPoints.reach("before-tree-write");
                 if (run.options.dryRun()) {
-                    if (!lane.repo.hasTree(hash) || lane.unreadableTrees.contains(hash)) {
+                    if (!lane.repo.trees().has(hash) || lane.unreadableTrees.contains(hash)) {
                         lane.treesWritten.incrementAndGet();
                     }
                 } else if (lane.unreadableTrees.contains(hash)) {
                     // the stored copy is missing or damaged: the same folder gives the same bytes, so replace it
-                    lane.repo.replaceTree(hash, dev.heirloom.spi.ContentSource.ofBytes(canonical));
+                    lane.repo.trees().replace(hash, dev.heirloom.spi.ContentSource.ofBytes(canonical));
                     lane.treesWritten.incrementAndGet();
                     lane.treesRewritten.incrementAndGet();
-                } else if (lane.repo.putTree(hash, canonical)) {
+                } else if (lane.repo.trees().put(hash, canonical)) {
                     lane.treesWritten.incrementAndGet();
                 }
             } catch (StorageException e) {

@@ -133,7 +133,7 @@ public final class SnapshotBrowser {
             throw new IllegalArgumentException(found.path() + " is a folder of snapshot " + snapshot.id().substring(0, 8)
                     + ", not a file");
         }
-        return new CheckedContent(repo.openObject(found.entry().content()), found);
+        return new CheckedContent(repo.objects().open(found.entry().content()), found);
     }
 
     /**
@@ -288,7 +288,7 @@ public final class SnapshotBrowser {
     /** A tree, its failure naming the folder it is. */
     private Tree read(String hash, String path) {
         try {
-            return repo.tree(hash);
+            return repo.trees().get(hash);
         } catch (ObjectNotFoundException e) {
             throw new ObjectNotFoundException("the folder listing of " + (path.isEmpty() ? "/" : path) + " (tree " + hash
                     + "); 'heirloom repair' can rewrite it from another copy");

@@ -299,7 +299,7 @@ public final class ComplianceChecker {
             }
             try {
                 // each target's own copy: a tree another target holds proves nothing about this one
-                trees[i] = h.repository().tree(hash);
+                trees[i] = h.repository().trees().get(hash);
                 if (hash.equals(refHash)) {
                     ref = trees[i];
                 }

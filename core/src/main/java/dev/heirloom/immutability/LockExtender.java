@@ -77,8 +77,8 @@ public final class LockExtender {
                 stored.put(info.key(), info.retainUntil());
             }
         };
-        repo.forEachObject(found);
-        repo.forEachTree(found);
+        repo.objects().forEach(found);
+        repo.trees().forEach(found);
         repo.locks().forEachRecordFile(found);
 
         Duration period = repo.locks().immutability().period();
@@ -122,18 +122,18 @@ public final class LockExtender {
         ReferencedObjects.distinct(repo).walk(keep, new ReferencedObjects.Visitor() {
             @Override
             public void tree(String hash, Snapshot snapshot, String path) {
-                needed.add(repo.treeKey(hash));
+                needed.add(repo.trees().key(hash));
             }
 
             @Override
             public void unreadableTree(String hash, boolean missing, StorageException error, Snapshot snapshot, String path) {
-                needed.add(repo.treeKey(hash));
+                needed.add(repo.trees().key(hash));
                 problems.add("folder " + snapshot.id() + ":" + path + "/ cannot be read (" + error.getMessage() + ")");
             }
 
             @Override
             public void object(ReferencedObjects.ObjectRef ref) {
-                needed.add(repo.objectKey(ref.hash()));
+                needed.add(repo.objects().key(ref.hash()));
             }
         });
         return needed;

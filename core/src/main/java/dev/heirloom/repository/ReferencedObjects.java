@@ -89,7 +89,7 @@ public final class ReferencedObjects {
 
     /** A walk that enters each tree once, across all the snapshots it is given (the set of what is referenced). */
     public static ReferencedObjects distinct(Repository repo) {
-        return new ReferencedObjects((hash, path) -> repo.tree(hash), true);
+        return new ReferencedObjects((hash, path) -> repo.trees().get(hash), true);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class ReferencedObjects {
      * name is the hash of its bytes), so the walk ends.
      */
     public static ReferencedObjects everyPath(Repository repo) {
-        return everyPath((hash, path) -> repo.tree(hash));
+        return everyPath((hash, path) -> repo.trees().get(hash));
     }
 
     /** Like {@link #everyPath(Repository)}, reading trees from a source of the caller's (several copies, say). */

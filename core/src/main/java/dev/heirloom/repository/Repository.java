@@ -2,15 +2,11 @@ package dev.heirloom.repository;
 
 import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.Capabilities;
-import dev.heirloom.spi.ChecksumAlgorithm;
-import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ListPage;
-import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
-import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
@@ -19,24 +15,19 @@ import dev.heirloom.spi.WriteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The one door to the repository on one target: objects, trees, snapshots and the small state
- * files (verification records, prune marks, locks). Nothing outside this package calls the
- * {@link StorageTarget} for repository data, so a feature that concerns every repository file
- * (encryption, keyed names, immutability) has one place to live. Trees read are checked against
- * their hash and kept in a bounded in-memory cache (they are immutable). Thread-safe; closing it
- * closes the target.
+ * The one door to the repository on one target: its {@link #objects()} and {@link #trees()},
+ * snapshots, {@code heirloom.json}, keys, locks and the small state files (verification records,
+ * prune marks). Nothing outside this package calls the {@link StorageTarget} for repository data,
+ * so a feature that concerns every repository file (encryption, keyed names, immutability) has one
+ * place to live. Thread-safe; closing it closes the target.
  */
 public final class Repository implements AutoCloseable {
-    private static final int TREE_CACHE_SIZE = 20_000;
-
     private final LockingTarget target;
     private final FileLocks locks;
     private final String name;
@@ -44,13 +35,8 @@ public final class Repository implements AutoCloseable {
     private final ConfigFile configFile;
     private final RepositoryEncryption encryption;
     private final CiphertextChecksums ciphertextChecksums;
-    private final Map<String, Tree> treeCache = Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Tree> eldest) {
-                    return size() > TREE_CACHE_SIZE;
-                }
-            });
+    private final ObjectFiles objects;
+    private final TreeFiles trees;
 
     /** A plain repository, or none yet, on a target; see {@link #Repository(StorageTarget, String, Encryption)}. */
     public Repository(StorageTarget target) {
@@ -83,6 +69,18 @@ public final class Repository implements AutoCloseable {
         this.encryption = new RepositoryEncryption(this.target, name, java.util.Objects.requireNonNull(encryption, "encryption"),
                 configFile);
         this.ciphertextChecksums = new CiphertextChecksums(this.target, this::cipher, clock);
+        this.objects = new ObjectFiles(this.target, this::cipher, name, this.encryption, ciphertextChecksums);
+        this.trees = new TreeFiles(this.target, this::cipher);
+    }
+
+    /** The content objects: the bytes of the files backed up. */
+    public ObjectFiles objects() {
+        return objects;
+    }
+
+    /** The trees: one per folder of a source. */
+    public TreeFiles trees() {
+        return trees;
     }
 
     /** How the repository's files are stored; see {@link RepositoryEncryption#cipher()}. */
@@ -134,18 +132,6 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Stores content under a temporary name before its hash is known; see
-     * {@link StorageTarget#stage}. The staged bytes become a content object by
-     * {@link #publishObject}.
-     *
-     * @throws UnsupportedOperationException when the target does not stage
-     */
-    public StagedObject stage(String stageName, ContentSource content) {
-        requirePlain("staging");
-        return target.stage(stageName, content);
-    }
-
-    /**
      * The repository's {@code heirloom.json}, or empty when the target holds no repository yet.
      *
      * @throws StorageException for a foreign or newer one, or one that cannot be read
@@ -171,225 +157,6 @@ public final class Repository implements AutoCloseable {
      */
     public boolean rewriteDamagedConfig(Clock clock) {
         return configFile.rewriteDamaged(clock, encryption.info());
-    }
-
-    /**
-     * Stat of a content object as stored: its key, its stored size (compare with {@link #storedSize}),
-     * and the checksums the target reports of its stored bytes (an encrypted object's ciphertext; see
-     * {@link #storedChecksums}).
-     */
-    public Optional<ObjectInfo> statObject(String sha256) {
-        return target.stat(objectKey(sha256));
-    }
-
-    /**
-     * What content of this size takes on the target: itself in a plain repository; in an encrypted
-     * one, its ciphertext (with the padding of format version 3).
-     */
-    public long storedSize(long contentSize) {
-        return cipher().storedSize(contentSize);
-    }
-
-    /** The size of a stored content object's content (a padded one's first bytes are read), empty when absent. */
-    public Optional<Long> objectSize(String sha256) {
-        return contentSize(objectKey(checkReference(sha256)));
-    }
-
-    /** The size of a stored tree's plain bytes, as {@link #objectSize}. */
-    public Optional<Long> treeSize(String sha256) {
-        return contentSize(treeKey(checkReference(sha256)));
-    }
-
-    private Optional<Long> contentSize(String key) {
-        Optional<ObjectInfo> info = target.stat(key);
-        if (info.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(cipher().plainSize(key, info.get().size(), n -> target.read(key, 0, n)));
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The key under which this repository stores a content object (its hash, or a keyed hash). */
-    public String objectKey(String sha256) {
-        return cipher().objectKey(sha256);
-    }
-
-    /**
-     * Which of the given content hashes each listed object key stands for (null for a key that is
-     * none of them). A plain repository's key names its hash, so nothing is kept; an encrypted one's
-     * keyed names are computed once for these hashes.
-     */
-    public java.util.function.Function<String, String> hashesOfObjectKeys(java.util.Set<String> hashes) {
-        if (!cipher().encrypted()) {
-            return key -> {
-                String hash = key.substring(key.lastIndexOf('/') + 1);
-                return hashes.contains(hash) ? hash : null;
-            };
-        }
-        Map<String, String> byKey = new java.util.HashMap<>();
-        for (String hash : hashes) {
-            byKey.put(objectKey(hash), hash);
-        }
-        return byKey::get;
-    }
-
-    /** The key under which this repository stores a tree. */
-    public String treeKey(String sha256) {
-        return cipher().treeKey(sha256);
-    }
-
-    private void requirePlain(String what) {
-        if (cipher().encrypted() || encryption.configured().encrypts()) {
-            throw new UnsupportedOperationException(name + ": " + what + " is not offered for an encrypted repository");
-        }
-    }
-
-    /** Whether the target holds no content object at all (one listing request): a repository's first backup. */
-    public boolean holdsNoObjects() {
-        return target.list(RepositoryLayout.OBJECTS, Optional.empty(), 1).objects().isEmpty();
-    }
-
-    /**
-     * Stores a content object unless present. An object already there with the same size counts as
-     * stored (its name is its hash; content verification is the verifier's job). The target may
-     * commit it with others: it is durable, and visible to other clients, from the next
-     * {@link StorageTarget#flush()}, which a snapshot is written only after.
-     *
-     * @return true when this call wrote it
-     */
-    public boolean putObject(String sha256, ContentSource content, Checksums expected) {
-        RepositoryCipher c = cipher();
-        String key = c.objectKey(sha256);
-        try {
-            write(key, c.seal(key, content, sha256), WriteOptions.createIfAbsent(c.expected(expected.with(
-                    ChecksumAlgorithm.SHA256, sha256))).withGroupCommit());
-            return true;
-        } catch (ObjectExistsException e) {
-            return alreadyThere(key, c.storedSize(content.size()), e);
-        }
-    }
-
-    /**
-     * Names staged content as the content object it is, unless that object is present (the
-     * same rule as {@link #putObject}). The caller computed {@code sha256} and {@code expected} from
-     * the very bytes it staged.
-     *
-     * @return true when this call published it; false when the object was there (the staged
-     *         bytes are then the caller's to discard)
-     */
-    public boolean publishObject(String sha256, StagedObject staged, Checksums expected) {
-        requirePlain("staging");
-        String key = RepositoryLayout.objectKey(sha256);
-        try {
-            staged.publish(key, WriteOptions.createIfAbsent(expected.with(ChecksumAlgorithm.SHA256, sha256)));
-            return true;
-        } catch (ObjectExistsException e) {
-            return alreadyThere(key, staged.size(), e);
-        }
-    }
-
-    private boolean alreadyThere(String key, long size, ObjectExistsException e) {
-        ObjectInfo info = target.stat(key).orElseThrow(() -> e);
-        if (info.size() != size) {
-            throw new StorageException("object " + key + " exists with size " + info.size()
-                    + " instead of " + size + "; the repository may be damaged", e);
-        }
-        target.keepLocked(info);
-        return false;
-    }
-
-    /**
-     * Replaces a content object with a good copy (repair). The target publishes it only if it
-     * hashes to its name, so a damaged copy can never be spread.
-     */
-    public void replaceObject(String sha256, ContentSource content) {
-        replace(cipher().objectKey(sha256), sha256, content);
-        ciphertextChecksums.save();
-    }
-
-    /**
-     * Replaces a tree with a good copy of its bytes (repair), checked against its hash like
-     * {@link #replaceObject}. The bytes are a tree's plain form, as {@link #openTreeBytes} gives them.
-     */
-    public void replaceTree(String sha256, ContentSource content) {
-        replace(cipher().treeKey(sha256), sha256, content);
-    }
-
-    private void replace(String key, String sha256, ContentSource content) {
-        RepositoryCipher c = cipher();
-        write(key, c.seal(key, content, sha256), WriteOptions.replace(c.expected(Checksums.sha256(sha256))));
-    }
-
-    /** Writes a content object or tree; an encrypted one's ciphertext checksums are recorded ({@link CiphertextChecksums}). */
-    private void write(String key, ContentSource stored, WriteOptions options) {
-        if (cipher().encrypted() && key.startsWith(RepositoryLayout.OBJECTS)) {
-            ciphertextChecksums.write(key, stored, options);
-        } else {
-            target.write(key, stored, options);
-        }
-    }
-
-    /**
-     * Opens a tree's bytes in their plain form, unchecked against its hash (to copy them; {@link #tree}
-     * reads and checks). An encrypted tree's bytes are authenticated as they are read.
-     */
-    public InputStream openTreeBytes(String sha256) {
-        return open(treeKey(checkReference(sha256)));
-    }
-
-    private InputStream open(String key) {
-        return cipher().open(key, target.read(key, 0, -1));
-    }
-
-    /**
-     * Has the target compute the SHA-256 of a stored content object's bytes (an encrypted one's
-     * ciphertext, to compare with {@link #storedChecksums}); see {@link StorageTarget#hashOnServer}.
-     */
-    public Checksums hashObjectOnServer(String sha256) {
-        return target.hashOnServer(objectKey(sha256));
-    }
-
-    /**
-     * The checksums the target reports of stored objects without reading them back (in listings or
-     * stats), whether the repository is encrypted or not: what {@link #storedChecksums} can be
-     * compared with.
-     */
-    public java.util.Set<ChecksumAlgorithm> reportedChecksums() {
-        return target.capabilities().serverChecksums();
-    }
-
-    /** Whether the target computes an object's SHA-256 on request ({@link #hashObjectOnServer}). */
-    public boolean hashesOnServer() {
-        return target.capabilities().serverHashing();
-    }
-
-    /**
-     * What an object's stored bytes should hash to, each set one acceptable answer: for a plain
-     * repository, the checksums its snapshots recorded of the content (given) and its name; for an
-     * encrypted one, those of the ciphertext recorded when it was uploaded (none for an object
-     * uploaded before they were recorded).
-     */
-    public List<Checksums> storedChecksums(String sha256, Checksums recordedInTrees) {
-        if (!cipher().encrypted()) {
-            return List.of(recordedInTrees.with(ChecksumAlgorithm.SHA256, sha256));
-        }
-        return ciphertextChecksums.of(objectKey(sha256));
-    }
-
-    /**
-     * Every stored content object as stored (as {@link #statObject} gives one), in key order. Keys
-     * are those of {@link #objectKey}.
-     */
-    public void forEachObject(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.OBJECTS, each);
-    }
-
-    /** Every stored tree, in key order, as {@link #forEachObject}. */
-    public void forEachTree(Consumer<ObjectInfo> each) {
-        forEach(RepositoryLayout.TREES, each);
     }
 
     /** Every lock file. */
@@ -425,16 +192,6 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Rewrites the records kept of stored objects (an encrypted repository's ciphertext checksums)
-     * as one file without the objects deleted; prune calls it under the exclusive lock.
-     */
-    public void compactRecords() {
-        if (cipher().encrypted()) {
-            ciphertextChecksums.compact();
-        }
-    }
-
-    /**
      * Removes the uploads killed runs left unfinished (staged or partial content); only under the
      * exclusive lock, when no backup can be writing.
      *
@@ -459,67 +216,6 @@ public final class Repository implements AutoCloseable {
                     + "were not recorded: {}", name, e.getMessage());
         }
         target.close();
-    }
-
-    /**
-     * Opens a content object for reading, in its plain form (an encrypted one is authenticated
-     * segment by segment: damage is a {@link ChecksumMismatchException}, never a wrong byte).
-     */
-    public InputStream openObject(String sha256) {
-        return open(objectKey(checkReference(sha256)));
-    }
-
-    /** A hash read from a repository file; anything else means the file is corrupt. */
-    private static String checkReference(String hash) {
-        if (!RepositoryLayout.isHash(hash)) {
-            throw new StorageException("corrupt repository: '" + String.valueOf(hash).replaceAll("\\p{Cntrl}", "?")
-                    + "' is not a SHA-256 reference");
-        }
-        return hash;
-    }
-
-    /** Whether the tree is stored. */
-    public boolean hasTree(String hash) {
-        return treeCache.containsKey(hash) || target.stat(treeKey(hash)).isPresent();
-    }
-
-    /**
-     * Stores a tree's canonical bytes under their hash unless present; like an object, durable from
-     * the next flush.
-     *
-     * @return true when written
-     */
-    public boolean putTree(String hash, byte[] canonical) {
-        RepositoryCipher c = cipher();
-        String key = c.treeKey(hash);
-        byte[] stored = c.seal(key, canonical);
-        Checksums sums = Checksums.sha256(c.encrypted() ? MultiDigest.sha256Hex(stored) : hash);
-        try {
-            target.write(key, ContentSource.ofBytes(stored, sums), WriteOptions.createIfAbsent(sums).withGroupCommit());
-            return true;
-        } catch (ObjectExistsException e) {
-            if (target.locks()) {
-                target.stat(key).ifPresent(target::keepLocked);
-            }
-            return false;
-        }
-    }
-
-    /** Reads a tree, checking that its bytes hash to its name. */
-    public Tree tree(String hash) {
-        Tree cached = treeCache.get(hash);
-        if (cached != null) {
-            return cached;
-        }
-        String key = treeKey(checkReference(hash));
-        byte[] bytes = cipher().open(key, readAll(key));
-        String actual = MultiDigest.sha256Hex(bytes);
-        if (!actual.equals(hash)) {
-            throw new ChecksumMismatchException("tree " + key + " is corrupt: its content hashes to " + actual);
-        }
-        Tree tree = CanonicalJson.read(bytes, Tree.class, key);
-        treeCache.put(hash, tree);
-        return tree;
     }
 
     /**

@@ -290,7 +290,7 @@ public final class Restorer {
         Path tmp = target.resolveSibling(".heirloom-restore-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             MultiDigest digest = MultiDigest.sha256Only();
-            try (InputStream in = copy.repo().openObject(entry.content());
+            try (InputStream in = copy.repo().objects().open(entry.content());
                  SparseFileWriter out = new SparseFileWriter(tmp)) {
                 byte[] buffer = new byte[1 << 20];
                 int n;
@@ -342,7 +342,7 @@ public final class Restorer {
                 continue;
             }
             try {
-                dev.heirloom.repository.Tree t = copy.repo().tree(hash);
+                dev.heirloom.repository.Tree t = copy.repo().trees().get(hash);
                 if (copy != copies.get(0) && first != null) {
                     fallbacks.add((path.isEmpty() ? "/" : printable(path)) + " (folder listing): from " + name(copy)
                             + " (" + first.getMessage() + ")");

@@ -86,7 +86,7 @@ public final class Pruner {
         ReferencedObjects.distinct(repo).walk(snapshots, new ReferencedObjects.Visitor() {
             @Override
             public void tree(String hash, Snapshot snapshot, String path) {
-                referenced.add(repo.treeKey(hash));
+                referenced.add(repo.trees().key(hash));
             }
 
             @Override
@@ -97,7 +97,7 @@ public final class Pruner {
 
             @Override
             public void object(ReferencedObjects.ObjectRef ref) {
-                referenced.add(repo.objectKey(ref.hash()));
+                referenced.add(repo.objects().key(ref.hash()));
             }
         });
         if (!unreadable.isEmpty()) {
@@ -114,8 +114,8 @@ public final class Pruner {
                 info.retainUntil().filter(t -> t.isAfter(now)).ifPresent(t -> lockedUntil.put(info.key(), t));
             }
         };
-        repo.forEachObject(mark);
-        repo.forEachTree(mark);
+        repo.objects().forEach(mark);
+        repo.trees().forEach(mark);
         Map<String, Instant> before;
         try {
             before = repo.readJson(PENDING, Pending.class).map(Pending::keys).orElse(Map.of());
@@ -169,7 +169,7 @@ public final class Pruner {
                 LOG.warn("{}: cannot remove interrupted uploads: {}", target, e.getMessage());
             }
             try {
-                repo.compactRecords();
+                repo.objects().compactRecords();
             } catch (StorageException e) {
                 LOG.warn("{}: cannot compact the records of stored objects: {}", target, e.getMessage());
             }

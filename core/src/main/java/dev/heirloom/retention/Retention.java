@@ -134,7 +134,7 @@ public final class Retention {
 
     private Tree tree(String hash) {
         try {
-            return repo.tree(hash);
+            return repo.trees().get(hash);
         } catch (StorageException e) {
             throw new StorageException("cannot apply the deleted-files rule: " + e.getMessage(), e);
         }

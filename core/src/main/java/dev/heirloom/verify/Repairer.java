@@ -179,7 +179,7 @@ public final class Repairer {
                 if (!bad.hash().equals(sha256(Files.newInputStream(file)))) {
                     continue;
                 }
-                target.replaceObject(bad.hash(), ContentSource.ofFile(file, Files.size(file)));
+                target.objects().replace(bad.hash(), ContentSource.ofFile(file, Files.size(file)));
                 return Optional.of("source:" + rel);
             } catch (IOException | StorageException e) {
                 noteLock(e);
@@ -193,7 +193,7 @@ public final class Repairer {
         for (Map.Entry<String, Repository> other : others.entrySet()) {
             Repository from = other.getValue();
             try {
-                Optional<Long> stored = tree ? from.treeSize(bad.hash()) : from.objectSize(bad.hash());
+                Optional<Long> stored = tree ? from.trees().size(bad.hash()) : from.objects().size(bad.hash());
                 if (stored.isEmpty()) {
                     continue;
                 }
@@ -206,13 +206,13 @@ public final class Repairer {
 
                     @Override
                     public InputStream open() {
-                        return tree ? from.openTreeBytes(bad.hash()) : from.openObject(bad.hash());
+                        return tree ? from.trees().openBytes(bad.hash()) : from.objects().open(bad.hash());
                     }
                 };
                 if (tree) {
-                    target.replaceTree(bad.hash(), copy);
+                    target.trees().replace(bad.hash(), copy);
                 } else {
-                    target.replaceObject(bad.hash(), copy);
+                    target.objects().replace(bad.hash(), copy);
                 }
                 return Optional.of("target:" + other.getKey());
             } catch (StorageException e) {

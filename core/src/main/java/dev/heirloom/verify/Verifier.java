@@ -196,8 +196,8 @@ public final class Verifier {
      * the target reports against those recorded at backup (stat where a listing omits them).
      */
     private void checkListing(boolean checksums) {
-        Set<ChecksumAlgorithm> server = repo.reportedChecksums();
-        boolean hashOnServer = checksums && server.isEmpty() && repo.hashesOnServer();
+        Set<ChecksumAlgorithm> server = repo.objects().reportedChecksums();
+        boolean hashOnServer = checksums && server.isEmpty() && repo.objects().hashesOnServer();
         if (checksums && server.isEmpty() && !hashOnServer) {
             notes.add(target + " keeps no server-side checksums; only presence and size were checked "
                     + "(use --level content to read the objects back)");
@@ -205,8 +205,8 @@ public final class Verifier {
         Set<String> toHash = new HashSet<>();
         Set<String> seen = new HashSet<>();
         AtomicLong unverifiable = new AtomicLong();
-        java.util.function.Function<String, String> hashOfKey = repo.hashesOfObjectKeys(objects.keySet());
-        repo.forEachObject(info -> {
+        java.util.function.Function<String, String> hashOfKey = repo.objects().hashesOfKeys(objects.keySet());
+        repo.objects().forEach(info -> {
             String hash = hashOfKey.apply(info.key());
             if (hash == null) {
                 return;
@@ -215,7 +215,7 @@ public final class Verifier {
             seen.add(hash);
             checked.incrementAndGet();
             progress.done(1, 0);
-            long stored = repo.storedSize(facts.size());
+            long stored = repo.objects().storedSize(facts.size());
             if (info.size() != stored) {
                 bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE,
                         stored == facts.size() ? "size " + info.size() + " instead of " + facts.size()
@@ -256,11 +256,11 @@ public final class Verifier {
 
     private void compareChecksums(String hash, Facts facts, ObjectInfo listed, Set<ChecksumAlgorithm> server,
                                   AtomicLong unverifiable) {
-        List<Checksums> expected = repo.storedChecksums(hash, facts.checksums());
+        List<Checksums> expected = repo.objects().storedChecksums(hash, facts.checksums());
         Checksums listedSums = listed.checksums();
         Checksums theirs = expected.stream().anyMatch(ours -> server.stream().anyMatch(
                 a -> ours.get(a).isPresent() && listedSums.get(a).isEmpty()))
-                ? repo.statObject(hash).map(ObjectInfo::checksums).orElse(listedSums)
+                ? repo.objects().stat(hash).map(ObjectInfo::checksums).orElse(listedSums)
                 : listedSums;
         String mismatch = null;
         for (Checksums ours : expected) {
@@ -296,13 +296,13 @@ public final class Verifier {
      */
     private void hashedOnServer(String hash, AtomicReference<StorageException> failure, AtomicLong unverifiable) {
         try {
-            List<String> expected = repo.storedChecksums(hash, Checksums.none()).stream()
+            List<String> expected = repo.objects().storedChecksums(hash, Checksums.none()).stream()
                     .flatMap(sums -> sums.get(ChecksumAlgorithm.SHA256).stream()).toList();
             if (expected.isEmpty()) {
                 unverifiable.incrementAndGet();
                 return;
             }
-            Optional<String> actual = repo.hashObjectOnServer(hash).get(ChecksumAlgorithm.SHA256);
+            Optional<String> actual = repo.objects().hashOnServer(hash).get(ChecksumAlgorithm.SHA256);
             if (actual.isEmpty()) {
                 throw new StorageException(target + " computed no SHA-256 for object " + hash);
             }
@@ -370,7 +370,7 @@ public final class Verifier {
         checked.incrementAndGet();
         MultiDigest digest = MultiDigest.sha256Only();
         byte[] buffer = new byte[1 << 20];
-        try (InputStream in = repo.openObject(hash)) {
+        try (InputStream in = repo.objects().open(hash)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 digest.update(buffer, 0, n);

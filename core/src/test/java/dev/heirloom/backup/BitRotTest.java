@@ -136,8 +136,8 @@ class BitRotTest {
             BackupReport report = h.backup(ProgressListener.NONE, 100);
             assertThat(report.suspectedBitRot()).as("not reported as found when it could not be kept").isEmpty();
             String root = h.snapshots("usb").get(h.snapshots("usb").size() - 1).root();
-            String folder = h.repository("usb").tree(root).entry("2015").orElseThrow().tree();
-            dev.heirloom.repository.TreeEntry entry = h.repository("usb").tree(folder).entry("wedding.jpg").orElseThrow();
+            String folder = h.repository("usb").trees().get(root).entry("2015").orElseThrow().tree();
+            dev.heirloom.repository.TreeEntry entry = h.repository("usb").trees().get(folder).entry("wedding.jpg").orElseThrow();
             assertThat(entry.suspect()).as("a suspect is named only when its bytes are stored").isNull();
             assertThat(entry.content()).isEqualTo(MultiDigest.sha256Hex("precious pixels".getBytes(StandardCharsets.UTF_8)));
         }
@@ -145,6 +145,6 @@ class BitRotTest {
 
     private static String rootTreeOf2015(Heirloom h) {
         String root = h.snapshots("usb").get(h.snapshots("usb").size() - 1).root();
-        return h.repository("usb").tree(root).entry("2015").orElseThrow().tree();
+        return h.repository("usb").trees().get(root).entry("2015").orElseThrow().tree();
     }
 }

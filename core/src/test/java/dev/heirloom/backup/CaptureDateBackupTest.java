@@ -29,7 +29,7 @@ class CaptureDateBackupTest {
                 new BackupEngine.Options(2, 16 << 20, false, "host", Clock.systemUTC(), 0), ProgressListener.NONE).run();
         assertThat(r.targets().get(0).succeeded()).isTrue();
         Snapshot latest = repo.latest(spec.label()).orElseThrow();
-        return repo.tree(latest.root()).entry(name).orElseThrow();
+        return repo.trees().get(latest.root()).entry(name).orElseThrow();
     }
 
     @Test

@@ -134,7 +134,7 @@ class DamagedTreeBackupTest {
         Repository repo = new Repository(t);
         String hash = latest(t).root();
         for (String part : path.split("/")) {
-            hash = repo.tree(hash).entries().stream().filter(e -> e.name().equals(part)).findFirst()
+            hash = repo.trees().get(hash).entries().stream().filter(e -> e.name().equals(part)).findFirst()
                     .orElseThrow().tree();
         }
         return hash;
@@ -149,7 +149,7 @@ class DamagedTreeBackupTest {
     }
 
     private static void collect(Repository repo, String hash, String prefix, List<String> into) {
-        Tree tree = repo.tree(hash);
+        Tree tree = repo.trees().get(hash);
         for (TreeEntry e : tree.entries()) {
             if (e.isDir()) {
                 collect(repo, e.tree(), prefix + e.name() + "/", into);

@@ -57,7 +57,7 @@ class DamagedFolderComplianceTest {
         Repository repo = new Repository(stores.get(store));
         String hash = repo.snapshots().get(0).root();
         for (String part : path.split("/")) {
-            hash = repo.tree(hash).entry(part).orElseThrow().tree();
+            hash = repo.trees().get(hash).entry(part).orElseThrow().tree();
         }
         return hash;
     }

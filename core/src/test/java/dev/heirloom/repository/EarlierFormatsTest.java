@@ -98,7 +98,7 @@ class EarlierFormatsTest {
         byte[] photo = "\u00ff\u00d8\u00ff\u00e0 a new photo".getBytes(StandardCharsets.ISO_8859_1);
         String hash = MultiDigest.sha256Hex(photo);
         try (Heirloom h = heirloom(src)) {
-            String key = h.repository("usb").objectKey(hash);
+            String key = h.repository("usb").objects().key(hash);
             assertThat(usb.stat(key).orElseThrow().size()).as("header 40, tag 16, no padding").isEqualTo(photo.length + 40 + 16);
         }
     }

@@ -187,7 +187,7 @@ class EncryptedRepositoryTest {
             Files.delete(src.resolve("Anniversaire-Mamie/long-video.mov")); // repair must come from the other target
             Repository cloudRepo = h.repository("cloud");
             String videoHash = largestObject(h.repository("usb"));
-            String cloudKey = cloudRepo.objectKey(videoHash);
+            String cloudKey = cloudRepo.objects().key(videoHash);
             flip(cloud, cloudKey, 2_000_000);
 
             VerifyReport found = h.verify("cloud", VerifyLevel.CONTENT, 100);
@@ -222,7 +222,7 @@ class EncryptedRepositoryTest {
             h.prune("cloud", Duration.ZERO, false);
             assertThat(keys(cloud, "objects/")).hasSize(before - 1);
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
-            cloud.delete(h.repository("cloud").objectKey(MultiDigest.sha256Hex(
+            cloud.delete(h.repository("cloud").objects().key(MultiDigest.sha256Hex(
                     Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")))));
             assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).bad()).extracting(BadObject::problem)
                     .containsExactly(BadObject.Problem.MISSING);
@@ -243,7 +243,7 @@ class EncryptedRepositoryTest {
             assertThat(cloud.bytesRead() - read).as("no object read back").isLessThan(64 * 1024);
 
             String videoHash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/long-video.mov")));
-            String videoKey = h.repository("cloud").objectKey(videoHash);
+            String videoKey = h.repository("cloud").objects().key(videoHash);
             flip(cloud, videoKey, 2 << 20);
             VerifyReport found = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
             assertThat(found.bad()).extracting(BadObject::hash).containsExactly(videoHash);
@@ -333,7 +333,7 @@ class EncryptedRepositoryTest {
             assertThat(report.succeeded()).isFalse();
             assertThat(report.targets().get(0).error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("stored other bytes than were sent").contains("removed"));
-            assertThat(cloud.stat(h.repository("cloud").objectKey(video))).as("nothing damaged left behind").isEmpty();
+            assertThat(cloud.stat(h.repository("cloud").objects().key(video))).as("nothing damaged left behind").isEmpty();
         }
         damage.set(false);
         try (Heirloom h = builder.build()) {
@@ -351,7 +351,7 @@ class EncryptedRepositoryTest {
             for (String key : keys(cloud, CiphertextChecksums.PREFIX)) {
                 cloud.delete(key);
             }
-            flip(cloud, h.repository("cloud").objectKey(clip), 40);
+            flip(cloud, h.repository("cloud").objects().key(clip), 40);
         }
         try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
             VerifyReport report = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
@@ -382,7 +382,7 @@ class EncryptedRepositoryTest {
 
             // a stored file of another padded size is the wrong size, whatever its content size could be
             String hash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("2024/IMG_3000017.jpg")));
-            String key = h.repository("cloud").objectKey(hash);
+            String key = h.repository("cloud").objects().key(hash);
             byte[] stored = read(cloud, key);
             cloud.corrupt(key, java.util.Arrays.copyOf(stored, stored.length + 65_536));
             assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).bad()).singleElement()
@@ -435,14 +435,14 @@ class EncryptedRepositoryTest {
             Repository repo = h.repository("cloud");
             String jpeg = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Vacances-Bretagne/IMG_0001.jpg")));
             String clip = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")));
-            cloud.corrupt(repo.objectKey(jpeg), read(cloud, repo.objectKey(clip)));
+            cloud.corrupt(repo.objects().key(jpeg), read(cloud, repo.objects().key(clip)));
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(jpeg);
         }
     }
 
     private static String largestObject(Repository plain) {
         List<ObjectInfo> all = new ArrayList<>();
-        plain.forEachObject(all::add);
+        plain.objects().forEach(all::add);
         ObjectInfo largest = all.stream().max(java.util.Comparator.comparingLong(ObjectInfo::size)).orElseThrow();
         return largest.key().substring(largest.key().lastIndexOf('/') + 1);
     }

@@ -75,10 +75,10 @@ class TreeFormatTest {
         Repository repo = new Repository(target);
         byte[] bytes = CanonicalJson.write(Tree.of(List.of(TreeEntry.dir("x", Instant.EPOCH, H))));
         String hash = MultiDigest.sha256Hex(bytes);
-        repo.putTree(hash, bytes);
-        assertThat(new Repository(target).tree(hash).entries()).hasSize(1);
+        repo.trees().put(hash, bytes);
+        assertThat(new Repository(target).trees().get(hash).entries()).hasSize(1);
         target.corrupt(RepositoryLayout.treeKey(hash), "{\"version\":1,\"entries\":[]}".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> new Repository(target).tree(hash)).isInstanceOf(ChecksumMismatchException.class);
+        assertThatThrownBy(() -> new Repository(target).trees().get(hash)).isInstanceOf(ChecksumMismatchException.class);
     }
 
     @Test

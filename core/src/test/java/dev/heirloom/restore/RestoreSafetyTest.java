@@ -36,7 +36,7 @@ class RestoreSafetyTest {
     private String object(String content) {
         byte[] b = content.getBytes(StandardCharsets.UTF_8);
         String hash = MultiDigest.sha256Hex(b);
-        repo.putObject(hash, ContentSource.ofBytes(b), Checksums.none());
+        repo.objects().put(hash, ContentSource.ofBytes(b), Checksums.none());
         return hash;
     }
 

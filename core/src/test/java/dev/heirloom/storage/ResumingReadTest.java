@@ -80,10 +80,10 @@ class ResumingReadTest {
         InMemoryTarget store = new InMemoryTarget();
         byte[] tree = "{\"entries\":[],\"version\":1}".getBytes(StandardCharsets.UTF_8);
         String hash = MultiDigest.sha256Hex(tree);
-        new Repository(store).putTree(hash, tree);
+        new Repository(store).trees().put(hash, tree);
         List<Long> offsets = new ArrayList<>();
         Repository repo = new Repository(new RetryingTarget(flaky(store, 1, true, offsets), QUICK, "t", millis -> { }));
-        assertThat(repo.tree(hash).entries()).isEmpty();
+        assertThat(repo.trees().get(hash).entries()).isEmpty();
         assertThat(offsets).containsExactly(0L, 7L);
     }
 

@@ -71,8 +71,8 @@ class RepairTest {
         Trees.write(src, "2021/trip/lake.jpg", "the lake");
         try (Heirloom h = heirloom(src)) {
             h.backup();
-            String trip = new dev.heirloom.repository.Repository(cloud).tree(new dev.heirloom.repository.Repository(cloud)
-                    .tree(new dev.heirloom.repository.Repository(cloud).snapshots().get(0).root()).entry("2021")
+            String trip = new dev.heirloom.repository.Repository(cloud).trees().get(new dev.heirloom.repository.Repository(cloud)
+                    .trees().get(new dev.heirloom.repository.Repository(cloud).snapshots().get(0).root()).entry("2021")
                     .orElseThrow().tree()).entry("trip").orElseThrow().tree();
             usb.delete(RepositoryLayout.treeKey(trip));
             usb.delete(key("the alps"));
