@@ -9,7 +9,8 @@ package dev.heirloom.browse;
  * @param fileVersions  file entries across all its snapshots (one file in five snapshots counts five)
  * @param logicalBytes  their bytes: what restoring every snapshot would write
  * @param objects       distinct content objects those entries name
- * @param storedBytes   their bytes, each counted once: what the target stores for them
+ * @param storedBytes   what the target stores for them, each counted once (an encrypted repository's
+ *                      ciphertext, with its padding)
  */
 public record RepositoryStats(int snapshots, long latestFiles, long latestBytes, long fileVersions, long logicalBytes,
                               long objects, long storedBytes) {

@@ -271,7 +271,8 @@ public final class SnapshotBrowser {
         });
         Snapshot latest = all.isEmpty() ? null : all.get(all.size() - 1);
         return new RepositoryStats(all.size(), latest == null ? 0 : latest.files(), latest == null ? 0 : latest.bytes(),
-                versions[0], versions[1], objects.size(), objects.values().stream().mapToLong(Long::longValue).sum());
+                versions[0], versions[1], objects.size(),
+                objects.values().stream().mapToLong(size -> repo.objects().storedSize(size)).sum());
     }
 
     /** Every entry below a tree, depth first in name order, a folder before its contents. */

@@ -32,8 +32,6 @@ public final class Repairer {
     private final Repository target;
     private final Path sourceRoot;
     private final Map<String, Repository> others;
-    /** Why the object being repaired could not be replaced, when its store keeps it locked. */
-    private dev.heirloom.spi.ObjectLockedException lockRefusal;
 
     /**
      * @param others the other targets by name, tried in order
@@ -125,30 +123,34 @@ public final class Repairer {
             }
             boolean tree = bad.kind() == BadObject.Kind.TREE;
             String key = tree ? RepositoryLayout.treeKey(bad.hash()) : RepositoryLayout.objectKey(bad.hash());
-            Optional<String> from = tree ? Optional.empty() : fromSource(key, bad);
+            Refusals refusals = new Refusals();
+            Optional<String> from = tree ? Optional.empty() : fromSource(key, bad, refusals);
             if (from.isEmpty()) {
-                from = fromOtherTargets(key, bad, tree);
+                from = fromOtherTargets(key, bad, tree, refusals);
             }
             if (from.isPresent()) {
                 LOG.info("{}: repaired {} from {}", targetName, key, from.get());
                 repaired.add(new RepairReport.Repaired(bad.hash(), from.get()));
-            } else if (lockRefusal != null) {
+            } else if (refusals.locked != null) {
                 LOG.error("{}: {} cannot be replaced: {}; its files come back from another target until then (needed by {})",
-                        targetName, key, lockRefusal.getMessage(), bad.paths());
+                        targetName, key, refusals.locked.getMessage(), bad.paths());
                 lost.add(bad);
             } else {
                 LOG.error("{}: {} has no good copy anywhere; needed by {}", targetName, key, bad.paths());
                 lost.add(bad);
             }
-            lockRefusal = null;
         }
         return new RepairReport(targetName, verification, repaired, lost);
     }
 
-    /** The store keeps the damaged copy locked (an immutable target), so no good copy can replace it. */
-    private void noteLock(Exception e) {
-        if (e instanceof dev.heirloom.spi.ObjectLockedException locked) {
-            lockRefusal = locked;
+    /** What refused one object's repair: its store keeps the damaged copy locked (an immutable target). */
+    private static final class Refusals {
+        private dev.heirloom.spi.ObjectLockedException locked;
+
+        void failed(Exception e) {
+            if (e instanceof dev.heirloom.spi.ObjectLockedException refusal) {
+                locked = refusal;
+            }
         }
     }
 
@@ -168,7 +170,7 @@ public final class Repairer {
         return Optional.empty();
     }
 
-    private Optional<String> fromSource(String key, BadObject bad) {
+    private Optional<String> fromSource(String key, BadObject bad, Refusals refusals) {
         for (String ref : bad.paths()) {
             String rel = ref.substring(ref.indexOf(':') + 1);
             Path file = FileName.resolve(sourceRoot, rel).normalize();
@@ -182,14 +184,14 @@ public final class Repairer {
                 target.objects().replace(bad.hash(), ContentSource.ofFile(file, Files.size(file)));
                 return Optional.of("source:" + rel);
             } catch (IOException | StorageException e) {
-                noteLock(e);
+                refusals.failed(e);
                 LOG.warn("{}: cannot repair {} from {}: {}", targetName, key, file, e.getMessage());
             }
         }
         return Optional.empty();
     }
 
-    private Optional<String> fromOtherTargets(String key, BadObject bad, boolean tree) {
+    private Optional<String> fromOtherTargets(String key, BadObject bad, boolean tree, Refusals refusals) {
         for (Map.Entry<String, Repository> other : others.entrySet()) {
             Repository from = other.getValue();
             try {
@@ -216,7 +218,7 @@ public final class Repairer {
                 }
                 return Optional.of("target:" + other.getKey());
             } catch (StorageException e) {
-                noteLock(e);
+                refusals.failed(e);
                 LOG.warn("{}: {} cannot come from {}: {}", targetName, key, other.getKey(), e.getMessage());
             }
         }

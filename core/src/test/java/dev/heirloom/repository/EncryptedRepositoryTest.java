@@ -376,6 +376,9 @@ class EncryptedRepositoryTest {
             List<Long> sizes = new ArrayList<>();
             Repository.forEach(cloud, "objects/", info -> sizes.add(info.size()));
             assertThat(sizes).as("three photo sizes, one stored size").hasSize(3).containsOnly(sizes.get(0));
+            dev.heirloom.browse.RepositoryStats stats = h.browse("cloud").stats(u -> { });
+            assertThat(stats.storedBytes()).as("what the target holds").isEqualTo(sizes.stream().mapToLong(Long::longValue).sum());
+            assertThat(stats.logicalBytes()).isEqualTo(3_000_000L + 3_000_017L + 3_004_321L);
             assertThat(sizes.get(0)).isBetween(3_004_321L, 3_004_321L + 3_004_321L / 32 + 200);
             assertThat(h.verify("cloud", VerifyLevel.PRESENT, 100).clean()).isTrue();
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
