@@ -30,6 +30,7 @@ import java.util.Optional;
 public record BackupReport(String snapshotId, Instant started, Instant finished, RunStats stats,
                            List<TargetResult> targets, List<SourceProblem> problems, long problemCount,
                            ComplianceReport compliance, List<BitRotSuspect> suspectedBitRot, Optional<String> refused) {
+    /** Copies the lists; {@code refused} is required. */
     public BackupReport {
         targets = List.copyOf(targets);
         problems = List.copyOf(problems);

@@ -122,18 +122,22 @@ public final class Heirloom implements AutoCloseable {
         }
     }
 
+    /** A builder with no source, targets or policy yet. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The folder backed up, and which files of it. */
     public SourceSpec source() {
         return source;
     }
 
+    /** The configured targets, in configuration order. */
     public List<TargetSpec> targets() {
         return targets;
     }
 
+    /** The copy policy every report is judged by. */
     public Policy policy() {
         return policy;
     }

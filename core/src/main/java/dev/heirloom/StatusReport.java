@@ -11,6 +11,7 @@ import java.util.List;
  * @param compliance the policy check
  */
 public record StatusReport(List<TargetStatus> targets, ComplianceReport compliance) {
+    /** Copies the collections, so the value never changes. */
     public StatusReport {
         targets = List.copyOf(targets);
     }

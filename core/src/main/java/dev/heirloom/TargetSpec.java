@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<String, String> options, boolean offline) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /** Requires name, URI, medium and site; a name of 1-64 safe characters, and no password in the URI. */
     public TargetSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(uri, "uri");
@@ -59,6 +60,7 @@ public record TargetSpec(String name, URI uri, Medium medium, Site site, Map<Str
         return at > 0 && authority.substring(0, at).contains(":");
     }
 
+    /** Where this target keeps copies, as the policy counts them. */
     public Placement placement() {
         return new Placement(name, medium, site, offline);
     }

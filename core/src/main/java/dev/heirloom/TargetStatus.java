@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public record TargetStatus(TargetSpec spec, Optional<Snapshot> latest, List<VerificationRecord> verifications,
                            Optional<String> error, boolean encrypted, TargetLocks locks) {
+    /** Copies the collections, so the value never changes. */
     public TargetStatus {
         verifications = List.copyOf(verifications);
     }

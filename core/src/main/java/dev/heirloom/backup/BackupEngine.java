@@ -71,10 +71,12 @@ public final class BackupEngine {
             this(threads, smallFileLimit, dryRun, host, clock, rehashPercent, cancelled, DEFAULT_MAX_SHRINK_PERCENT);
         }
 
+        /** Options of a run that cannot be cancelled and refuses one which lost more than half of the files. */
         public Options(int threads, long smallFileLimit, boolean dryRun, String host, Clock clock, int rehashPercent) {
             this(threads, smallFileLimit, dryRun, host, clock, rehashPercent, () -> false);
         }
 
+        /** Checks the shares (0 to 100 percent) and that there is at least one thread. */
         public Options {
             if (maxShrinkPercent < 0 || maxShrinkPercent > 100) {
                 throw new IllegalArgumentException("the largest shrink must be from 0 to 100 percent");
@@ -125,6 +127,7 @@ public final class BackupEngine {
 
     private final RunContext run;
 
+    /** A backup of {@code source} to {@code destinations}, telling {@code listener} how it goes. */
     public BackupEngine(SourceSpec source, List<Destination> destinations, Options options, ProgressListener listener) {
         this.run = new RunContext(source, destinations, options, listener);
     }

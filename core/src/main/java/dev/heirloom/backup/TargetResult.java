@@ -21,6 +21,7 @@ import java.util.Optional;
 public record TargetResult(String name, Optional<Snapshot> snapshot, long objectsWritten, long bytesWritten,
                            long objectsPresent, long treesWritten, long treesDamaged, long treesRepaired,
                            Optional<String> error) {
+    /** Whether the target took the backup (its snapshot was written, or would be in a dry run). */
     public boolean succeeded() {
         return error.isEmpty();
     }

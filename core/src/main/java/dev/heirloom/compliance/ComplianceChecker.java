@@ -52,6 +52,7 @@ public final class ComplianceChecker {
      */
     public record Holder(Placement placement, Repository repository, Snapshot latest, String unverified,
                          Set<String> failed) {
+        /** Copies the collections, so the value never changes. */
         public Holder {
             failed = Set.copyOf(failed);
         }
@@ -121,6 +122,7 @@ public final class ComplianceChecker {
         /** The source as just walked by a backup of the snapshot being checked: every file is there. */
         SourceCopy TRUSTED = (path, entry) -> true;
 
+        /** Whether this holder keeps an intact copy of the file at {@code path} described by {@code entry}. */
         boolean holds(String path, TreeEntry entry);
 
         /** Looks at the source folder: a file counts when it is there with the entry's size and modification time. */

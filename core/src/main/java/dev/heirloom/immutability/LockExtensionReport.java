@@ -16,6 +16,7 @@ import java.util.List;
  */
 public record LockExtensionReport(String target, long files, long extended, Instant lockedUntil, long missing,
                                   List<String> problems) {
+    /** Copies the collections, so the value never changes. */
     public LockExtensionReport {
         problems = List.copyOf(problems);
     }

@@ -17,6 +17,7 @@ import java.util.Locale;
  */
 public record CopyPlan(String policy, List<String> unreachable, long files, long bytes, long filesToRead,
                        List<TargetPlan> targets, List<String> notes) {
+    /** Copies the collections, so the value never changes. */
     public CopyPlan {
         unreachable = List.copyOf(unreachable);
         targets = List.copyOf(targets);

@@ -7,6 +7,7 @@ public final class Sizes {
     private Sizes() {
     }
 
+    /** A byte count for people, in binary units: {@code 512 B}, {@code 3.4 MiB}. */
     public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

@@ -25,6 +25,7 @@ public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<
     /** Most short files listed in a report; {@link #nonCompliantFiles()} counts them all. */
     public static final int LISTED_LIMIT = 1000;
 
+    /** Copies the collections, so the value never changes. */
     public ComplianceReport {
         unreachable = List.copyOf(unreachable);
         unavailable = List.copyOf(unavailable);
@@ -39,6 +40,7 @@ public record ComplianceReport(Policy policy, Optional<String> snapshotId, List<
                 damagedFolders, more);
     }
 
+    /** Files with fewer copies, media or offsite copies than the policy asks. */
     public long nonCompliantFiles() {
         return totalFiles - compliantFiles;
     }

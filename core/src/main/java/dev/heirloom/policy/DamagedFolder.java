@@ -15,6 +15,7 @@ import java.util.List;
  * @param readable  whether some target gave it back, so the files under it were counted
  */
 public record DamagedFolder(String path, String tree, List<String> damagedOn, boolean readable) {
+    /** Copies the collections, so the value never changes. */
     public DamagedFolder {
         damagedOn = List.copyOf(damagedOn);
     }

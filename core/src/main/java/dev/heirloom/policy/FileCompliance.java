@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record FileCompliance(String path, int copies, int media, int offsite, int offlineOrLocked, List<String> heldBy,
                              List<String> notCounted) {
+    /** Copies the collections, so the value never changes. */
     public FileCompliance {
         heldBy = List.copyOf(heldBy);
         notCounted = List.copyOf(notCounted);

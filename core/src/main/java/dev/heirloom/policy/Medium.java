@@ -4,7 +4,18 @@ import java.util.Locale;
 
 /** The kind of medium a copy lives on; the 3-2-1 rule wants at least two kinds. Always stated by the user, never guessed. */
 public enum Medium {
-    INTERNAL_DISK, EXTERNAL_DISK, NAS, CLOUD, OPTICAL, TAPE;
+    /** A disk inside the computer that holds the originals. */
+    INTERNAL_DISK,
+    /** A disk plugged in for backups (USB, Thunderbolt). */
+    EXTERNAL_DISK,
+    /** Network storage in the home. */
+    NAS,
+    /** A cloud storage service. */
+    CLOUD,
+    /** Optical discs (M-DISC, Blu-ray). */
+    OPTICAL,
+    /** Tape. */
+    TAPE;
 
     /** The configuration spelling, e.g. {@code external-disk}. */
     public String label() {

@@ -15,6 +15,7 @@ import java.util.Objects;
  *                plan: is set to; for a status: was found so by the last lock extension)
  */
 public record Placement(String name, Medium medium, Site site, boolean offline, boolean locked) {
+    /** Requires name, medium and site. */
     public Placement {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(medium, "medium");

@@ -19,6 +19,7 @@ import java.util.Set;
  *                        (a target never verified does not count)
  */
 public record Policy(int copies, int media, int offsite, int offlineOrLocked, boolean zeroErrors) {
+    /** Refuses a policy no set of copies could meet (fewer than one copy or medium, or a count above the copies). */
     public Policy {
         if (copies < 1 || media < 1 || offsite < 0 || offlineOrLocked < 0 || media > copies || offsite > copies
                 || offlineOrLocked > copies) {

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public record AtRiskFile(String path, String media, String captured, int copies, List<String> heldBy,
                          List<String> reasons) {
+    /** Copies the collections, so the value never changes. */
     public AtRiskFile {
         heldBy = List.copyOf(heldBy);
         reasons = List.copyOf(reasons);

@@ -34,6 +34,7 @@ public record PhotoReport(Instant generated, String source, String policy, boole
     /** Most at-risk files a report lists; {@link #atRiskTotal()} counts them all. */
     public static final int LISTED_AT_RISK = 500;
 
+    /** Copies the collections, so the value never changes. */
     public PhotoReport {
         reasons = List.copyOf(reasons);
         targets = List.copyOf(targets);

@@ -30,6 +30,7 @@ public record TargetCard(String name, String medium, String site, boolean encryp
     /** Most snapshots in {@link #history()}. */
     public static final int HISTORY = 12;
 
+    /** Copies the collections, so the value never changes. */
     public TargetCard {
         verifications = List.copyOf(verifications);
         history = List.copyOf(history);

@@ -27,6 +27,7 @@ public final class CanonicalJson {
     private CanonicalJson() {
     }
 
+    /** The canonical bytes of a repository file's value. */
     public static byte[] write(Object value) {
         if (value instanceof Tree tree) {
             return TreeCodec.write(tree);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Kind of a tree entry. */
 public enum EntryType {
+    /** A file, whose content is an object. */
     FILE("file"),
+    /** A folder, whose contents are a tree. */
     DIR("dir");
 
     private final String json;
@@ -13,6 +15,7 @@ public enum EntryType {
         this.json = json;
     }
 
+    /** The spelling in tree files. */
     @JsonValue
     public String json() {
         return json;

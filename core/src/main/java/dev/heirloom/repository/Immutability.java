@@ -14,6 +14,7 @@ public record Immutability(int days) {
     /** The longest lock accepted: ten years, past which a mistyped value would cost a decade of storage. */
     public static final int MAX_DAYS = 3650;
 
+    /** Requires 0 (not immutable) to {@value #MAX_DAYS} days. */
     public Immutability {
         if (days < 0 || days > MAX_DAYS) {
             throw new IllegalArgumentException("immutableDays must be from 0 to " + MAX_DAYS + ", not " + days);

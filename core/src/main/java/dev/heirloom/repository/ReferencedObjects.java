@@ -14,7 +14,7 @@ import java.util.Set;
  * (verified, kept by prune, found by its {@code snapshot:path}).
  *
  * <p>Trees are read one folder at a time, so memory grows with folder depth, plus the set of tree
- * hashes already walked when the walk {@linkplain #distinct() skips repeats}. A tree that cannot be
+ * hashes already walked when the walk {@linkplain #distinct(Repository) skips repeats}. A tree that cannot be
  * read is reported and its folder not entered; the walk goes on.
  */
 public final class ReferencedObjects {

@@ -22,6 +22,7 @@ import java.time.Instant;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RepositoryConfig(String format, int version, String id, Instant created, String objectHash,
                                EncryptionInfo encryption) {
+    /** The {@code format} of every Heirloom repository. */
     public static final String FORMAT = "heirloom-repository";
     /** The newest version this Heirloom reads: an encrypted repository whose files are padded. */
     public static final int VERSION = 3;

@@ -5,10 +5,15 @@ import java.util.regex.Pattern;
 
 /** Where each kind of repository file lives; see {@code docs/format.md}. */
 public final class RepositoryLayout {
+    /** The file that marks a repository and says how to read it. */
     public static final String CONFIG = "heirloom.json";
+    /** Where content objects live, two hex digits of fan-out below. */
     public static final String OBJECTS = "objects/";
+    /** Where trees (one per folder) live, as objects do. */
     public static final String TREES = "trees/";
+    /** Where snapshot files live, named by their time and id. */
     public static final String SNAPSHOTS = "snapshots/";
+    /** Where the lock files of running operations live. */
     public static final String LOCKS = "locks/";
     /** An encrypted repository's key slots. */
     public static final String KEYS = "keys/";

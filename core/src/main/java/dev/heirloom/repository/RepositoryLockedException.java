@@ -8,6 +8,7 @@ import dev.heirloom.spi.StorageException;
  * at once would meet the same lock.
  */
 public final class RepositoryLockedException extends StorageException {
+    /** @param message who holds the lock, and how to remove a stale one */
     public RepositoryLockedException(String message) {
         super(message);
     }

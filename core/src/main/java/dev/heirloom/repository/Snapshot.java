@@ -27,8 +27,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(int version, String id, Instant time, String host, String source, String root,
                        long files, long bytes, String parent, java.util.List<String> reached) {
+    /** The snapshot format version this Heirloom writes. */
     public static final int VERSION = 1;
 
+    /** Requires id, time, source and root; copies the list of targets reached. */
     public Snapshot {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(time, "time");

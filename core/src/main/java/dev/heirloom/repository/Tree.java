@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 @JsonPropertyOrder({"version", "entries"})
 public record Tree(int version, List<TreeEntry> entries) {
+    /** The tree format version this Heirloom writes. */
     public static final int VERSION = 1;
 
     /**
@@ -45,6 +46,7 @@ public record Tree(int version, List<TreeEntry> entries) {
         return Integer.compare(a.length(), b.length());
     }
 
+    /** Sorts the entries by name bytes; two entries of one name are an {@link IllegalArgumentException}. */
     public Tree {
         TreeEntry[] sorted = entries.toArray(TreeEntry[]::new);
         Arrays.sort(sorted, ENTRY_ORDER);
@@ -56,6 +58,7 @@ public record Tree(int version, List<TreeEntry> entries) {
         entries = List.of(sorted);
     }
 
+    /** A tree of the current version holding these entries (sorted by name bytes). */
     public static Tree of(List<TreeEntry> entries) {
         return new Tree(VERSION, entries);
     }

@@ -40,6 +40,7 @@ import java.util.Objects;
 public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, EntryType type, long size, Instant mtime,
                         String content, String tree, String media, String fileKey, String md5, String crc32c,
                         String suspect, String captured) {
+    /** Requires a name, type and time; a file needs its content hash, a folder its tree hash. */
     public TreeEntry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -52,6 +53,7 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
         }
     }
 
+    /** A file entry naming its content object by SHA-256 ({@code content}), without other checksums. */
     public static TreeEntry file(String name, long size, Instant mtime, String content, String media, String fileKey) {
         return new TreeEntry(name, EntryType.FILE, size, mtime, content, null, media, fileKey, null, null, null, null);
     }
@@ -89,6 +91,7 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
         return new Checksums(m);
     }
 
+    /** A folder entry naming the tree of its contents. */
     public static TreeEntry dir(String name, Instant mtime, String tree) {
         return new TreeEntry(name, EntryType.DIR, 0, mtime, null, tree, null, null, null, null, null, null);
     }
@@ -121,11 +124,13 @@ public record TreeEntry(@JsonSerialize(using = ReadableName.class) String name, 
         }
     }
 
+    /** Whether this is a file. */
     @JsonIgnore
     public boolean isFile() {
         return type == EntryType.FILE;
     }
 
+    /** Whether this is a folder. */
     @JsonIgnore
     public boolean isDir() {
         return type == EntryType.DIR;

@@ -7,6 +7,7 @@ import dev.heirloom.spi.InvalidConfigException;
  * nothing was read from the repository or written to it. The message never holds the secret.
  */
 public class WrongPassphraseException extends InvalidConfigException {
+    /** @param message what to do about it, never the secret */
     public WrongPassphraseException(String message) {
         super(message);
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param threads     files restored at once
  */
 public record RestoreOptions(Path destination, Optional<String> pathGlob, boolean overwrite, int threads) {
+    /** Requires a destination and a glob option; at least one thread. */
     public RestoreOptions {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(pathGlob, "pathGlob");
@@ -26,10 +27,12 @@ public record RestoreOptions(Path destination, Optional<String> pathGlob, boolea
         return new RestoreOptions(destination, Optional.empty(), false, 4);
     }
 
+    /** These options, restoring only files whose snapshot path matches {@code glob} (null: all). */
     public RestoreOptions withGlob(String glob) {
         return new RestoreOptions(destination, Optional.ofNullable(glob), overwrite, threads);
     }
 
+    /** These options, replacing files that already exist when {@code value}. */
     public RestoreOptions withOverwrite(boolean value) {
         return new RestoreOptions(destination, pathGlob, value, threads);
     }

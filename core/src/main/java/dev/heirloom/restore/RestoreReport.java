@@ -18,6 +18,7 @@ import java.util.List;
 public record RestoreReport(String snapshotId, long filesRestored, long bytesRestored, long skippedExisting,
                             List<String> refused, List<String> failed, java.util.Map<String, Long> servedBy,
                             List<String> fallbacks) {
+    /** Copies the collections, so the value never changes. */
     public RestoreReport {
         refused = List.copyOf(refused);
         failed = List.copyOf(failed);

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record ForgetReport(String target, boolean dryRun, List<RetentionDecision> decisions, long forgotten, long locked,
                            java.util.Optional<java.time.Instant> lockedUntil) {
+    /** Copies the collections, so the value never changes. */
     public ForgetReport {
         decisions = List.copyOf(decisions);
     }

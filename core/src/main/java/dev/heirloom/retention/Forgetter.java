@@ -20,6 +20,7 @@ public final class Forgetter {
     private final Repository repo;
     private final RetentionPolicy policy;
 
+    /** Forgets on {@code repo} (named {@code target} in messages) what {@code policy} does not keep. */
     public Forgetter(String target, Repository repo, RetentionPolicy policy) {
         this.target = target;
         this.repo = repo;

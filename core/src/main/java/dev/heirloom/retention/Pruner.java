@@ -46,6 +46,7 @@ public final class Pruner {
     private final Instant now;
     private final BooleanSupplier cancelled;
 
+    /** A prune that runs to its end; see {@link #Pruner(String, Repository, Duration, Instant, BooleanSupplier)}. */
     public Pruner(String target, Repository repo, Duration grace, Instant now) {
         this(target, repo, grace, now, () -> false);
     }

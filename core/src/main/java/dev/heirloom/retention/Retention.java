@@ -28,6 +28,7 @@ public final class Retention {
     private final Repository repo;
     private final Instant now;
 
+    /** Applies {@code policy} to {@code repo}'s snapshots as of {@code now}. */
     public Retention(RetentionPolicy policy, Repository repo, Instant now) {
         this.policy = policy;
         this.repo = repo;

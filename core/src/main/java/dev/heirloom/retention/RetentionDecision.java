@@ -11,10 +11,12 @@ import java.util.List;
  * @param reasons  the rules that keep it; empty when it is forgotten
  */
 public record RetentionDecision(Snapshot snapshot, List<String> reasons) {
+    /** Copies the collections, so the value never changes. */
     public RetentionDecision {
         reasons = List.copyOf(reasons);
     }
 
+    /** Whether some rule keeps the snapshot. */
     public boolean kept() {
         return !reasons.isEmpty();
     }

@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public record RetentionPolicy(int last, int daily, int weekly, int monthly, int yearly, Duration within,
                               Duration deletedFor) {
+    /** Counts and durations must not be negative. */
     public RetentionPolicy {
         Objects.requireNonNull(within, "within");
         Objects.requireNonNull(deletedFor, "deletedFor");
@@ -32,30 +33,37 @@ public record RetentionPolicy(int last, int daily, int weekly, int monthly, int 
         return new RetentionPolicy(0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO);
     }
 
+    /** This policy, also keeping the newest {@code n} snapshots. */
     public RetentionPolicy withLast(int n) {
         return new RetentionPolicy(n, daily, weekly, monthly, yearly, within, deletedFor);
     }
 
+    /** This policy, also keeping one snapshot a day for {@code n} days. */
     public RetentionPolicy withDaily(int n) {
         return new RetentionPolicy(last, n, weekly, monthly, yearly, within, deletedFor);
     }
 
+    /** This policy, also keeping one snapshot an ISO week for {@code n} weeks. */
     public RetentionPolicy withWeekly(int n) {
         return new RetentionPolicy(last, daily, n, monthly, yearly, within, deletedFor);
     }
 
+    /** This policy, also keeping one snapshot a month for {@code n} months. */
     public RetentionPolicy withMonthly(int n) {
         return new RetentionPolicy(last, daily, weekly, n, yearly, within, deletedFor);
     }
 
+    /** This policy, also keeping one snapshot a year for {@code n} years. */
     public RetentionPolicy withYearly(int n) {
         return new RetentionPolicy(last, daily, weekly, monthly, n, within, deletedFor);
     }
 
+    /** This policy, also keeping every snapshot younger than {@code d}. */
     public RetentionPolicy withWithin(Duration d) {
         return new RetentionPolicy(last, daily, weekly, monthly, yearly, d, deletedFor);
     }
 
+    /** This policy, also keeping a deleted file restorable for at least {@code d} after its deletion. */
     public RetentionPolicy withDeletedFor(Duration d) {
         return new RetentionPolicy(last, daily, weekly, monthly, yearly, within, d);
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param summary one line for logs and listeners; never a secret
  */
 public record JobResult(JobStatus status, String summary) {
+    /** Requires a status and a summary. */
     public JobResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(summary, "summary");

@@ -67,6 +67,7 @@ public final class Notifier implements ScheduleListener, AutoCloseable {
         this.host = b.host;
     }
 
+    /** A builder with no way of telling anyone yet. */
     public static Builder builder() {
         return new Builder();
     }
@@ -237,6 +238,7 @@ public final class Notifier implements ScheduleListener, AutoCloseable {
             return this;
         }
 
+        /** The notifier as configured. */
         public Notifier build() {
             return new Notifier(this);
         }

@@ -57,6 +57,7 @@ public sealed interface Schedule {
     record CronSchedule(String expression) implements Schedule {
         private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(UNIX));
 
+        /** Refuses an expression that is not a valid cron expression. */
         public CronSchedule {
             Objects.requireNonNull(expression, "expression");
             executionTime(expression);
@@ -85,6 +86,7 @@ public sealed interface Schedule {
 
     /** A fixed interval; see {@link Schedule#every(Duration)}. */
     record Interval(Duration interval) implements Schedule {
+        /** Refuses an interval shorter than one minute. */
         public Interval {
             if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
                 throw new IllegalArgumentException("an interval must be at least one minute, not " + interval);

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param action   what it does
  */
 public record ScheduledJob(String name, Schedule schedule, JobAction action) {
+    /** Requires a non-blank name, a schedule and an action. */
     public ScheduledJob {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schedule, "schedule");

@@ -22,6 +22,7 @@ import java.util.Set;
  */
 public record MediaFilter(Set<MediaGroup> groups, List<String> includes, List<String> excludes) {
 
+    /** Copies the groups and patterns, so the filter never changes. */
     public MediaFilter {
         groups = groups.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(groups));
         includes = List.copyOf(includes);

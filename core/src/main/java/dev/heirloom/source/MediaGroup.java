@@ -6,9 +6,12 @@ import java.util.Set;
 
 /** Families of files a photo library holds, recognised by file extension (case-insensitive). */
 public enum MediaGroup {
+    /** Still images, raw formats included. */
     PHOTOS("photo", Set.of("jpg", "jpeg", "heic", "heif", "png", "gif", "webp", "tif", "tiff",
             "dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "raf")),
+    /** Video files. */
     VIDEOS("video", Set.of("mp4", "mov", "m4v", "avi", "mkv", "mts", "m2ts", "3gp")),
+    /** Edit and metadata files beside a photo (XMP, Apple's AAE). */
     SIDECARS("sidecar", Set.of("xmp", "aae"));
 
     private final String mediaType;
@@ -24,6 +27,7 @@ public enum MediaGroup {
         return mediaType;
     }
 
+    /** The lowercase extensions of this family, without the dot. */
     public Set<String> extensions() {
         return extensions;
     }

@@ -27,6 +27,7 @@ public final class SourceLister {
     private final boolean followLinks;
     private final Consumer<SourceProblem> problems;
 
+    /** Lists a source, following symbolic links when asked, telling {@code problems} of what it cannot read. */
     public SourceLister(boolean followLinks, Consumer<SourceProblem> problems) {
         this.followLinks = followLinks;
         this.problems = problems;

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param followLinks whether symbolic links are followed (default false: links are skipped)
  */
 public record SourceSpec(Path root, MediaFilter filter, Medium medium, Site site, String label, boolean followLinks) {
+    /** Makes the root absolute and normalized; a blank label becomes the root's path. */
     public SourceSpec {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(filter, "filter");

@@ -12,6 +12,7 @@ public record Bandwidth(long uploadKiBps, long downloadKiBps) {
     /** No limit either way. */
     public static final Bandwidth UNLIMITED = new Bandwidth(0, 0);
 
+    /** Limits are KiB per second, 0 for none; never negative. */
     public Bandwidth {
         if (uploadKiBps < 0 || downloadKiBps < 0) {
             throw new IllegalArgumentException("a bandwidth limit is a number of KiB per second, 0 for none");

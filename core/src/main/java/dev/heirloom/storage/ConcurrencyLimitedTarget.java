@@ -24,6 +24,7 @@ public final class ConcurrencyLimitedTarget implements StorageTarget {
     private final StorageTarget delegate;
     private final Semaphore permits;
 
+    /** Limits calls to {@code delegate} to its declared {@code maxConcurrency}. */
     public ConcurrencyLimitedTarget(StorageTarget delegate) {
         this.delegate = delegate;
         this.permits = new Semaphore(delegate.capabilities().maxConcurrency(), true);

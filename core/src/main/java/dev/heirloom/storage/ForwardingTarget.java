@@ -20,6 +20,7 @@ import java.util.Optional;
 public abstract class ForwardingTarget implements StorageTarget {
     private final StorageTarget delegate;
 
+    /** Forwards every call to {@code delegate}. */
     protected ForwardingTarget(StorageTarget delegate) {
         this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
     }

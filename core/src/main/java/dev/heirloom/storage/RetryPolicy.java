@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param maxDelay     largest delay bound
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
+    /** Requires the delays and at least one attempt. */
     public RetryPolicy {
         Objects.requireNonNull(initialDelay, "initialDelay");
         Objects.requireNonNull(maxDelay, "maxDelay");

@@ -36,6 +36,7 @@ public final class RetryingTarget implements StorageTarget {
     /** Waits between tries; replaceable in tests. */
     @FunctionalInterface
     public interface Sleeper {
+        /** Waits {@code millis} milliseconds. */
         void sleep(long millis) throws InterruptedException;
     }
 
@@ -44,6 +45,7 @@ public final class RetryingTarget implements StorageTarget {
     private final Sleeper sleeper;
     private final String label;
 
+    /** Retries {@code delegate}'s transient failures by {@code policy}, waiting with {@code sleeper}; {@code label} names it in logs. */
     public RetryingTarget(StorageTarget delegate, RetryPolicy policy, String label, Sleeper sleeper) {
         this.delegate = delegate;
         this.policy = policy;
@@ -51,6 +53,7 @@ public final class RetryingTarget implements StorageTarget {
         this.sleeper = sleeper;
     }
 
+    /** As the four-argument constructor, waiting with {@link Thread#sleep(long)}. */
     public RetryingTarget(StorageTarget delegate, RetryPolicy policy, String label) {
         this(delegate, policy, label, Thread::sleep);
     }

@@ -34,6 +34,7 @@ public record BadObject(String hash, Kind kind, Problem problem, String detail, 
         UNREADABLE
     }
 
+    /** Copies the collections, so the value never changes. */
     public BadObject {
         paths = List.copyOf(paths);
     }

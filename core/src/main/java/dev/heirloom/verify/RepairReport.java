@@ -23,6 +23,7 @@ public record RepairReport(String target, VerifyReport verify, List<Repaired> re
     public record Repaired(String hash, String from) {
     }
 
+    /** Copies the lists; {@code remaining} must not be negative. */
     public RepairReport {
         repaired = List.copyOf(repaired);
         lost = List.copyOf(lost);

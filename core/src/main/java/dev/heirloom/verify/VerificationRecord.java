@@ -19,6 +19,7 @@ import java.time.Instant;
 @JsonPropertyOrder({"time", "level", "samplePercent", "objects", "objectsChecked", "bad", "badObjects"})
 public record VerificationRecord(Instant time, VerifyLevel level, int samplePercent, long objects, long objectsChecked,
                                  long bad, java.util.List<String> badObjects) {
+    /** Copies the list of bad objects (absent in old records: none). */
     public VerificationRecord {
         badObjects = badObjects == null ? java.util.List.of() : java.util.List.copyOf(badObjects);
     }

@@ -59,10 +59,12 @@ public final class Verifier {
      */
     public record Options(VerifyLevel level, int samplePercent, int threads, Clock clock,
                           BooleanSupplier cancelled) {
+        /** Options of a verification that cannot be cancelled. */
         public Options(VerifyLevel level, int samplePercent, int threads, Clock clock) {
             this(level, samplePercent, threads, clock, () -> false);
         }
 
+        /** The sample is 1 to 100 percent; at least one thread. */
         public Options {
             if (samplePercent < 1 || samplePercent > 100) {
                 throw new IllegalArgumentException("sample must be from 1 to 100 percent");
@@ -92,6 +94,7 @@ public final class Verifier {
     /** The first transient error of a content check: the run then records nothing. */
     private final AtomicReference<StorageException> outage = new AtomicReference<>();
 
+    /** Verifies {@code repo} (named {@code target} in the report) as {@code options} say. */
     public Verifier(String target, Repository repo, Options options) {
         this.target = target;
         this.repo = repo;

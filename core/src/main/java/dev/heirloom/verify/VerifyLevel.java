@@ -16,10 +16,12 @@ public enum VerifyLevel {
     /** Every object is read back in full and its SHA-256 compared with its name. */
     CONTENT;
 
+    /** The command-line and record spelling: {@code present}, {@code checksum} or {@code content}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Parses a spelling, in any case; an unknown one is an {@link IllegalArgumentException} naming the three. */
     public static VerifyLevel parse(String value) {
         for (VerifyLevel l : values()) {
             if (l.label().equalsIgnoreCase(value.trim())) {

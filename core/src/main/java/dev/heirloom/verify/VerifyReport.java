@@ -22,11 +22,13 @@ import java.util.List;
 public record VerifyReport(String target, VerifyLevel level, int samplePercent, long snapshots, long objects,
                            long objectsChecked, long bytesRead, List<BadObject> bad, long badCount, Instant started,
                            Instant finished, List<String> notes) {
+    /** Copies the collections, so the value never changes. */
     public VerifyReport {
         bad = List.copyOf(bad);
         notes = List.copyOf(notes);
     }
 
+    /** Whether no object was found missing or damaged. */
     public boolean clean() {
         return badCount == 0;
     }

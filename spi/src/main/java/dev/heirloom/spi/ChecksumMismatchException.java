@@ -5,6 +5,7 @@ package dev.heirloom.spi;
  * When thrown by a write, nothing was published under the key.
  */
 public class ChecksumMismatchException extends StorageException {
+    /** @param message which content, and what it hashed to instead of what was expected */
     public ChecksumMismatchException(String message) {
         super(message);
     }

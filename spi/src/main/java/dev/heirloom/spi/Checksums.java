@@ -14,6 +14,7 @@ import java.util.Optional;
 public record Checksums(Map<ChecksumAlgorithm, String> values) {
     private static final Checksums NONE = new Checksums(Map.of());
 
+    /** Copies the values, lowercased; the map must not hold nulls. */
     public Checksums {
         EnumMap<ChecksumAlgorithm, String> copy = new EnumMap<>(ChecksumAlgorithm.class);
         values.forEach((k, v) -> copy.put(k, v.toLowerCase(Locale.ROOT)));
@@ -30,6 +31,7 @@ public record Checksums(Map<ChecksumAlgorithm, String> values) {
         return new Checksums(Map.of(ChecksumAlgorithm.SHA256, hex));
     }
 
+    /** The value for an algorithm, empty when unknown. */
     public Optional<String> get(ChecksumAlgorithm algorithm) {
         return Optional.ofNullable(values.get(algorithm));
     }
@@ -57,6 +59,7 @@ public record Checksums(Map<ChecksumAlgorithm, String> values) {
         return Optional.empty();
     }
 
+    /** Whether no algorithm's value is known. */
     public boolean isEmpty() {
         return values.isEmpty();
     }

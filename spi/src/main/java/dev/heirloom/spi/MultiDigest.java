@@ -47,6 +47,7 @@ public final class MultiDigest {
         return new MultiDigest(Set.of());
     }
 
+    /** Feeds {@code count} bytes from {@code offset} to every algorithm and counts them. */
     public void update(byte[] bytes, int offset, int count) {
         if (sha256 != null) {
             sha256.update(bytes, offset, count);

@@ -12,15 +12,18 @@ import java.util.Objects;
  * @param secret      whether the value is a credential: never logged, printed or put in a message
  */
 public record OptionSpec(String name, String description, boolean required, boolean secret) {
+    /** Checks that name and description are given. */
     public OptionSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
     }
 
+    /** An optional option whose value is not secret. */
     public static OptionSpec optional(String name, String description) {
         return new OptionSpec(name, description, false, false);
     }
 
+    /** An optional option holding a credential: never logged, printed or put in a message. */
     public static OptionSpec secret(String name, String description) {
         return new OptionSpec(name, description, false, true);
     }

@@ -7,10 +7,12 @@ package dev.heirloom.spi;
  * <p>Messages never contain secrets (passwords, keys, tokens, connection strings).
  */
 public class StorageException extends RuntimeException {
+    /** A failure described for a person; permanent unless a subclass says otherwise ({@link #isTransient()}). */
     public StorageException(String message) {
         super(message);
     }
 
+    /** As {@link #StorageException(String)}, with the failure that caused it. */
     public StorageException(String message, Throwable cause) {
         super(message, cause);
     }

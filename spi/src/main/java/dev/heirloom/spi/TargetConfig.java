@@ -14,15 +14,18 @@ import java.util.TreeMap;
  * @param options provider options by {@link OptionSpec#name()}
  */
 public record TargetConfig(URI uri, Map<String, String> options) {
+    /** Copies the options; the URI is required. */
     public TargetConfig {
         Objects.requireNonNull(uri, "uri");
         options = Map.copyOf(options);
     }
 
+    /** A target at a URI with no options. */
     public static TargetConfig of(URI uri) {
         return new TargetConfig(uri, Map.of());
     }
 
+    /** An option's value as written, empty when not set. */
     public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
     }

@@ -6,6 +6,7 @@ package dev.heirloom.spi;
  * unless the provider declares that it retries on its own.
  */
 public class TargetUnavailableException extends StorageException {
+    /** @param message which target could not be reached, and why as far as known */
     public TargetUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

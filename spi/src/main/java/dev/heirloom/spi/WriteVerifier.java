@@ -19,6 +19,10 @@ public final class WriteVerifier {
     private final Checksums known;
     private final MultiDigest digest;
 
+    /**
+     * A verifier for one write of {@code content} under {@code key} (named in failures) that must
+     * have {@code expected}'s checksums and exactly {@link ContentSource#size()} bytes.
+     */
     public WriteVerifier(String key, ContentSource content, Checksums expected) {
         this.key = key;
         this.size = content.size();
