@@ -95,6 +95,19 @@ class EarlierFormatsTest {
         try (InputStream in = usb.read(RepositoryLayout.CONFIG, 0, -1)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"version\":2").doesNotContain("padding");
         }
+        // a passphrase added to it opens it as it is: still version 2, still unpadded
+        try (Heirloom h = heirloom(src)) {
+            h.repository("usb").keySlots().add(Encryption.passphrase("second passphrase"));
+        }
+        Path again = tmp.resolve("again");
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new TestProvider("t", c -> usb)))
+                .target("usb", URI.create("t://usb"), Medium.EXTERNAL_DISK, Site.ONSITE)
+                .encryption("usb", Encryption.passphrase("second passphrase")).build()) {
+            assertThat(h.restore("usb", Optional.of("082e4786"), RestoreOptions.into(again)).failed()).isEmpty();
+            assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
+        }
+        assertThat(Trees.read(again)).isEqualTo(Trees.read(back));
         byte[] photo = "\u00ff\u00d8\u00ff\u00e0 a new photo".getBytes(StandardCharsets.ISO_8859_1);
         String hash = MultiDigest.sha256Hex(photo);
         try (Heirloom h = heirloom(src)) {
