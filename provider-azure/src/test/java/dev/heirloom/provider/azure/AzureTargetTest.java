@@ -120,6 +120,47 @@ class AzureTargetTest {
     }
 
     @Test
+    void anEncryptedTargetIsCheckedByTheMd5OfItsCiphertextWithoutDownloading() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        for (int i = 0; i < 4; i++) {
+            byte[] photo = new byte[120_000 + i];
+            new Random(i).nextBytes(photo);
+            Files.write(src.resolve("IMG_" + i + ".jpg"), photo);
+        }
+        byte[] video = new byte[(3 << 20) + 5]; // staged in 1 MiB blocks
+        new Random(8).nextBytes(video);
+        Files.write(src.resolve("clip.mp4"), video);
+        String container = "enc" + UUID.randomUUID().toString().substring(0, 8);
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new AzureTargetProvider()))
+                .target(new TargetSpec("cloud", URI.create("azure://" + container + "/p"), Medium.CLOUD, Site.OFFSITE, options()))
+                .encryption("cloud", dev.heirloom.repository.Encryption.passphrase("azure test passphrase")).build()) {
+            assertThat(h.backup().succeeded()).isTrue();
+            VerifyReport clean = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(clean.clean()).isTrue();
+            assertThat(clean.objectsChecked()).isEqualTo(5);
+            assertThat(clean.notes()).as("every object's ciphertext MD5 was recorded").isEmpty();
+            assertThat(clean.bytesRead()).isZero();
+
+            String hash = MultiDigest.sha256Hex(video);
+            String key = h.repository("cloud").objects().key(hash);
+            try (AzureTarget raw = open(container)) {
+                byte[] stored;
+                try (InputStream in = raw.read(key, 0, -1)) {
+                    stored = in.readAllBytes();
+                }
+                stored[1 << 20] ^= 1;
+                raw.write(key, ContentSource.ofBytes(stored), WriteOptions.replace(Checksums.none()));
+            }
+            VerifyReport found = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(found.bad()).singleElement().satisfies(b -> {
+                assertThat(b.hash()).isEqualTo(hash);
+                assertThat(b.detail()).contains("MD5");
+            });
+        }
+    }
+
+    @Test
     void theStoredContentMd5IsWhatWeComputed() {
         AzureTarget t = open("md5");
         byte[] content = "family photo".getBytes();

@@ -179,30 +179,36 @@ class GcsTargetTest {
         assertThat(server.names("photos")).isEmpty();
     }
 
-    @Test
-    void aFlippedByteIsCaughtByTheChecksumLevelWithoutDownloading() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "encrypted: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aFlippedByteIsCaughtByTheChecksumLevelWithoutDownloading(boolean encrypted) throws Exception {
+        // encrypted: the CRC-32C and MD5 of the ciphertext, recorded as it was uploaded, are compared
+        String prefix = encrypted ? "encrypted" : "heirloom";
         Path src = Files.createDirectories(tmp.resolve("src"));
         for (int i = 0; i < 6; i++) {
             byte[] photo = new byte[30_000 + i];
             new Random(i).nextBytes(photo);
             Files.write(src.resolve("IMG_" + i + ".jpg"), photo);
         }
-        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+        Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
                 .registry(ProviderRegistry.of(new GcsTargetProvider()))
-                .target(new TargetSpec("cloud", URI.create("gs://photos/heirloom"), Medium.CLOUD, Site.OFFSITE, options()))
-                .build()) {
+                .target(new TargetSpec("cloud", URI.create("gs://photos/" + prefix), Medium.CLOUD, Site.OFFSITE, options()));
+        if (encrypted) {
+            builder.encryption("cloud", dev.heirloom.repository.Encryption.passphrase("gcs test passphrase"));
+        }
+        try (Heirloom h = builder.build()) {
             assertThat(h.backup().succeeded()).isTrue();
             assertThat(h.verify("cloud", VerifyLevel.CHECKSUM, 100).clean()).isTrue();
-            String victim = server.names("photos").stream().filter(n -> n.startsWith("heirloom/objects/")).findFirst().orElseThrow();
+            String victim = server.names("photos").stream().filter(n -> n.startsWith(prefix + "/objects/")).findFirst().orElseThrow();
             server.corrupt("photos", victim, 100);
             int downloads = server.downloads().size();
             VerifyReport r = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
             assertThat(server.downloads().subList(downloads, server.downloads().size()))
-                    .as("no photo downloaded (folder listings and snapshots are)").noneMatch(n -> n.startsWith("heirloom/objects/"));
+                    .as("no photo downloaded (folder listings and snapshots are)").noneMatch(n -> n.startsWith(prefix + "/objects/"));
             assertThat(r.bytesRead()).isZero();
             assertThat(r.notes()).as("MD5 and CRC-32C were recorded at backup").isEmpty();
             assertThat(r.bad()).singleElement().satisfies(b -> {
-                assertThat(victim).endsWith(b.hash());
+                assertThat(victim).endsWith(encrypted ? h.repository("cloud").objects().key(b.hash()) : b.hash());
                 assertThat(b.kind()).isEqualTo(BadObject.Kind.CONTENT);
                 assertThat(b.problem()).isEqualTo(BadObject.Problem.CORRUPT);
                 assertThat(b.paths()).singleElement().asString().contains("IMG_");

@@ -329,6 +329,51 @@ class S3TargetTest {
     }
 
     @Test
+    void anEncryptedTargetIsCheckedByTheCrc32cOfItsCiphertextWithoutDownloading() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        for (int i = 0; i < 5; i++) {
+            byte[] photo = new byte[150_000 + i];
+            new Random(i).nextBytes(photo);
+            Files.write(src.resolve("IMG_" + i + ".jpg"), photo);
+        }
+        byte[] video = new byte[(int) (20 * MIB) + 7]; // several parts of a multipart upload
+        new Random(9).nextBytes(video);
+        Files.write(src.resolve("clip.mp4"), video);
+        String bucket = "enc-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> options = options(server.endpoint());
+        try (Heirloom h = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new S3TargetProvider()))
+                .target(new TargetSpec("cloud", URI.create("s3://" + bucket + "/heirloom"), Medium.CLOUD, Site.OFFSITE, options))
+                .encryption("cloud", dev.heirloom.repository.Encryption.passphrase("s3 test passphrase")).build()) {
+            assertThat(h.backup().succeeded()).as("no upload taken for damaged: the store's CRC-32C is the sent one").isTrue();
+            VerifyReport clean = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(clean.clean()).isTrue();
+            assertThat(clean.objectsChecked()).isEqualTo(6);
+            assertThat(clean.notes()).as("every object's ciphertext CRC-32C was recorded").isEmpty();
+            assertThat(clean.bytesRead()).isZero();
+
+            // someone replaces a stored photo with other bytes of the same size
+            String hash = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("IMG_3.jpg")));
+            String key = h.repository("cloud").objects().key(hash);
+            try (S3Target raw = open("s3://" + bucket + "/heirloom", options)) {
+                byte[] stored;
+                try (InputStream in = raw.read(key, 0, -1)) {
+                    stored = in.readAllBytes();
+                }
+                stored[stored.length / 2] ^= 1;
+                raw.write(key, ContentSource.ofBytes(stored), WriteOptions.replace(Checksums.none()));
+            }
+            VerifyReport found = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(found.bad()).singleElement().satisfies(b -> {
+                assertThat(b.hash()).isEqualTo(hash);
+                assertThat(b.problem()).isEqualTo(dev.heirloom.verify.BadObject.Problem.CORRUPT);
+                assertThat(b.detail()).contains("CRC32C");
+            });
+            assertThat(found.bytesRead()).isZero();
+        }
+    }
+
+    @Test
     void s3ProxyKilledMidRunFailsOnlyItsTargetAndTheNextRunCatchesUp() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         for (int i = 0; i < 40; i++) {
