@@ -28,8 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +41,6 @@ import java.util.function.Supplier;
  */
 final class CiphertextChecksums {
     private static final Logger LOG = LoggerFactory.getLogger(CiphertextChecksums.class);
-    static final String PREFIX = "checksums/";
     private static final int VERSION = 1;
 
     /** A {@code checksums/} file: object key → the checksum sets recorded for it (algorithm name → hex). */
@@ -195,8 +192,8 @@ final class CiphertextChecksums {
     private void writeFile(Map<String, List<Checksums>> entries) {
         Map<String, List<Map<String, String>>> objects = new TreeMap<>();
         entries.forEach((key, sets) -> objects.put(key, sets.stream().map(CiphertextChecksums::names).toList()));
-        String time = clock.instant().toString().replaceAll("[-:]", "").replaceAll("\\.\\d+", "");
-        String key = PREFIX + time + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16) + ".json";
+        String key = RepositoryLayout.checksumsKey(clock.instant(),
+                UUID.randomUUID().toString().replace("-", "").substring(0, 16));
         byte[] bytes = cipher.get().seal(key, CanonicalJson.write(new ChecksumFile(VERSION, objects)));
         target.write(key, ContentSource.ofBytes(bytes), WriteOptions.createIfAbsent(Checksums.sha256(MultiDigest.sha256Hex(bytes))));
     }
@@ -220,7 +217,7 @@ final class CiphertextChecksums {
 
     private List<String> files() {
         List<String> files = new ArrayList<>();
-        Repository.forEach(target, PREFIX, info -> files.add(info.key()));
+        Repository.forEach(target, RepositoryLayout.CHECKSUMS, info -> files.add(info.key()));
         return files;
     }
 
@@ -268,9 +265,10 @@ final class CiphertextChecksums {
     private static final class Recording implements ContentSource {
         private final ContentSource sealed;
         private final Set<ChecksumAlgorithm> algorithms;
-        private final AtomicLong readings = new AtomicLong();
-        private final AtomicReference<Checksums> last = new AtomicReference<>();
-        private volatile long lastWhole = -1;
+        /** Guarded by this: how many readings were opened, which one last came whole, and its checksums. */
+        private long readings;
+        private long lastWhole = -1;
+        private Checksums last;
 
         Recording(ContentSource sealed, Set<ChecksumAlgorithm> algorithms) {
             this.sealed = sealed;
@@ -284,7 +282,10 @@ final class CiphertextChecksums {
 
         @Override
         public InputStream open() throws IOException {
-            long reading = readings.incrementAndGet();
+            long reading;
+            synchronized (this) {
+                reading = ++readings;
+            }
             MultiDigest digest = MultiDigest.exactly(algorithms);
             return new DigestingInputStream(sealed.open(), digest) {
                 private boolean done;
@@ -307,7 +308,7 @@ final class CiphertextChecksums {
                     if (!done && digest.length() == sealed.size()) {
                         done = true;
                         synchronized (Recording.this) {
-                            last.set(digest.finish());
+                            last = digest.finish();
                             lastWhole = reading;
                         }
                     }
@@ -316,7 +317,7 @@ final class CiphertextChecksums {
         }
 
         synchronized Optional<Checksums> result() {
-            return lastWhole == readings.get() ? Optional.ofNullable(last.get()) : Optional.empty();
+            return lastWhole == readings ? Optional.ofNullable(last) : Optional.empty();
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
  * place to live. Thread-safe; closing it closes the target.
  */
 public final class Repository implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
     private final LockingTarget target;
     private final FileLocks locks;
     private final String name;
@@ -212,7 +213,7 @@ public final class Repository implements AutoCloseable {
         try {
             ciphertextChecksums.save();
         } catch (StorageException e) {
-            org.slf4j.LoggerFactory.getLogger(Repository.class).warn("{}: the checksums of objects just uploaded "
+            LOG.warn("{}: the checksums of objects just uploaded "
                     + "were not recorded: {}", name, e.getMessage());
         }
         target.close();

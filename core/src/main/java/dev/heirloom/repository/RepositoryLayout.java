@@ -1,5 +1,6 @@
 package dev.heirloom.repository;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,8 @@ public final class RepositoryLayout {
     public static final String LOCK_EXTENSION = "immutability/last-extension.json";
     /** Which share of the objects the next sampled content verification reads. */
     public static final String VERIFY_ROTATION = "verify/rotation.json";
+    /** An encrypted repository's records of its objects' ciphertext checksums. */
+    public static final String CHECKSUMS = "checksums/";
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     /** An object's or tree's key: its folder, its first two hex digits, its 64 (a hash, or a keyed one). */
@@ -43,8 +46,17 @@ public final class RepositoryLayout {
 
     /** {@code snapshots/20261126T031500Z-0123456789abcdef.json}. */
     public static String snapshotKey(Snapshot snapshot) {
-        String time = snapshot.time().toString().replaceAll("[-:]", "").replaceAll("\\.\\d+", "");
-        return SNAPSHOTS + time + "-" + snapshot.id() + ".json";
+        return SNAPSHOTS + compactTime(snapshot.time()) + "-" + snapshot.id() + ".json";
+    }
+
+    /** {@code checksums/20261207T181150Z-732223f0f1ca4e3d.json}: a record written at {@code time}, told apart by {@code random}. */
+    public static String checksumsKey(Instant time, String random) {
+        return CHECKSUMS + compactTime(time) + "-" + random + ".json";
+    }
+
+    /** A time to the second as file names give it: {@code 20261126T031500Z}. */
+    private static String compactTime(Instant time) {
+        return time.toString().replaceAll("[-:]", "").replaceAll("\\.\\d+", "");
     }
 
     /** {@code verify/last-<level>.json}: the last verification at that level. */

@@ -235,7 +235,7 @@ class EncryptedRepositoryTest {
         try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE))
                 .retention("cloud", dev.heirloom.retention.RetentionPolicy.none().withLast(1)).build()) {
             h.backup();
-            assertThat(keys(cloud, CiphertextChecksums.PREFIX)).as("one record per backup").hasSize(1);
+            assertThat(keys(cloud, RepositoryLayout.CHECKSUMS)).as("one record per backup").hasSize(1);
             long read = cloud.bytesRead();
             VerifyReport clean = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
             assertThat(clean.clean()).isTrue();
@@ -257,9 +257,9 @@ class EncryptedRepositoryTest {
             h.forget("cloud", false);
             h.prune("cloud", Duration.ZERO, false);
             h.prune("cloud", Duration.ZERO, false);
-            assertThat(keys(cloud, CiphertextChecksums.PREFIX)).as("compacted by prune").hasSize(1);
-            byte[] record = h.repository("cloud").cipher().open(keys(cloud, CiphertextChecksums.PREFIX).get(0),
-                    read(cloud, keys(cloud, CiphertextChecksums.PREFIX).get(0)));
+            assertThat(keys(cloud, RepositoryLayout.CHECKSUMS)).as("compacted by prune").hasSize(1);
+            byte[] record = h.repository("cloud").cipher().open(keys(cloud, RepositoryLayout.CHECKSUMS).get(0),
+                    read(cloud, keys(cloud, RepositoryLayout.CHECKSUMS).get(0)));
             assertThat(new String(record, StandardCharsets.UTF_8)).as("the pruned video's entry dropped")
                     .doesNotContain(videoKey).contains("\"crc32c\"");
             VerifyReport after = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
@@ -348,7 +348,7 @@ class EncryptedRepositoryTest {
         String clip = MultiDigest.sha256Hex(Files.readAllBytes(src.resolve("Anniversaire-Mamie/clip.mp4")));
         try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
             h.backup();
-            for (String key : keys(cloud, CiphertextChecksums.PREFIX)) {
+            for (String key : keys(cloud, RepositoryLayout.CHECKSUMS)) {
                 cloud.delete(key);
             }
             flip(cloud, h.repository("cloud").objects().key(clip), 40);
