@@ -69,11 +69,12 @@ final class BitRotCheck {
             alive.add(lane);
             TreeEntry held = laneEntries[i];
             if (held == null || !ref.content().equals(held.content())) {
-                writes.storeEach(copyOf(run.reference, ref), ref.content(), ref.checksums(), List.of(lane), false);
+                writes.storeEach(copyOf(run.reference, ref), ref.content(), ref.checksums(), java.util.Optional.empty(),
+                        List.of(lane), false);
             }
         }
         ContentSource content = h.inMemory() ? h.content() : ContentSource.ofFile(file.path(), file.size());
-        if (writes.storeEach(content, actual, h.sums, alive, !h.inMemory())) {
+        if (writes.storeEach(content, actual, h.sums, h.prefixes, alive, !h.inMemory())) {
             // nothing was kept under that hash, so the entry must not name it
             LOG.warn("{} changed while its suspect content was being stored; not marked this run", file.path());
             return null;

@@ -1,5 +1,6 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.repository.PrefixHashes;
 import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.source.CaptureDates;
 import dev.heirloom.source.MediaGroup;
@@ -12,6 +13,7 @@ import dev.heirloom.spi.ContentSource;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Backs up one file that is not unchanged everywhere: finds its hash (recorded, staged while
@@ -90,17 +92,33 @@ final class FileBackup {
                 return null;
             }
             List<Lane> needing = run.needing(hash, laneEntries);
-            boolean mismatch;
+            boolean mismatch = false;
             try {
                 if (staged != null) {
                     needing = staged.publish(hash, needing);
                 }
+                if (trustRef && !needing.isEmpty() && current.size() > run.options.smallFileLimit()
+                        && needing.stream().anyMatch(lane -> lane.repo.encrypted())) {
+                    // encrypted the same way on every try (so its upload can resume) only after a first read
+                    // recorded what each block must be: see PrefixHashes
+                    hashed = reader.hash(current);
+                    if (hashed == null) {
+                        current = reader.restat(current);
+                        continue;
+                    }
+                    mismatch = !hashed.sums.get(ChecksumAlgorithm.SHA256).orElseThrow().equals(hash);
+                }
                 boolean inMemory = hashed != null && hashed.inMemory();
-                mismatch = needing.isEmpty() ? false
+                Optional<PrefixHashes> firstRead = hashed != null ? hashed.prefixes
+                        : staged != null ? staged.prefixes : Optional.empty();
+                mismatch = mismatch || needing.isEmpty() ? mismatch
                         : !inMemory && needing.size() > 1
-                        ? writes.storeFannedOut(current, hash, sums, needing)
+                        ? writes.storeFannedOut(current, hash, sums, firstRead, needing)
                         : writes.storeEach(inMemory ? hashed.content() : ContentSource.ofFile(current.path(), current.size()),
-                                hash, sums, needing, !inMemory);
+                                hash, sums, firstRead, needing, !inMemory);
+            } catch (NoSuchFileException e) {
+                run.problem(new SourceProblem(file.path(), "vanished while backing up"));
+                return null;
             } catch (IOException e) {
                 run.problem(new SourceProblem(file.path(), "cannot read: " + RunContext.describe(e)));
                 return null;

@@ -1,5 +1,6 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.ContentSource;
 
 import java.io.IOException;
@@ -125,17 +126,10 @@ final class FileFanOut {
             }
             streaming = true;
             decide();
-            return new InputStream() {
+            return new BulkInputStream() {
                 private byte[] current = new byte[0];
                 private int pos;
                 private boolean ended;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {

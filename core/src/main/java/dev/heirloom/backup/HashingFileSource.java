@@ -1,9 +1,10 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.repository.PrefixHashes;
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.ContentSource;
-import dev.heirloom.spi.DigestingInputStream;
-import dev.heirloom.spi.MultiDigest;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,17 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
- * A file's content for exactly one read, which feeds a digest with every byte as the reader takes
- * it: what the digest saw is what the reader got. A second {@code open()} fails.
+ * A file's content for exactly one read, which feeds a digest (through the recorder of its prefix
+ * hashes) with every byte as the reader takes it: what the digest saw is what the reader got. A
+ * second {@code open()} fails.
  */
 final class HashingFileSource implements ContentSource {
     private final Path file;
     private final long size;
-    private final MultiDigest digest;
+    private final PrefixHashes.Recorder digest;
     private final LongConsumer bytesRead;
     private final AtomicBoolean opened = new AtomicBoolean();
 
-    HashingFileSource(Path file, long size, MultiDigest digest, LongConsumer bytesRead) {
+    HashingFileSource(Path file, long size, PrefixHashes.Recorder digest, LongConsumer bytesRead) {
         this.file = file;
         this.size = size;
         this.digest = digest;
@@ -39,12 +41,25 @@ final class HashingFileSource implements ContentSource {
         if (!opened.compareAndSet(false, true)) {
             throw new IOException("this content is read once and cannot be read again");
         }
-        return new DigestingInputStream(Files.newInputStream(file), digest) {
+        return new FilterInputStream(Files.newInputStream(file)) {
             @Override
-            protected void afterRead(int n) {
+            public int read() throws IOException {
+                return BulkInputStream.readOne(this);
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
                 if (n > 0) {
+                    digest.update(b, off, n);
                     bytesRead.accept(n);
                 }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                throw new IOException("content that is being hashed is read, not skipped");
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.repository.PrefixHashes;
 import dev.heirloom.source.SourceEntry;
 import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
@@ -34,13 +35,15 @@ final class ObjectWrites {
      *
      * @return true when the content did not match its hash
      */
-    boolean storeEach(ContentSource content, String hash, Checksums sums, List<Lane> needing, boolean fromDisk) {
+    boolean storeEach(ContentSource content, String hash, Checksums sums, Optional<PrefixHashes> firstRead,
+                      List<Lane> needing, boolean fromDisk) {
         if (needing.size() == 1) {
-            return store(needing.get(0), content, hash, sums, fromDisk);
+            return store(needing.get(0), content, hash, sums, firstRead, fromDisk);
         }
         List<CompletableFuture<Boolean>> writes = new ArrayList<>();
         for (Lane lane : needing) {
-            writes.add(CompletableFuture.supplyAsync(() -> store(lane, content, hash, sums, fromDisk), run.fanOutPool));
+            writes.add(CompletableFuture.supplyAsync(() -> store(lane, content, hash, sums, firstRead, fromDisk),
+                    run.fanOutPool));
         }
         boolean mismatch = false;
         for (CompletableFuture<Boolean> w : writes) {
@@ -49,9 +52,10 @@ final class ObjectWrites {
         return mismatch;
     }
 
-    private boolean store(Lane lane, ContentSource content, String hash, Checksums sums, boolean fromDisk) {
+    private boolean store(Lane lane, ContentSource content, String hash, Checksums sums,
+                          Optional<PrefixHashes> firstRead, boolean fromDisk) {
         try {
-            ensureObject(lane, hash, content, sums, fromDisk);
+            ensureObject(lane, hash, content, sums, firstRead, fromDisk);
             return false;
         } catch (ChecksumMismatchException e) {
             return true;
@@ -67,7 +71,8 @@ final class ObjectWrites {
      * @return true when the content did not match its hash
      * @throws IOException when the source file could not be read
      */
-    boolean storeFannedOut(SourceEntry file, String hash, Checksums sums, List<Lane> needing) throws IOException {
+    boolean storeFannedOut(SourceEntry file, String hash, Checksums sums, Optional<PrefixHashes> firstRead,
+                           List<Lane> needing) throws IOException {
         FileFanOut fan = new FileFanOut(file.path(), file.size(), needing.size(), false);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int k = 0; k < needing.size(); k++) {
@@ -75,7 +80,7 @@ final class ObjectWrites {
             Lane lane = needing.get(k);
             writes.add(CompletableFuture.runAsync(() -> {
                 try {
-                    ensureObject(lane, hash, fan.source(slot), sums, false);
+                    ensureObject(lane, hash, fan.source(slot), sums, firstRead, false);
                 } finally {
                     fan.writerDone(slot);
                 }
@@ -113,7 +118,8 @@ final class ObjectWrites {
      * first; a caller whose content turned out different (the file changed) leaves the slot to
      * the others.
      */
-    private void ensureObject(Lane lane, String hash, ContentSource content, Checksums sums, boolean readsSource) {
+    private void ensureObject(Lane lane, String hash, ContentSource content, Checksums sums,
+                              Optional<PrefixHashes> firstRead, boolean readsSource) {
         while (true) {
             CompletableFuture<Void> mine = new CompletableFuture<>();
             CompletableFuture<Void> running = lane.inFlight.putIfAbsent(hash, mine);
@@ -143,7 +149,7 @@ final class ObjectWrites {
                     if (readsSource) {
                         run.count(content.size());
                     }
-                    if (lane.repo.objects().put(hash, content, sums)) {
+                    if (lane.repo.objects().put(hash, content, sums, firstRead)) {
                         lane.wrote(content.size());
                     } else {
                         lane.objectsPresent.incrementAndGet();

@@ -1,6 +1,8 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.repository.PrefixHashes;
 import dev.heirloom.source.SourceEntry;
+import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.MultiDigest;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 
 /**
  * Reads and hashes source files. A file up to the small-file limit is read once into a pooled
@@ -27,16 +30,21 @@ final class SourceReader {
         this.run = run;
     }
 
-    /** A file's checksums and, for a small file, its bytes in a pooled array until closed. */
+    /**
+     * A file's checksums and, for a small file, its bytes in a pooled array until closed; for a
+     * large one, the prefix hashes that a second read is checked against.
+     */
     final class Hashed implements AutoCloseable {
         final Checksums sums;
+        final Optional<PrefixHashes> prefixes;
         private final int length;
         private byte[] buffer;
 
-        Hashed(Checksums sums, byte[] buffer, int length) {
+        Hashed(Checksums sums, byte[] buffer, int length, Optional<PrefixHashes> prefixes) {
             this.sums = sums;
             this.buffer = buffer;
             this.length = length;
+            this.prefixes = prefixes;
         }
 
         boolean inMemory() {
@@ -78,6 +86,7 @@ final class SourceReader {
         run.filesRead.incrementAndGet();
         byte[] data = null;
         Checksums sums;
+        Optional<PrefixHashes> prefixes = Optional.empty();
         if (file.size() <= run.options.smallFileLimit()) {
             int size = (int) file.size();
             data = run.buffers.take(size + 1);
@@ -102,11 +111,12 @@ final class SourceReader {
             sums = digest.finish();
         } else {
             MultiDigest digest = new MultiDigest(run.extraChecksums);
+            PrefixHashes.Recorder recorder = new PrefixHashes.Recorder(digest);
             byte[] buffer = new byte[READ_CHUNK];
             try (InputStream in = Files.newInputStream(file.path())) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
+                    recorder.update(buffer, 0, n);
                     run.count(n);
                 }
             }
@@ -114,8 +124,9 @@ final class SourceReader {
                 return null;
             }
             sums = digest.finish();
+            prefixes = Optional.of(recorder.finish(sums.get(ChecksumAlgorithm.SHA256).orElseThrow()));
         }
-        Hashed hashed = new Hashed(sums, data, (int) Math.min(file.size(), Integer.MAX_VALUE));
+        Hashed hashed = new Hashed(sums, data, (int) Math.min(file.size(), Integer.MAX_VALUE), prefixes);
         SourceEntry after;
         try {
             after = restat(file);

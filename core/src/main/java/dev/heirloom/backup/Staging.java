@@ -1,7 +1,9 @@
 package dev.heirloom.backup;
 
+import dev.heirloom.repository.PrefixHashes;
 import dev.heirloom.repository.TreeEntry;
 import dev.heirloom.source.SourceEntry;
+import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.MultiDigest;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -40,6 +43,8 @@ final class Staging {
         final long size;
         final Map<Lane, StagedObject> staged = new HashMap<>();
         Checksums sums;
+        /** What a second read for the targets that did not stage is checked against. */
+        Optional<PrefixHashes> prefixes = Optional.empty();
 
         Staged(long size) {
             this.size = size;
@@ -118,12 +123,13 @@ final class Staging {
         key.writeBytes(("\n" + file.size() + "\n" + file.mtime()).getBytes(StandardCharsets.UTF_8));
         String name = MultiDigest.sha256Hex(key.toByteArray()).substring(0, 40);
         MultiDigest digest = new MultiDigest(run.extraChecksums);
+        PrefixHashes.Recorder recorder = new PrefixHashes.Recorder(digest);
         Staged staging = new Staged(file.size());
         if (stagers.size() == 1) {
             Lane lane = stagers.get(0);
             try {
                 staging.staged.put(lane, lane.repo.objects().stage(name, new HashingFileSource(file.path(), file.size(),
-                        digest, run::count)));
+                        recorder, run::count)));
             } catch (StorageException e) {
                 LOG.debug("{}: staging {} failed, it is written the usual way: {}", lane.name, rel, e.getMessage());
             }
@@ -148,7 +154,7 @@ final class Staging {
             }
             try {
                 fan.pump(chunk -> {
-                    digest.update(chunk, 0, chunk.length);
+                    recorder.update(chunk, 0, chunk.length);
                     run.count(chunk.length);
                 });
             } catch (InterruptedException e) {
@@ -169,6 +175,7 @@ final class Staging {
                 return null;
             }
             staging.sums = h.sums;
+            staging.prefixes = h.prefixes;
             return staging;
         }
         SourceEntry after;
@@ -183,6 +190,7 @@ final class Staging {
             return null;
         }
         staging.sums = digest.finish();
+        staging.prefixes = Optional.of(recorder.finish(staging.sums.get(ChecksumAlgorithm.SHA256).orElseThrow()));
         return staging;
     }
 }

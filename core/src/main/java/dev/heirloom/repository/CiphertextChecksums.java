@@ -281,6 +281,11 @@ final class CiphertextChecksums {
         }
 
         @Override
+        public java.util.Optional<String> identity() {
+            return sealed.identity();
+        }
+
+        @Override
         public InputStream open() throws IOException {
             long reading;
             synchronized (this) {

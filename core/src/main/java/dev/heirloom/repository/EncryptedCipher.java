@@ -2,6 +2,7 @@ package dev.heirloom.repository;
 
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import dev.heirloom.spi.Capabilities;
+import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.StorageException;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * An encrypted repository's files (docs/format.md, "Encrypted repositories"): every file is Tink's
@@ -35,6 +37,8 @@ final class EncryptedCipher implements RepositoryCipher {
     static final String PADDING = "padme";
 
     private final AesGcmHkdfStreaming aead;
+    private final byte[] contentKey;
+    private final byte[] headerKey;
     private final SecretKeySpec nameKey;
     private final boolean padded;
     /** One per thread: a name is needed per object, and a Mac is not thread-safe. */
@@ -49,8 +53,11 @@ final class EncryptedCipher implements RepositoryCipher {
         if (masterKey.length != MASTER_KEY_BYTES) {
             throw new IllegalArgumentException("a master key has " + MASTER_KEY_BYTES + " bytes");
         }
+        this.contentKey = java.util.Arrays.copyOfRange(masterKey, 0, 32);
+        // the derived headers come from the name key (through HKDF with its own salt), never the content key
+        this.headerKey = java.util.Arrays.copyOfRange(masterKey, 32, 64);
         try {
-            this.aead = new AesGcmHkdfStreaming(java.util.Arrays.copyOfRange(masterKey, 0, 32), "HmacSha256", 32,
+            this.aead = new AesGcmHkdfStreaming(contentKey, "HmacSha256", DerivedHeaderEncrypter.KEY_BYTES,
                     SEGMENT, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime cannot run AES-256-GCM: " + e.getMessage(), e);
@@ -136,7 +143,7 @@ final class EncryptedCipher implements RepositoryCipher {
 
     @Override
     public byte[] seal(String key, byte[] plain) {
-        try (InputStream in = stream(key, new ByteArrayInputStream(plain), plain.length, null)) {
+        try (InputStream in = stream(key, new ByteArrayInputStream(plain), plain.length, null, null)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -153,11 +160,17 @@ final class EncryptedCipher implements RepositoryCipher {
     }
 
     @Override
-    public ContentSource seal(String key, ContentSource plain, String sha256) {
+    public ContentSource seal(String key, ContentSource plain, String sha256, Optional<PrefixHashes> firstRead) {
         if (plain.size() >= SEGMENT) {
             GcmWarmUp.start();
         }
         long size = storedSize(plain.size());
+        Optional<PrefixHashes> check = firstRead.filter(f -> f.sha256().equals(sha256) && f.size() == plain.size());
+        // the same ciphertext on every try only for bytes proven to be the hashed ones (see DerivedHeaderEncrypter)
+        boolean same = sha256 != null && (check.isPresent()
+                || plain.knownChecksums().get(ChecksumAlgorithm.SHA256).filter(sha256::equals).isPresent());
+        Optional<String> identity = same ? Optional.of(hmacHex("resumable " + (padded ? "padded " : "") + key))
+                : Optional.empty();
         return new ContentSource() {
             @Override
             public long size() {
@@ -166,18 +179,37 @@ final class EncryptedCipher implements RepositoryCipher {
 
             @Override
             public InputStream open() throws IOException {
-                return stream(key, plain.open(), plain.size(), sha256);
+                if (!same) {
+                    return stream(key, plain.open(), plain.size(), sha256, null);
+                }
+                InputStream content = plain.open();
+                if (check.isPresent()) {
+                    content = check.get().verifying(content, key);
+                }
+                return stream(key, content, plain.size(), check.isPresent() ? null : sha256, headerKey);
+            }
+
+            @Override
+            public Optional<String> identity() {
+                return identity;
             }
         };
     }
 
-    private InputStream stream(String key, InputStream plain, long size, String sha256) throws IOException {
+    /**
+     * @param headerKey null for Tink's random header, else the key a {@link DerivedHeaderEncrypter} derives it from
+     */
+    private InputStream stream(String key, InputStream plain, long size, String sha256, byte[] headerKey)
+            throws IOException {
         try {
+            byte[] aad = associatedData(key);
+            com.google.crypto.tink.subtle.StreamSegmentEncrypter encrypter = headerKey == null
+                    ? aead.newStreamSegmentEncrypter(aad) : new DerivedHeaderEncrypter(contentKey, headerKey, aad);
             if (padded) {
-                return new SegmentEncryptingStream(aead, associatedData(key), PaddedPlaintext.pad(plain, size, sha256, key),
+                return new SegmentEncryptingStream(aead, encrypter, PaddedPlaintext.pad(plain, size, sha256, key),
                         PaddedPlaintext.size(size), null, key);
             }
-            return new SegmentEncryptingStream(aead, associatedData(key), plain, size, sha256, key);
+            return new SegmentEncryptingStream(aead, encrypter, plain, size, sha256, key);
         } catch (GeneralSecurityException e) {
             plain.close();
             throw new IOException("cannot encrypt " + key + ": " + e.getMessage(), e);

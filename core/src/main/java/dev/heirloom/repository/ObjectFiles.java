@@ -110,10 +110,20 @@ public final class ObjectFiles extends StoredContent {
      * @return true when this call wrote it
      */
     public boolean put(String sha256, ContentSource content, Checksums expected) {
+        return put(sha256, content, expected, Optional.empty());
+    }
+
+    /**
+     * {@link #put(String, ContentSource, Checksums)} of content whose first read recorded its
+     * prefix hashes: every byte written is checked against them before it is used, and an encrypted
+     * repository then writes the same ciphertext on every try, so an interrupted upload resumes
+     * where the target supports it.
+     */
+    public boolean put(String sha256, ContentSource content, Checksums expected, Optional<PrefixHashes> firstRead) {
         RepositoryCipher c = cipher();
         String key = c.objectKey(sha256);
         try {
-            write(key, c.seal(key, content, sha256), WriteOptions.createIfAbsent(c.expected(expected.with(
+            write(key, c.seal(key, content, sha256, firstRead), WriteOptions.createIfAbsent(c.expected(expected.with(
                     ChecksumAlgorithm.SHA256, sha256))).withGroupCommit());
             return true;
         } catch (ObjectExistsException e) {

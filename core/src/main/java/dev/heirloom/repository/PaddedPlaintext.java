@@ -1,5 +1,6 @@
 package dev.heirloom.repository;
 
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.MultiDigest;
@@ -65,17 +66,7 @@ final class PaddedPlaintext {
         return new Unpadding(padded, what);
     }
 
-    /** A stream whose single-byte read is its array read. */
-    private abstract static class ArrayStream extends InputStream {
-        @Override
-        public final int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-    }
-
-    private static final class Padding extends ArrayStream {
+    private static final class Padding extends BulkInputStream {
         private final InputStream content;
         private final long size;
         private final long total;
@@ -140,7 +131,7 @@ final class PaddedPlaintext {
     }
 
     /** The content of a padded plaintext; {@link #length()} reads only the length field. */
-    static final class Unpadding extends ArrayStream {
+    static final class Unpadding extends BulkInputStream {
         private final InputStream padded;
         private final String what;
         private long length = -1;

@@ -5,6 +5,7 @@ import dev.heirloom.spi.ContentSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * How a repository's files are stored: named, and sealed or opened. {@link #PLAIN} keeps them as
@@ -49,7 +50,17 @@ interface RepositoryCipher {
      * The stored form of content whose SHA-256 is known (null: unknown), read as a provider reads it;
      * the stream fails when the plaintext turns out not to hash to it.
      */
-    ContentSource seal(String key, ContentSource plain, String sha256);
+    default ContentSource seal(String key, ContentSource plain, String sha256) {
+        return seal(key, plain, sha256, Optional.empty());
+    }
+
+    /**
+     * {@link #seal(String, ContentSource, String)} of content whose first read recorded its prefix
+     * hashes: each read of it is checked block by block against them, and an encrypted repository
+     * then encrypts it the same way on every try, so that an interrupted upload can resume
+     * ({@link ContentSource#identity()}).
+     */
+    ContentSource seal(String key, ContentSource plain, String sha256, Optional<PrefixHashes> firstRead);
 
     /** The plaintext of a stored stream. */
     InputStream open(String key, InputStream stored);
@@ -99,7 +110,7 @@ interface RepositoryCipher {
         }
 
         @Override
-        public ContentSource seal(String key, ContentSource plain, String sha256) {
+        public ContentSource seal(String key, ContentSource plain, String sha256, Optional<PrefixHashes> firstRead) {
             return plain;
         }
 

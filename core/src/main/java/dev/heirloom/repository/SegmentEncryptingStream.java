@@ -34,13 +34,15 @@ final class SegmentEncryptingStream extends SegmentStream {
     private boolean finished;
 
     /**
+     * @param aead           the parameters: segment size, header length, overhead
+     * @param encrypter      seals the segments: Tink's own (a random header) or a {@link DerivedHeaderEncrypter}
      * @param expectedSha256 the plaintext's SHA-256, or null to take the bytes as they come
      * @param what           how messages name the content
      */
-    SegmentEncryptingStream(AesGcmHkdfStreaming aead, byte[] associatedData, InputStream plain, long size,
-                            String expectedSha256, String what) throws GeneralSecurityException {
+    SegmentEncryptingStream(AesGcmHkdfStreaming aead, StreamSegmentEncrypter encrypter, InputStream plain, long size,
+                            String expectedSha256, String what) {
         this.plain = plain;
-        this.encrypter = aead.newStreamSegmentEncrypter(associatedData);
+        this.encrypter = encrypter;
         this.expectedSha256 = expectedSha256;
         this.what = what;
         this.size = size;

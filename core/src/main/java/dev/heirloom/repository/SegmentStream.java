@@ -1,22 +1,17 @@
 package dev.heirloom.repository;
 
+import dev.heirloom.spi.BulkInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /** A stream delivered one segment at a time: what the encrypting and decrypting streams share. */
-abstract class SegmentStream extends InputStream {
+abstract class SegmentStream extends BulkInputStream {
     private ByteBuffer current = ByteBuffer.allocate(0);
 
     /** The next segment's bytes (the buffer is read from its position to its limit), or null at the end. */
     abstract ByteBuffer nextSegment() throws IOException;
-
-    @Override
-    public final int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public final int read(byte[] b, int off, int len) throws IOException {

@@ -54,6 +54,11 @@ final class BandwidthLimitedTarget extends ForwardingTarget {
             public Checksums knownChecksums() {
                 return content.knownChecksums();
             }
+
+            @Override
+            public java.util.Optional<String> identity() {
+                return content.identity();
+            }
         };
     }
 

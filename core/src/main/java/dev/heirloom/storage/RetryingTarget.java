@@ -1,5 +1,6 @@
 package dev.heirloom.storage;
 
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
@@ -74,7 +75,7 @@ public final class RetryingTarget implements StorageTarget {
     }
 
     /** A read that reopens the object after what it delivered when the stream fails midway. */
-    private final class ResumingStream extends InputStream {
+    private final class ResumingStream extends BulkInputStream {
         private final String key;
         private final long offset;
         private final long length;
@@ -87,13 +88,6 @@ public final class RetryingTarget implements StorageTarget {
             this.offset = offset;
             this.length = length;
             this.in = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -216,12 +217,12 @@ class BackupPhasesTest {
             ObjectWrites writes = new ObjectWrites(run);
             byte[] b = "photo".getBytes(StandardCharsets.UTF_8);
             boolean mismatch = writes.storeEach(ContentSource.ofBytes(b), sha("photo"), Checksums.sha256(sha("photo")),
-                    run.lanes, false);
+                    Optional.empty(), run.lanes, false);
             assertThat(mismatch).isFalse();
             assertThat(usb.stat(RepositoryLayout.objectKey(sha("photo")))).isPresent();
             assertThat(cloud.stat(RepositoryLayout.objectKey(sha("photo")))).isPresent();
             long before = usb.writeCount();
-            writes.storeEach(ContentSource.ofBytes(b), sha("photo"), Checksums.sha256(sha("photo")), List.of(run.lanes.get(0)), false);
+            writes.storeEach(ContentSource.ofBytes(b), sha("photo"), Checksums.sha256(sha("photo")), Optional.empty(), List.of(run.lanes.get(0)), false);
             assertThat(usb.writeCount()).isEqualTo(before);
             assertThat(run.lanes.get(0).objectsPresent.get()).isOne();
         }
@@ -230,7 +231,7 @@ class BackupPhasesTest {
         void contentThatIsNotWhatItsHashSaysIsAMismatchNotAFailure() {
             RunContext run = context(usb);
             boolean mismatch = new ObjectWrites(run).storeEach(ContentSource.ofBytes("changed".getBytes(StandardCharsets.UTF_8)),
-                    sha("photo"), Checksums.sha256(sha("photo")), run.lanes, false);
+                    sha("photo"), Checksums.sha256(sha("photo")), Optional.empty(), run.lanes, false);
             assertThat(mismatch).isTrue();
             assertThat(run.lanes.get(0).alive()).isTrue();
         }
@@ -241,7 +242,7 @@ class BackupPhasesTest {
             doThrow(new StorageException("disk full")).when(broken).write(anyString(), any(), any());
             RunContext run = context(broken, cloud);
             new ObjectWrites(run).storeEach(ContentSource.ofBytes("photo".getBytes(StandardCharsets.UTF_8)), sha("photo"),
-                    Checksums.sha256(sha("photo")), run.lanes, false);
+                    Checksums.sha256(sha("photo")), Optional.empty(), run.lanes, false);
             assertThat(run.lanes.get(0).alive()).isFalse();
             assertThat(cloud.stat(RepositoryLayout.objectKey(sha("photo")))).isPresent();
         }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Bytes to write, which can be read again from the start: a retried write calls {@link #open()}
@@ -25,6 +26,17 @@ public interface ContentSource {
      */
     default Checksums knownChecksums() {
         return Checksums.none();
+    }
+
+    /**
+     * A name for exactly the bytes every {@link #open()} yields, the same in every run and process:
+     * two sources with one identity yield the same bytes. 1 to 64 characters of {@code [0-9a-z-]}.
+     * A provider that resumes interrupted uploads keys them on it when no expected SHA-256 names the
+     * content (ciphertext that an encrypted repository makes the same on every try); empty, the
+     * default, when the bytes are not known to repeat.
+     */
+    default Optional<String> identity() {
+        return Optional.empty();
     }
 
     /** Content held in memory. The array is not copied and must not change. */

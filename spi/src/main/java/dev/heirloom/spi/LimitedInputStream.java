@@ -25,8 +25,7 @@ public class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return BulkInputStream.readOne(this);
     }
 
     @Override

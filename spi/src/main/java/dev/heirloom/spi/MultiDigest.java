@@ -61,6 +61,24 @@ public final class MultiDigest {
         length += count;
     }
 
+    /**
+     * The SHA-256 of the bytes seen so far, leaving the digest running: a commitment to a prefix of
+     * the stream, for checking a later read of the same content block by block. It costs one
+     * compression of the padding, not a pass over the prefix.
+     *
+     * @throws IllegalStateException when this digest does not compute SHA-256
+     */
+    public byte[] sha256SoFar() {
+        if (sha256 == null) {
+            throw new IllegalStateException("this digest does not compute SHA-256");
+        }
+        try {
+            return ((MessageDigest) sha256.clone()).digest();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("this Java runtime's SHA-256 cannot be copied", e);
+        }
+    }
+
     /** Bytes seen so far. */
     public long length() {
         return length;

@@ -120,6 +120,43 @@ class AzureTargetTest {
     }
 
     @Test
+    void anEncryptedVideoUploadCutAtHalfResumesFromTheStagedBlocksInTheNextRun() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        int size = (16 << 20) + 3;
+        byte[] video = new byte[size];
+        new Random(41).nextBytes(video);
+        Files.write(src.resolve("clip.mp4"), video);
+        String container = "encresume" + UUID.randomUUID().toString().substring(0, 8);
+        try (dev.heirloom.testservers.CountingProxy proxy = dev.heirloom.testservers.CountingProxy.start(azurite.port())) {
+            Map<String, String> viaProxy = options("connectionString",
+                    azurite.connectionString().replace(":" + azurite.port() + "/", ":" + proxy.port() + "/"));
+            Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                    .registry(ProviderRegistry.of(new AzureTargetProvider()))
+                    .target(new TargetSpec("cloud", URI.create("azure://" + container + "/heirloom"), Medium.CLOUD,
+                            Site.OFFSITE, viaProxy))
+                    .encryption("cloud", dev.heirloom.repository.Encryption.passphrase("azure resume passphrase"));
+            try (Heirloom h = builder.build()) {
+                proxy.cutAfterUpload(size / 2);
+                assertThat(h.backup().succeeded()).isFalse();
+            }
+            proxy.uncut();
+            proxy.resetCounts();
+            try (Heirloom h = builder.build()) {
+                assertThat(h.backup().succeeded()).isTrue();
+                assertThat(proxy.bytesToServer()).as("the blocks not staged before the cut, the snapshot and records")
+                        .isLessThanOrEqualTo(size / 2 + (3L << 20));
+                Path out = tmp.resolve("out");
+                assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                assertThat(Files.readAllBytes(out.resolve("clip.mp4"))).isEqualTo(video);
+                assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+                VerifyReport byMd5 = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+                assertThat(byMd5.clean()).isTrue();
+                assertThat(byMd5.notes()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void anEncryptedTargetIsCheckedByTheMd5OfItsCiphertextWithoutDownloading() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         for (int i = 0; i < 4; i++) {

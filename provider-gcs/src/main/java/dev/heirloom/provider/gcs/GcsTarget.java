@@ -313,9 +313,11 @@ final class GcsTarget implements StorageTarget {
 
     private ObjectInfo writeResumable(String key, BlobId id, ContentSource content, WriteOptions options) {
         Checksums declared = merge(content.knownChecksums(), options.expected());
-        // keyed by the SHA-256 so that a saved session is only resumed with the same bytes
+        // keyed by the SHA-256 (or, for ciphertext made the same on every try, the content's identity)
+        // so that a saved session is only resumed with the same bytes
         return objectInfo(key, resumable.send(key, id.getName(), content, declared, options.expected(), storageClassName(),
-                options.retainUntil(), options.ifAbsent(), declared.get(ChecksumAlgorithm.SHA256)), content.size());
+                options.retainUntil(), options.ifAbsent(), declared.get(ChecksumAlgorithm.SHA256).or(content::identity)),
+                content.size());
     }
 
     private Optional<String> storageClassName() {

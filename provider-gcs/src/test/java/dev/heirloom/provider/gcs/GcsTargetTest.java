@@ -217,6 +217,46 @@ class GcsTargetTest {
     }
 
     @Test
+    void anEncryptedVideoUploadCutAtHalfResumesFromTheSavedSessionInTheNextRun() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        int size = (24 << 20) + 13;
+        byte[] video = new byte[size];
+        new Random(31).nextBytes(video);
+        Files.write(src.resolve("clip.mp4"), video);
+        Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                .registry(ProviderRegistry.of(new GcsTargetProvider()))
+                .target(new TargetSpec("cloud", URI.create("gs://photos/enc-resume"), Medium.CLOUD, Site.OFFSITE, options()))
+                .encryption("cloud", dev.heirloom.repository.Encryption.passphrase("gcs resume passphrase"));
+        try (Heirloom h = builder.build()) {
+            long start = server.bytesUploaded();
+            Thread cutter = new Thread(() -> {
+                while (server.bytesUploaded() - start < size / 2) {
+                    Thread.onSpinWait();
+                }
+                server.stop(); // the service goes away with half the video sent
+            });
+            cutter.start();
+            assertThat(h.backup().succeeded()).isFalse();
+            cutter.join();
+        }
+        server.restart();
+        long before = server.bytesUploaded();
+        try (Heirloom h = builder.build()) {
+            assertThat(h.backup().succeeded()).isTrue();
+            long sent = server.bytesUploaded() - before;
+            assertThat(sent).as("the chunks the service had not persisted, the snapshot and records")
+                    .isLessThanOrEqualTo(size / 2 + (3L << 20));
+            Path out = tmp.resolve("out");
+            assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+            assertThat(Files.readAllBytes(out.resolve("clip.mp4"))).isEqualTo(video);
+            assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).clean()).isTrue();
+            VerifyReport byChecksum = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(byChecksum.clean()).isTrue();
+            assertThat(byChecksum.notes()).isEmpty();
+        }
+    }
+
+    @Test
     void serviceAccountCredentialsAreUsedAndNeverReachExceptionsReportsOrLogs() throws Exception {
         var keys = KeyPairGenerator.getInstance("RSA");
         keys.initialize(2048);

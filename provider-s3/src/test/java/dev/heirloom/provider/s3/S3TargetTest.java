@@ -374,6 +374,52 @@ class S3TargetTest {
     }
 
     @Test
+    void anEncryptedVideoUploadCutAtHalfResumesInTheNextRun() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        long size = 100 * MIB + 11;
+        long part = 5 * MIB;
+        byte[] video = new byte[(int) size];
+        new Random(21).nextBytes(video);
+        Files.write(src.resolve("clip.mp4"), video);
+        String mem = "mem-" + UUID.randomUUID();
+        try (CountingProxy proxy = CountingProxy.start(server.port())) {
+            TargetSpec cloud = new TargetSpec("cloud", URI.create("s3://enc-resume/heirloom"), Medium.CLOUD, Site.OFFSITE,
+                    options(proxy.endpoint(), "maxTries", "1", "partSizeMiB", "5"));
+            // the plain copy's snapshot makes the next run trust the file and read it only to prove its blocks
+            Heirloom.Builder builder = Heirloom.builder().source(src, MediaFilter.photosAndVideos())
+                    .registry(ProviderRegistry.of(new S3TargetProvider(), new InMemoryTargetProvider()))
+                    .target("usb", URI.create("mem://" + mem), Medium.EXTERNAL_DISK, Site.ONSITE)
+                    .target(cloud).encryption("cloud", dev.heirloom.repository.Encryption.passphrase("resume passphrase"));
+            try (Heirloom h = builder.build()) {
+                proxy.cutAfterUpload(size / 2);
+                BackupReport cut = h.backup();
+                assertThat(cut.targets()).extracting(t -> t.name() + ":" + t.succeeded()).containsExactly("usb:true", "cloud:false");
+            }
+            proxy.uncut();
+            proxy.resetCounts();
+            try (Heirloom h = builder.build()) {
+                assertThat(h.backup().succeeded()).isTrue();
+                long sent = proxy.bytesToServer();
+                // parts on the wire at the cut are lost; the ones before it are kept (not sent again)
+                long kept = size / 2 - (MultipartUpload.PARTS_IN_FLIGHT + 1) * part;
+                assertThat(sent).as("the parts the first run did not finish, plus the snapshot and records")
+                        .isLessThanOrEqualTo(size - kept + part + MIB);
+                System.out.printf("encrypted resume: %d MiB of a %d MiB video sent again%n", sent / MIB, size / MIB);
+                Path out = tmp.resolve("out");
+                assertThat(h.restore("cloud", Optional.empty(), RestoreOptions.into(out)).complete()).isTrue();
+                assertThat(Files.readAllBytes(out.resolve("clip.mp4"))).isEqualTo(video);
+                VerifyReport byContent = h.verify("cloud", VerifyLevel.CONTENT, 100);
+                assertThat(byContent.clean()).isTrue();
+                VerifyReport byCrc = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+                assertThat(byCrc.clean()).isTrue();
+                assertThat(byCrc.notes()).as("the resumed upload's ciphertext checksum was recorded").isEmpty();
+            }
+        } finally {
+            InMemoryTargetProvider.drop(mem);
+        }
+    }
+
+    @Test
     void s3ProxyKilledMidRunFailsOnlyItsTargetAndTheNextRunCatchesUp() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         for (int i = 0; i < 40; i++) {

@@ -6,6 +6,7 @@ import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.Capabilities;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.ChecksumMismatchException;
@@ -248,9 +249,7 @@ final class SftpTarget implements StorageTarget {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return BulkInputStream.readOne(this);
         }
 
         @Override
@@ -294,11 +293,12 @@ final class SftpTarget implements StorageTarget {
         options.refuseLock("an SFTP server");
         String target = path(key);
         String folder = target.substring(0, target.lastIndexOf('/'));
-        Optional<String> sha256 = options.expected().get(ChecksumAlgorithm.SHA256);
+        // the name of exactly these bytes: their SHA-256, or for ciphertext made the same on every try its identity
+        Optional<String> sameBytes = options.expected().get(ChecksumAlgorithm.SHA256).or(content::identity);
         // only an object large enough to be worth resuming gets a name the next try can find; the
         // probe for a partial upload costs a round trip, which for a photo is a large share
-        boolean resumable = sha256.isPresent() && content.size() >= RESUME_FROM;
-        String temp = folder + "/" + (resumable ? PART + sha256.get() + "-" + content.size()
+        boolean resumable = sameBytes.isPresent() && content.size() >= RESUME_FROM;
+        String temp = folder + "/" + (resumable ? PART + sameBytes.get() + "-" + content.size()
                 : TMP + UUID.randomUUID());
         try {
             return withChannel("write " + key, true, ch -> write(ch, key, content, options, target, folder, temp,
@@ -724,9 +724,7 @@ final class SftpTarget implements StorageTarget {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return BulkInputStream.readOne(this);
         }
 
         @Override

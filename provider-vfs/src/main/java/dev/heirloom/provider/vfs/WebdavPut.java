@@ -1,6 +1,7 @@
 package dev.heirloom.provider.vfs;
 
 import dev.heirloom.spi.AuthenticationException;
+import dev.heirloom.spi.BulkInputStream;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.InsufficientStorageException;
 import dev.heirloom.spi.StorageException;
@@ -112,8 +113,7 @@ final class WebdavPut {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                return BulkInputStream.readOne(this);
             }
 
             @Override
