@@ -166,9 +166,10 @@ final class EncryptedCipher implements RepositoryCipher {
         }
         long size = storedSize(plain.size());
         Optional<PrefixHashes> check = firstRead.filter(f -> f.sha256().equals(sha256) && f.size() == plain.size());
+        // bytes that cannot change (held in memory since they were hashed) need no second hash
+        boolean vouched = sha256 != null && plain.knownChecksums().get(ChecksumAlgorithm.SHA256).filter(sha256::equals).isPresent();
         // the same ciphertext on every try only for bytes proven to be the hashed ones (see DerivedHeaderEncrypter)
-        boolean same = sha256 != null && (check.isPresent()
-                || plain.knownChecksums().get(ChecksumAlgorithm.SHA256).filter(sha256::equals).isPresent());
+        boolean same = sha256 != null && (check.isPresent() || vouched);
         Optional<String> identity = same ? Optional.of(hmacHex("resumable " + (padded ? "padded " : "") + key))
                 : Optional.empty();
         return new ContentSource() {
@@ -186,7 +187,7 @@ final class EncryptedCipher implements RepositoryCipher {
                 if (check.isPresent()) {
                     content = check.get().verifying(content, key);
                 }
-                return stream(key, content, plain.size(), check.isPresent() ? null : sha256, headerKey);
+                return stream(key, content, plain.size(), null, headerKey);
             }
 
             @Override
