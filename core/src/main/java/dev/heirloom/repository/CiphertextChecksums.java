@@ -114,6 +114,14 @@ final class CiphertextChecksums {
                 + stored.get(a).orElse("?") + ", sent " + sent.get(a).orElse("?") + "); " + removed);
     }
 
+    /**
+     * Records the checksums of an object's stored bytes, read back whole and found to be an authentic
+     * encryption of its content (a content verification of an object that had no record).
+     */
+    void recordRead(String key, Checksums stored) {
+        pending.putIfAbsent(key, stored);
+    }
+
     /** An object deleted (prune): its records go at the next {@link #compact()}. */
     void deleted(String key) {
         deleted.add(key);

@@ -3,13 +3,17 @@ package dev.heirloom.repository;
 import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
+import dev.heirloom.spi.DigestingInputStream;
+import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
+import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
 import dev.heirloom.spi.WriteOptions;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -176,6 +180,54 @@ public final class ObjectFiles extends StoredContent {
      */
     public InputStream open(String sha256) {
         return openStored(key(checkReference(sha256)));
+    }
+
+    /** What a whole read of a content object found: its content's length and SHA-256 (hex). */
+    public record ReadBack(long size, String sha256) {
+    }
+
+    /**
+     * Reads a content object whole and hashes its content (a content verification). On an encrypted
+     * repository whose target reports checksums, an object with none recorded (a killed run uploaded
+     * it, or an earlier Heirloom) whose content proves to hash to its name gets the checksums of the
+     * ciphertext just read recorded, so that a checksum-level verification covers it from then on
+     * without reading it; {@link #saveRecords()} writes them.
+     *
+     * @param bytesRead told each count of content bytes as they are read
+     * @throws ObjectNotFoundException when the object is not on the target
+     * @throws IOException             when it cannot be read whole (a
+     *                                 {@link dev.heirloom.spi.ChecksumMismatchException} when it does not decrypt)
+     */
+    public ReadBack readBack(String sha256, java.util.function.LongConsumer bytesRead) throws IOException {
+        String key = key(checkReference(sha256));
+        RepositoryCipher c = cipher();
+        Set<ChecksumAlgorithm> algorithms = c.encrypted() ? ciphertextChecksums.algorithms() : Set.of();
+        boolean record = !algorithms.isEmpty() && ciphertextChecksums.of(key).isEmpty();
+        MultiDigest content = MultiDigest.sha256Only();
+        byte[] buffer = new byte[1 << 20];
+        try (DigestingInputStream stored = new DigestingInputStream(target.read(key, 0, -1),
+                MultiDigest.exactly(record ? algorithms : Set.of()));
+             InputStream in = c.open(key, stored)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                content.update(buffer, 0, n);
+                bytesRead.accept(n);
+            }
+            String actual = content.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
+            // the whole ciphertext authenticated and its content is the named one: record what the target holds
+            if (record && actual.equals(sha256) && stored.read() < 0) {
+                ciphertextChecksums.recordRead(key, stored.digest().finish());
+            }
+            return new ReadBack(content.length(), actual);
+        }
+    }
+
+    /**
+     * Writes the records {@link #readBack} made; a record that cannot be written only leaves those
+     * objects to the size check at the checksum level, so only an outage is thrown.
+     */
+    public void saveRecords() {
+        ciphertextChecksums.save();
     }
 
     /** Every stored content object as stored (as {@link #stat} gives one), in key order; keys as {@link #key}. */

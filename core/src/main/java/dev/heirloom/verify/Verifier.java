@@ -1,11 +1,11 @@
 package dev.heirloom.verify;
 
+import dev.heirloom.repository.ObjectFiles;
 import dev.heirloom.repository.Repository;
 import dev.heirloom.repository.RepositoryLayout;
 import dev.heirloom.repository.Snapshot;
 import dev.heirloom.repository.ReferencedObjects;
 import dev.heirloom.spi.TargetUnavailableException;
-import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
@@ -13,7 +13,6 @@ import dev.heirloom.spi.ChecksumAlgorithm;
 import dev.heirloom.spi.Checksums;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,6 +119,11 @@ public final class Verifier {
         int percent = options.level() == VerifyLevel.CONTENT ? options.samplePercent() : 100;
         if (options.level() == VerifyLevel.CONTENT) {
             checkContent(percent);
+            try {
+                repo.objects().saveRecords();
+            } catch (StorageException e) {
+                LOG.warn("{}: the ciphertext checksums of objects just read were not recorded: {}", target, e.getMessage());
+            }
         } else {
             progress.total(objects.size(), 0);
             checkListing(options.level() == VerifyLevel.CHECKSUM);
@@ -253,7 +257,8 @@ public final class Verifier {
                     + (repo.encrypted() ? " also keeps (their upload's record is missing: uploaded before this "
                     + "Heirloom recorded them, or by a run that was killed)"
                     : " also keeps (backed up before this target was configured)")
-                    + "; only their size was checked (--level content reads them)");
+                    + "; only their size was checked (--level content reads them"
+                    + (repo.encrypted() ? ", and records the checksums of those it finds sound)" : ")"));
         }
     }
 
@@ -371,15 +376,12 @@ public final class Verifier {
             return;
         }
         checked.incrementAndGet();
-        MultiDigest digest = MultiDigest.sha256Only();
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = repo.objects().open(hash)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
+        ObjectFiles.ReadBack read;
+        try {
+            read = repo.objects().readBack(hash, n -> {
                 bytesRead.addAndGet(n);
                 progress.done(0, n);
-            }
+            });
             progress.done(1, 0);
         } catch (ObjectNotFoundException e) {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.MISSING, "not on the target", List.of()));
@@ -395,9 +397,9 @@ public final class Verifier {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.UNREADABLE, e.getMessage(), List.of()));
             return;
         }
-        String actual = digest.finish().get(ChecksumAlgorithm.SHA256).orElseThrow();
-        if (digest.length() != size) {
-            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE, "size " + digest.length() + " instead of " + size,
+        String actual = read.sha256();
+        if (read.size() != size) {
+            bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.WRONG_SIZE, "size " + read.size() + " instead of " + size,
                     List.of()));
         } else if (!actual.equals(hash)) {
             bad.put(hash, new BadObject(hash, BadObject.Kind.CONTENT, BadObject.Problem.CORRUPT, "content hashes to " + actual, List.of()));

@@ -81,7 +81,7 @@ class EarlierFormatsTest {
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
             VerifyReport checksums = h.verify("usb", VerifyLevel.CHECKSUM, 100);
             assertThat(checksums.bad()).isEmpty();
-            assertThat(checksums.notes()).singleElement().asString().startsWith("3 object(s) have no checksum recorded");
+            assertThat(checksums.notes()).as("the content verification recorded what it read").isEmpty();
         }
 
         // a new backup into it writes version 2 files: unpadded, so every reader of the repository still reads it
@@ -89,8 +89,7 @@ class EarlierFormatsTest {
         try (Heirloom h = heirloom(src)) {
             assertThat(h.backup().succeeded()).isTrue();
             assertThat(h.verify("usb", VerifyLevel.CONTENT, 100).clean()).isTrue();
-            assertThat(h.verify("usb", VerifyLevel.CHECKSUM, 100).notes()).singleElement().asString()
-                    .startsWith("3 object(s)");
+            assertThat(h.verify("usb", VerifyLevel.CHECKSUM, 100).notes()).isEmpty();
         }
         try (InputStream in = usb.read(RepositoryLayout.CONFIG, 0, -1)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"version\":2").doesNotContain("padding");

@@ -359,6 +359,16 @@ class EncryptedRepositoryTest {
             assertThat(report.notes()).singleElement().asString().startsWith("4 object(s) have no checksum recorded")
                     .contains("only their size was checked");
             assertThat(h.verify("cloud", VerifyLevel.CONTENT, 100).bad()).extracting(BadObject::hash).containsExactly(clip);
+            // the content verification recorded what it proved sound, and only that
+            VerifyReport after = h.verify("cloud", VerifyLevel.CHECKSUM, 100);
+            assertThat(after.notes()).singleElement().asString().startsWith("1 object(s) have no checksum recorded");
+            assertThat(after.bytesRead()).isZero();
+        }
+        try (Heirloom h = builder(src, Encryption.passphrase(PASSPHRASE)).build()) {
+            flip(cloud, keys(cloud, RepositoryLayout.OBJECTS).stream()
+                    .filter(k -> !k.equals(h.repository("cloud").objects().key(clip))).findFirst().orElseThrow(), 40);
+            assertThat(h.verify("cloud", VerifyLevel.CHECKSUM, 100).bad()).as("a recorded object damaged since is found")
+                    .hasSize(1).noneMatch(b -> b.hash().equals(clip));
         }
     }
 
