@@ -97,7 +97,7 @@ final class FileBackup {
                 if (staged != null) {
                     needing = staged.publish(hash, needing);
                 }
-                if (trustRef && !needing.isEmpty() && current.size() > run.options.smallFileLimit()
+                if (trustRef && !needing.isEmpty() && !run.options.dryRun() && current.size() > run.options.smallFileLimit()
                         && needing.stream().anyMatch(lane -> lane.repo.encrypted())) {
                     // encrypted the same way on every try (so its upload can resume) only after a first read
                     // recorded what each block must be: see PrefixHashes
