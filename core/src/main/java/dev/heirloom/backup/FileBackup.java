@@ -103,6 +103,8 @@ final class FileBackup {
                     // recorded what each block must be: see PrefixHashes
                     hashed = reader.hash(current);
                     if (hashed == null) {
+                        // it changed while read: no longer the file the snapshot recorded
+                        trustRef = false;
                         current = reader.restat(current);
                         continue;
                     }

@@ -114,6 +114,37 @@ class BackupPhasesTest {
     @Nested
     class ChangeDetections {
         @Test
+        void aTrustedFileThatChangesWhileProvedForAnEncryptedTargetIsStoredAsChangedNotAsBitRot() throws IOException {
+            Repository encrypted = new Repository(new InMemoryTarget(), "cloud",
+                    dev.heirloom.repository.Encryption.passphrase("phases passphrase"));
+            encrypted.initialize(Clock.systemUTC());
+            RunContext run = new RunContext(SourceSpec.of(tmp.resolve("src")),
+                    List.of(new BackupEngine.Destination("cloud", encrypted)),
+                    new BackupEngine.Options(2, 1024, false, "host", Clock.systemUTC(), 0), ProgressListener.NONE);
+            run.fanOutPool = fanOut;
+            String before = "x".repeat(5000);
+            String after = "y".repeat(5000);
+            SourceEntry listed = file("clip.mp4", before);
+            TreeEntry recorded = TreeEntry.file(listed.name(), listed.size(), listed.mtime(), Checksums.sha256(sha(before)),
+                    "video/mp4", listed.fileKey());
+            // rewritten after the walk listed it: other bytes of the same size, a later mtime
+            Files.writeString(listed.path(), after);
+            Files.setLastModifiedTime(listed.path(), java.nio.file.attribute.FileTime.from(listed.mtime().plusSeconds(10)));
+            SourceReader reader = new SourceReader(run);
+            ObjectWrites writes = new ObjectWrites(run);
+            BitRotCheck bitRot = new BitRotCheck(run, reader, writes);
+            ChangeDetection changes = new ChangeDetection(run, bitRot);
+            assertThat(changes.trusts(recorded, listed)).isTrue();
+
+            TreeEntry entry = new FileBackup(run, changes, reader, new Staging(run, reader), writes, bitRot)
+                    .backUp(listed, "clip.mp4", "video/mp4", recorded, new TreeEntry[] {null});
+
+            assertThat(entry.content()).isEqualTo(sha(after));
+            assertThat(run.suspects).as("a file that changed under its mtime is no bit rot").isEmpty();
+            assertThat(encrypted.objects().stat(sha(after))).isPresent();
+        }
+
+        @Test
         void sameSizeMtimeAndKeyIsTrustedAnythingElseIsNot() throws IOException {
             RunContext run = context(usb);
             ChangeDetection changes = new ChangeDetection(run, new BitRotCheck(run, new SourceReader(run), new ObjectWrites(run)));
