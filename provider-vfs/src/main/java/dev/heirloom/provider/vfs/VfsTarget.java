@@ -1,23 +1,17 @@
 package dev.heirloom.provider.vfs;
 
 import dev.heirloom.spi.Capabilities;
-import dev.heirloom.spi.ChecksumAlgorithm;
-import dev.heirloom.spi.ChecksumMismatchException;
 import dev.heirloom.spi.Checksums;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.LimitedInputStream;
-import dev.heirloom.spi.MultiDigest;
 import dev.heirloom.spi.ListPage;
-import dev.heirloom.spi.ObjectExistsException;
 import dev.heirloom.spi.ObjectInfo;
 import dev.heirloom.spi.ObjectKeys;
 import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StagedObject;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.StorageTarget;
-import dev.heirloom.spi.TargetUnavailableException;
 import dev.heirloom.spi.WriteOptions;
-import dev.heirloom.spi.WriteVerifier;
 import org.apache.commons.vfs2.FileObject;
 import org.apache.commons.vfs2.FileSystemException;
 import org.apache.commons.vfs2.FileSystemOptions;
@@ -31,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,15 +32,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * A repository in a folder reached through Commons VFS. Keys are files under the folder. A write
- * goes to a temporary name under {@code .heirloom-tmp/} (never listed), its size is checked on the
- * server and its bytes were hashed as they went, and only then is it renamed to its key (FTP
- * RNFR/RNTO, WebDAV MOVE). Commons VFS can neither refuse an existing name atomically nor swap a
- * file in one step, so the capabilities say so: create-if-absent is check-then-act and a replace
- * may leave a moment with no object, never a partial one.
+ * A repository in a folder reached through Commons VFS. Keys are files under the folder; writes go
+ * through {@link VfsUploads} (a temporary, checked, then renamed to its key). Commons VFS can
+ * neither refuse an existing name atomically nor swap a file in one step, so the capabilities say
+ * so: create-if-absent is check-then-act and a replace may leave a moment with no object, never a
+ * partial one.
  */
 final class VfsTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(VfsTarget.class);
@@ -61,8 +52,7 @@ final class VfsTarget implements StorageTarget {
     private final VfsSettings settings;
     private final Capabilities capabilities;
     private final boolean webdav;
-    /** WebDAV uploads stream through the JDK's client (see WebdavPut); null for FTP. */
-    private final WebdavPut webdavPut;
+    private final VfsUploads uploads;
     /** An FTP server's own SHA-256 of a file ({@code HASH}); null where the server offers none. */
     private final FtpHashes hashes;
 
@@ -72,12 +62,12 @@ final class VfsTarget implements StorageTarget {
         this.root = root;
         this.settings = settings;
         this.webdav = settings.protocol().startsWith("webdav");
-        this.webdavPut = webdav ? new WebdavPut(settings, tls) : null;
         this.hashes = hashes;
+        this.uploads = new VfsUploads(root, settings, webdav ? new WebdavPut(settings, tls) : null, hashes);
         this.capabilities = Capabilities.builder().conditionalCreate(false).atomicReplace(false).rangeRead(true)
                 .maxConcurrency(settings.concurrency())
                 .serverHashing(hashes != null)
-                // not over FTPS: an upload there now and then arrives short (see ShortUpload), and staged
+                // not over FTPS: an upload there now and then arrives short (see VfsUploads.ShortUpload), and staged
                 // content, read once, cannot be sent again; a write can
                 .staging(!settings.protocol().equals("ftps")).build();
     }
@@ -100,7 +90,7 @@ final class VfsTarget implements StorageTarget {
                     settings.protocol().equals("ftps") ? new HostCheckingTrustManager(VfsFileSystems.trustManager(settings),
                             settings.host()) : null).orElse(null);
             VfsTarget target = new VfsTarget(manager, root, settings, tls, hashes);
-            target.cleanUp(Instant.now().minus(ABANDONED));
+            target.uploads.cleanUp(Instant.now().minus(ABANDONED));
             return target;
         } catch (FileSystemException e) {
             if (manager != null) {
@@ -188,7 +178,8 @@ final class VfsTarget implements StorageTarget {
         });
     }
 
-    private static ObjectInfo info(String key, FileObject f) throws FileSystemException {
+    /** What {@link #stat} says of an existing file. */
+    static ObjectInfo info(String key, FileObject f) throws FileSystemException {
         long modified = f.getContent().getLastModifiedTime();
         return ObjectInfo.of(key, f.getContent().getSize(),
                 modified > 0 ? Optional.of(Instant.ofEpochMilli(modified)) : Optional.empty(), Checksums.none());
@@ -249,138 +240,7 @@ final class VfsTarget implements StorageTarget {
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         options.refuseLock("an FTP or WebDAV server");
-        return call("write " + key, () -> {
-            FileObject dest = file(key);
-            if (options.ifAbsent() && dest.exists()) {
-                throw new ObjectExistsException(key);
-            }
-            FileObject temp;
-            try {
-                temp = upload(key, UUID.randomUUID().toString(), content, options.expected());
-            } catch (ShortUpload e) {
-                // seen with pyftpdlib over TLS: the server kept fewer bytes than it confirmed; once more
-                LOG.warn("{}: {}; sending it again", settings, e.getMessage());
-                temp = upload(key, UUID.randomUUID().toString(), content, options.expected());
-            }
-            try {
-                return publish(key, dest, temp, content.size(), options);
-            } finally {
-                deleteQuietly(temp);
-            }
-        });
-    }
-
-    /**
-     * Sends the content to a temporary name, hashing it as it goes, and checks its size there, and
-     * its SHA-256 where the FTP server computes one.
-     */
-    private FileObject upload(String key, String tempName, ContentSource content, Checksums expected) throws IOException {
-        FileObject temp = root.resolveFile(TEMP + "/" + tempName);
-        WriteVerifier verifier = new WriteVerifier(key, content, expected);
-        // the server's SHA-256 is compared with the sent bytes': the verifier knows it when the caller expects
-        // one (a content object's name) or the content vouches for it; else it is computed here
-        boolean shaKnown = expected.get(ChecksumAlgorithm.SHA256).isPresent()
-                || content.knownChecksums().get(ChecksumAlgorithm.SHA256).isPresent();
-        MultiDigest sent = hashes == null || shaKnown ? null : MultiDigest.sha256Only();
-        boolean done = false;
-        try {
-            if (webdavPut != null) {
-                ensureFolder(temp.getParent());
-                webdavPut.put("write " + key, TEMP + "/" + tempName, content, verifier);
-            } else {
-                byte[] buffer = new byte[256 * 1024];
-                try (InputStream in = content.open(); OutputStream out = temp.getContent().getOutputStream()) {
-                    int n;
-                    while ((n = in.read(buffer)) > 0) {
-                        verifier.update(buffer, 0, n);
-                        if (sent != null) {
-                            sent.update(buffer, 0, n);
-                        }
-                        if (verifier.overflowed()) {
-                            break;
-                        }
-                        out.write(buffer, 0, n);
-                    }
-                }
-            }
-            Checksums actual = verifier.verify();
-            long stored = -1;
-            for (int look = 0; look < 20 && stored != content.size(); look++) {
-                if (look > 0) {
-                    // a server may finish writing the file a moment after it confirmed the transfer
-                    sleep(100);
-                }
-                temp.refresh();
-                stored = temp.getContent().getSize();
-            }
-            if (stored != content.size()) {
-                throw new ShortUpload("write " + key + ": the server holds " + stored + " of " + content.size()
-                        + " bytes sent; nothing was published");
-            }
-            if (hashes != null) {
-                String sentSha256 = actual.get(ChecksumAlgorithm.SHA256)
-                        .orElseGet(() -> sent.finish().get(ChecksumAlgorithm.SHA256).orElseThrow());
-                String storedSha256 = hashes.sha256(temp.getName().getPath());
-                if (!storedSha256.equals(sentSha256)) {
-                    throw new ChecksumMismatchException("write " + key + ": the server's SHA-256 of what it stored is "
-                            + storedSha256 + ", of what was sent " + sentSha256 + "; nothing was published");
-                }
-            }
-            done = true;
-            return temp;
-        } finally {
-            if (!done) {
-                deleteQuietly(temp);
-            }
-        }
-    }
-
-    /** Renames a checked temporary to its key: check-then-act for if-absent (see the class comment). */
-    private ObjectInfo publish(String key, FileObject dest, FileObject temp, long size, WriteOptions options)
-            throws IOException {
-        if (options.ifAbsent() && dest.exists()) {
-            throw new ObjectExistsException(key);
-        }
-        ensureFolder(dest.getParent());
-        try {
-            temp.moveTo(dest);
-        } catch (FileSystemException e) {
-            dest.refresh();
-            if (options.ifAbsent() && dest.exists()) {
-                // check-then-act lost a race: another writer's file is there now
-                throw new ObjectExistsException(key);
-            }
-            if (String.valueOf(e.getMessage()).contains("Precondition Failed")) {
-                // WebDAV MOVE with Overwrite: F found the key taken: another writer renamed first
-                if (options.ifAbsent()) {
-                    throw new ObjectExistsException(key);
-                }
-                throw new TargetUnavailableException("write " + key + ": another writer replaced it at the same "
-                        + "moment; try again", null);
-            }
-            throw e;
-        }
-        // a server may answer the first look after a MOVE from a listing it had cached (rclone's, under
-        // parallel renames in one folder): look a few times before calling the rename lost
-        for (int look = 0; look < 5; look++) {
-            dest.refresh();
-            try {
-                if (dest.getType() == FileType.FILE && dest.getContent().getSize() == size) {
-                    return info(key, dest);
-                }
-            } catch (FileSystemException replacedMeanwhile) {
-                LOG.debug("{}: {} changed while it was checked: {}", settings, key, replacedMeanwhile.getMessage());
-            }
-            if (look < 4) {
-                sleep(50L << look);
-            }
-        }
-        if (options.ifAbsent()) {
-            // another writer's rename came right after ours (check-then-act: conditionalCreate is false)
-            throw new ObjectExistsException(key);
-        }
-        throw new TargetUnavailableException("write " + key + ": the rename did not leave " + size + " bytes under "
-                + "the key (another writer may have replaced it)", null);
+        return call("write " + key, () -> uploads.write(key, file(key), content, options));
     }
 
     /**
@@ -395,12 +255,11 @@ final class VfsTarget implements StorageTarget {
         if (stageName == null || !stageName.matches("[0-9a-z-]{1,64}")) {
             throw new IllegalArgumentException("stage names are 1 to 64 characters of [0-9a-z-]");
         }
-        FileObject temp = call("stage " + stageName, false, () -> upload(stageName, "stage-" + stageName + "-"
-                + UUID.randomUUID(), content, Checksums.none()));
+        FileObject temp = call("stage " + stageName, false, () -> uploads.stage(stageName, content));
         return StagedObject.of(content.size(), (key, options) -> {
             options.refuseLock("an FTP or WebDAV server");
-            return call("publish " + key, () -> publish(key, file(key), temp, content.size(), options));
-        }, () -> deleteQuietly(temp));
+            return call("publish " + key, () -> uploads.publish(key, file(key), temp, content.size(), options));
+        }, () -> uploads.deleteQuietly(temp));
     }
 
     @Override
@@ -472,79 +331,10 @@ final class VfsTarget implements StorageTarget {
         return false;
     }
 
-    /**
-     * Removes temporaries last written before {@code before} (at open, {@link #ABANDONED} ago); best
-     * effort.
-     *
-     * @return the bytes freed
-     */
-    private long cleanUp(Instant before) {
-        long freed = 0;
-        try {
-            FileObject temps = root.resolveFile(TEMP);
-            if (!temps.exists()) {
-                return 0;
-            }
-            for (FileObject t : temps.getChildren()) {
-                if (t.getContent().getLastModifiedTime() < before.toEpochMilli()) {
-                    long size = t.getContent().getSize();
-                    if (deleteQuietly(t)) {
-                        freed += size;
-                    }
-                }
-            }
-        } catch (FileSystemException e) {
-            LOG.debug("{}: cannot look for abandoned temporaries: {}", settings, e.getMessage());
-        }
-        return freed;
-    }
-
     /** Every temporary: under the exclusive lock nothing is uploading. */
     @Override
     public long removeInterruptedUploads() {
-        return cleanUp(Instant.now().plus(java.time.Duration.ofDays(365)));
-    }
-
-    /** The server confirmed an upload but holds fewer bytes: transient, nothing was published. */
-    static final class ShortUpload extends TargetUnavailableException {
-        ShortUpload(String message) {
-            super(message, null);
-        }
-    }
-
-    /** Creates a folder (and its parents) unless present; another writer creating it at the same moment is fine. */
-    private static void ensureFolder(FileObject folder) throws FileSystemException {
-        if (folder == null || folder.exists()) {
-            return;
-        }
-        try {
-            folder.createFolder();
-        } catch (FileSystemException e) {
-            folder.refresh();
-            if (folder.getType() != FileType.FOLDER) {
-                throw e;
-            }
-        }
-    }
-
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        }
-    }
-
-    /** @return whether it was removed */
-    private boolean deleteQuietly(FileObject f) {
-        try {
-            return f.exists() && f.delete();
-        } catch (FileSystemException e) {
-            LOG.debug("{}: cannot remove {} (the next clean-up will): {}", settings, f.getName().getBaseName(),
-                    e.getMessage());
-            return false;
-        }
+        return uploads.cleanUp(Instant.now().plus(java.time.Duration.ofDays(365)));
     }
 
     /** The FTP server's own SHA-256 of a stored object ({@code HASH}), where it offers one. */
