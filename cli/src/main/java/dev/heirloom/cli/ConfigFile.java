@@ -8,8 +8,6 @@ import dev.heirloom.repository.Encryption;
 import dev.heirloom.policy.Medium;
 import dev.heirloom.policy.Policy;
 import dev.heirloom.policy.Site;
-import dev.heirloom.schedule.Durations;
-import dev.heirloom.schedule.Schedule;
 import dev.heirloom.schedule.ScheduledJob;
 import dev.heirloom.verify.VerifyLevel;
 import dev.heirloom.source.MediaFilter;
@@ -32,8 +30,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.heirloom.cli.ConfigValues.atLeastZero;
+import static dev.heirloom.cli.ConfigValues.bandwidth;
+import static dev.heirloom.cli.ConfigValues.bool;
+import static dev.heirloom.cli.ConfigValues.onlyKnown;
+import static dev.heirloom.cli.ConfigValues.positive;
+import static dev.heirloom.cli.ConfigValues.required;
 
 /**
  * Reads a Heirloom YAML configuration into a {@link Heirloom.Builder}. Every mistake is an
@@ -61,11 +64,8 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ConfigFile {
-    /** A reference to an environment variable in a value: {@code ${env:NAME}}. */
-    static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("source", "policy", "targets", "threads", "rehash",
             "maxShrinkPercent", "requireVerified", "retention", "schedule", "restore", "bandwidth", "notify", "report");
-    private static final Set<String> SCHEDULE = Set.of("backup", "watch", "verify", "prune", "extendLocks", "stateFile");
     private static final Set<String> SOURCE = Set.of("path", "medium", "site", "include", "exclude", "label", "followLinks");
     private static final Set<String> TARGET = Set.of("name", "uri", "path", "medium", "site", "options", "retention",
             "bandwidth", "encryption", "offline", "immutableDays");
@@ -73,12 +73,12 @@ public final class ConfigFile {
     private static final Set<String> RETENTION = Set.of("last", "daily", "weekly", "monthly", "yearly", "withinDays",
             "deletedDays");
 
-    private final Path base;
-    private final Function<String, String> env;
+    private final ConfigValues values;
+    private final ScheduleConfig schedules;
 
     private ConfigFile(Path base, Function<String, String> env) {
-        this.base = base;
-        this.env = env;
+        this.values = new ConfigValues(base, env);
+        this.schedules = new ScheduleConfig(values, base);
     }
 
     /** Reads a configuration file with the process environment. */
@@ -118,31 +118,10 @@ public final class ConfigFile {
         }
         String name = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
         ConfigFile config = new ConfigFile(file.toAbsolutePath().getParent(), System::getenv);
-        RunSchedule plan = config.schedule(node, name + ".schedule.json");
+        RunSchedule plan = config.schedules.schedule(node, name + ".schedule.json");
         dev.heirloom.schedule.Notifier notifier = root.has("notify")
-                ? NotifyConfig.parse(root.get("notify"), config::text, hostName()) : dev.heirloom.schedule.Notifier.builder().build();
-        return new RunSchedule(plan.jobs(), plan.watch(), plan.stateFile(), notifier, config.reportHtml(root));
-    }
-
-    /** The {@code report:} section: where the HTML report goes after each scheduled job, if anywhere. */
-    private Optional<Path> reportHtml(JsonNode root) {
-        JsonNode node = root.get("report");
-        if (node == null) {
-            return Optional.empty();
-        }
-        if (!node.isObject()) {
-            throw new InvalidConfigException("report must be a mapping, e.g. report: { html: ~/heirloom-report.html }");
-        }
-        onlyKnown(node, Set.of("html"), "report");
-        return node.has("html") ? Optional.of(path(text(node.get("html"), "report.html"))) : Optional.empty();
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
+                ? NotifyConfig.parse(root.get("notify"), config.values::text, ScheduleConfig.hostName()) : dev.heirloom.schedule.Notifier.builder().build();
+        return new RunSchedule(plan.jobs(), plan.watch(), plan.stateFile(), notifier, config.schedules.reportHtml(root));
     }
 
     private static JsonNode readRoot(Path file) {
@@ -164,71 +143,6 @@ public final class ConfigFile {
         return root;
     }
 
-    private RunSchedule schedule(JsonNode node, String defaultState) {
-        if (!node.isObject()) {
-            throw new InvalidConfigException("schedule must be a mapping with backup, verify, prune, extendLocks, watch, stateFile");
-        }
-        onlyKnown(node, SCHEDULE, "schedule");
-        List<ScheduledJob> jobs = new ArrayList<>();
-        if (node.has("backup")) {
-            jobs.add(ScheduledJob.backup(when(node.get("backup"), "schedule.backup", Set.of())));
-        }
-        if (node.has("verify")) {
-            JsonNode v = node.get("verify");
-            Schedule when = when(v, "schedule.verify", Set.of("level", "sample"));
-            VerifyLevel level = VerifyLevel.CHECKSUM;
-            int sample = 100;
-            if (v.isObject() && v.has("level")) {
-                level = parse(v, "level", "schedule.verify", VerifyLevel::parse);
-            }
-            if (v.isObject() && v.has("sample")) {
-                sample = positive(v.get("sample"), "schedule.verify.sample");
-                if (sample > 100) {
-                    throw new InvalidConfigException("schedule.verify.sample: a share of objects per run, 1 to 100 (percent)");
-                }
-            }
-            jobs.add(ScheduledJob.verify(when, level, sample));
-        }
-        if (node.has("prune")) {
-            JsonNode p = node.get("prune");
-            Schedule when = when(p, "schedule.prune", Set.of("graceHours"));
-            int grace = p.isObject() && p.has("graceHours") ? positive(p.get("graceHours"), "schedule.prune.graceHours") : 24;
-            jobs.add(ScheduledJob.prune(when, Duration.ofHours(grace)));
-        }
-        if (node.has("extendLocks")) {
-            jobs.add(ScheduledJob.extendLocks(when(node.get("extendLocks"), "schedule.extendLocks", Set.of())));
-        }
-        Optional<Duration> watch = Optional.empty();
-        if (node.has("watch")) {
-            if (!node.has("backup")) {
-                throw new InvalidConfigException("schedule.watch starts backups: add schedule.backup too");
-            }
-            watch = Optional.of(parse(node, "watch", "schedule", Durations::parse));
-        }
-        if (jobs.isEmpty()) {
-            throw new InvalidConfigException("schedule: name at least one of backup, verify, prune, extendLocks");
-        }
-        Path state = node.has("stateFile") ? path(text(node.get("stateFile"), "schedule.stateFile")) : base.resolve(defaultState);
-        return new RunSchedule(List.copyOf(jobs), watch, state, null, Optional.empty());
-    }
-
-    /** A job's schedule: a plain value, or a mapping with {@code when} and the job's own fields. */
-    private Schedule when(JsonNode node, String where, Set<String> fields) {
-        JsonNode when = node;
-        if (node.isObject()) {
-            Set<String> known = new java.util.HashSet<>(fields);
-            known.add("when");
-            onlyKnown(node, known, where);
-            when = required(node, "when", where);
-        }
-        String text = text(when, where + (node.isObject() ? ".when" : ""));
-        try {
-            return Schedule.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(where + ": " + e.getMessage() + " (or write \"every 6h\")");
-        }
-    }
-
     private Heirloom.Builder builder(JsonNode root) {
         onlyKnown(root, TOP, "");
         Heirloom.Builder b = Heirloom.builder();
@@ -240,9 +154,9 @@ public final class ConfigFile {
         if (root.has("requireVerified")) {
             JsonNode rv = root.get("requireVerified");
             onlyKnown(rv, Set.of("level", "maxAgeDays"), "requireVerified");
-            dev.heirloom.verify.VerifyLevel level;
+            VerifyLevel level;
             try {
-                level = dev.heirloom.verify.VerifyLevel.parse(text(required(rv, "level", "requireVerified"), "requireVerified.level"));
+                level = VerifyLevel.parse(values.text(required(rv, "level", "requireVerified"), "requireVerified.level"));
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigException("requireVerified.level: " + e.getMessage());
             }
@@ -261,7 +175,7 @@ public final class ConfigFile {
             }
             List<String> names = new java.util.ArrayList<>();
             for (int i = 0; i < order.size(); i++) {
-                names.add(text(order.get(i), "restore.order[" + i + "]"));
+                names.add(values.text(order.get(i), "restore.order[" + i + "]"));
             }
             b.restoreOrder(names);
         }
@@ -286,13 +200,13 @@ public final class ConfigFile {
             throw new InvalidConfigException("targets: give a list of at least one target");
         }
         if (root.has("schedule")) {
-            schedule(root.get("schedule"), "unused");
+            schedules.schedule(root.get("schedule"), "unused");
         }
         if (root.has("notify")) {
             // checked with the rest, so that any command reports a wrong value
-            NotifyConfig.parse(root.get("notify"), this::text, "check");
+            NotifyConfig.parse(root.get("notify"), values::text, "check");
         }
-        reportHtml(root);
+        schedules.reportHtml(root);
         dev.heirloom.retention.RetentionPolicy defaultRetention = root.has("retention")
                 ? retention(root.get("retention"), "retention") : null;
         for (int i = 0; i < targets.size(); i++) {
@@ -324,20 +238,20 @@ public final class ConfigFile {
 
     private SourceSpec source(JsonNode node) {
         onlyKnown(node, SOURCE, "source");
-        Path path = path(text(required(node, "path", "source"), "source.path"));
-        Medium medium = node.has("medium") ? parse(node, "medium", "source", Medium::parse) : Medium.INTERNAL_DISK;
-        Site site = node.has("site") ? parse(node, "site", "source", Site::parse) : Site.ONSITE;
+        Path path = values.path(values.text(required(node, "path", "source"), "source.path"));
+        Medium medium = node.has("medium") ? values.parse(node, "medium", "source", Medium::parse) : Medium.INTERNAL_DISK;
+        Site site = node.has("site") ? values.parse(node, "site", "source", Site::parse) : Site.ONSITE;
         Set<MediaGroup> groups = EnumSet.noneOf(MediaGroup.class);
         List<String> includes = new ArrayList<>();
         if (node.has("include")) {
-            for (String item : strings(node.get("include"), "source.include")) {
+            for (String item : values.strings(node.get("include"), "source.include")) {
                 MediaGroup.named(item).ifPresentOrElse(groups::add, () -> includes.add(item));
             }
         } else {
             groups.addAll(EnumSet.allOf(MediaGroup.class));
         }
-        List<String> excludes = node.has("exclude") ? strings(node.get("exclude"), "source.exclude") : List.of();
-        String label = node.has("label") ? text(node.get("label"), "source.label") : null;
+        List<String> excludes = node.has("exclude") ? values.strings(node.get("exclude"), "source.exclude") : List.of();
+        String label = node.has("label") ? values.text(node.get("label"), "source.label") : null;
         boolean follow = node.has("followLinks") && bool(node.get("followLinks"), "source.followLinks");
         return new SourceSpec(path, new MediaFilter(groups, includes, excludes), medium, site, label, follow);
     }
@@ -370,15 +284,15 @@ public final class ConfigFile {
             throw new InvalidConfigException(where + ": a target is a mapping with name, uri, medium and site");
         }
         onlyKnown(node, TARGET, where);
-        String name = text(required(node, "name", where), where + ".name");
+        String name = values.text(required(node, "name", where), where + ".name");
         URI uri;
         if (node.has("uri") == node.has("path")) {
             throw new InvalidConfigException(where + ": give either uri or path (a local folder)");
         }
         if (node.has("path")) {
-            uri = path(text(node.get("path"), where + ".path")).toUri();
+            uri = values.path(values.text(node.get("path"), where + ".path")).toUri();
         } else {
-            String raw = text(node.get("uri"), where + ".uri");
+            String raw = values.text(node.get("uri"), where + ".uri");
             try {
                 uri = new URI(raw);
             } catch (URISyntaxException e) {
@@ -387,8 +301,8 @@ public final class ConfigFile {
         }
         required(node, "medium", where);
         required(node, "site", where);
-        Medium medium = parse(node, "medium", where, Medium::parse);
-        Site site = parse(node, "site", where, Site::parse);
+        Medium medium = values.parse(node, "medium", where, Medium::parse);
+        Site site = values.parse(node, "site", where, Site::parse);
         Map<String, String> options = new LinkedHashMap<>();
         if (node.has("options")) {
             JsonNode opts = node.get("options");
@@ -398,7 +312,7 @@ public final class ConfigFile {
             Iterator<Map.Entry<String, JsonNode>> it = opts.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                options.put(e.getKey(), text(e.getValue(), where + ".options." + e.getKey()));
+                options.put(e.getKey(), values.text(e.getValue(), where + ".options." + e.getKey()));
             }
         }
         boolean offline = node.has("offline") && bool(node.get("offline"), where + ".offline");
@@ -426,9 +340,9 @@ public final class ConfigFile {
         }
         onlyKnown(node, ENCRYPTION, where);
         if (node.has("keyFile")) {
-            return Encryption.keyFile(path(text(node.get("keyFile"), where + ".keyFile")));
+            return Encryption.keyFile(values.path(values.text(node.get("keyFile"), where + ".keyFile")));
         }
-        String passphrase = text(node.get("passphrase"), where + ".passphrase");
+        String passphrase = values.text(node.get("passphrase"), where + ".passphrase");
         if (passphrase.isEmpty()) {
             throw new InvalidConfigException(where + ".passphrase is empty");
         }
@@ -447,129 +361,5 @@ public final class ConfigFile {
         return new dev.heirloom.retention.RetentionPolicy(count.applyAsInt("last"), count.applyAsInt("daily"),
                 count.applyAsInt("weekly"), count.applyAsInt("monthly"), count.applyAsInt("yearly"),
                 java.time.Duration.ofDays(count.applyAsInt("withinDays")), java.time.Duration.ofDays(count.applyAsInt("deletedDays")));
-    }
-
-    private Path path(String value) {
-        Path p;
-        try {
-            p = Path.of(value.startsWith("~/") ? System.getProperty("user.home") + value.substring(1) : value);
-        } catch (java.nio.file.InvalidPathException e) {
-            String charset = System.getProperty("sun.jnu.encoding", "?");
-            throw new InvalidConfigException("the path '" + value + "' cannot be spelled in this locale's file name "
-                    + "encoding (" + charset + "); run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (bin/heirloom sets "
-                    + "one when it can)");
-        }
-        return (p.isAbsolute() ? p : base.resolve(p)).normalize();
-    }
-
-    private <T> T parse(JsonNode node, String field, String where, Function<String, T> parser) {
-        String value = text(node.get(field), where + "." + field);
-        try {
-            return parser.apply(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(where + "." + field + ": " + e.getMessage());
-        }
-    }
-
-    private String text(JsonNode node, String where) {
-        if (node != null && node.isNull()) {
-            throw new InvalidConfigException(where + " is empty (a bare null or ~ is no value; quote it to mean the word)");
-        }
-        if (node == null || !node.isValueNode()) {
-            throw new InvalidConfigException(where + " must be a plain value");
-        }
-        return resolved(node.asText(), env, where);
-    }
-
-    /**
-     * The text with each {@code ${env:NAME}} replaced by the variable's value.
-     *
-     * @throws InvalidConfigException naming {@code where} when a variable is not set
-     */
-    static String resolved(String text, Function<String, String> env, String where) {
-        Matcher m = ENV.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String value = env.apply(m.group(1));
-            if (value == null) {
-                throw new InvalidConfigException(where + " refers to the environment variable " + m.group(1) + ", which is not set");
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** Option values with their {@code ${env:NAME}} references replaced; see {@link #resolved(String, Function, String)}. */
-    static Map<String, String> resolved(Map<String, String> options, Function<String, String> env, String where) {
-        Map<String, String> out = new LinkedHashMap<>();
-        options.forEach((k, v) -> out.put(k, resolved(v, env, where + " " + k)));
-        return out;
-    }
-
-    private List<String> strings(JsonNode node, String where) {
-        List<String> list = new ArrayList<>();
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                list.add(text(node.get(i), where + "[" + i + "]"));
-            }
-        } else {
-            list.add(text(node, where));
-        }
-        return list;
-    }
-
-    private static boolean bool(JsonNode node, String where) {
-        if (!node.isBoolean()) {
-            throw new InvalidConfigException(where + " must be true or false, not '" + node.asText() + "'");
-        }
-        return node.booleanValue();
-    }
-
-    private static int atLeastZero(JsonNode node, String where) {
-        if (!node.isInt() || node.intValue() < 0) {
-            throw new InvalidConfigException(where + " must be a whole number of at least 0, not '" + node.asText() + "'");
-        }
-        return node.intValue();
-    }
-
-    /** {@code { upload: KIB_PER_S, download: KIB_PER_S }}, either may be left out (no limit). */
-    static dev.heirloom.storage.Bandwidth bandwidth(JsonNode node, String where) {
-        onlyKnown(node, Set.of("upload", "download"), where);
-        return new dev.heirloom.storage.Bandwidth(node.has("upload") ? positive(node.get("upload"), where + ".upload") : 0,
-                node.has("download") ? positive(node.get("download"), where + ".download") : 0);
-    }
-
-    private static int positive(JsonNode node, String where) {
-        if (!node.isInt() || node.intValue() < 1) {
-            throw new InvalidConfigException(where + " must be a whole number of at least 1, not '" + node.asText() + "'");
-        }
-        return node.intValue();
-    }
-
-    private static JsonNode required(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "'" + field + "' is required");
-        }
-        if (value.isNull()) {
-            throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "'" + field
-                    + "' is empty (a bare null or ~ is no value; quote it to mean the word)");
-        }
-        return value;
-    }
-
-    private static void onlyKnown(JsonNode node, Set<String> known, String where) {
-        if (!node.isObject()) {
-            throw new InvalidConfigException((where.isEmpty() ? "configuration" : where) + " must be a mapping");
-        }
-        Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new InvalidConfigException((where.isEmpty() ? "" : where + ": ") + "unknown field '" + name
-                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(known)));
-            }
-        }
     }
 }

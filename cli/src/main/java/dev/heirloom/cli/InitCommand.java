@@ -202,7 +202,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
             if (answer.equals("none")) {
                 return answer;
             }
-            if (ConfigFile.ENV.matcher("${env:" + answer + "}").matches()) {
+            if (ConfigValues.ENV.matcher("${env:" + answer + "}").matches()) {
                 out.println("  Set " + answer + " before each run, and keep the passphrase somewhere else too: without it "
                         + "nothing on this target can be restored.");
                 return answer;
@@ -235,7 +235,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
                 continue;
             }
             String value = line.substring(eq + 1).trim();
-            if (spec.secret() && !ConfigFile.ENV.matcher(value).matches()) {
+            if (spec.secret() && !ConfigValues.ENV.matcher(value).matches()) {
                 out.println("  " + key + " is a secret: give it as ${env:NAME} and set NAME in the environment, so that it "
                         + "never lands in the file");
                 continue;
@@ -250,7 +250,7 @@ final class InitCommand extends HeirloomCli.Common implements Callable<Integer> 
 
     /** Writes, reads back and deletes a probe object, and asks whether the store can lock objects. */
     private static Probe probe(ProviderRegistry registry, TargetConfig config) {
-        try (StorageTarget t = registry.open(new TargetConfig(config.uri(), ConfigFile.resolved(config.options(),
+        try (StorageTarget t = registry.open(new TargetConfig(config.uri(), ConfigValues.resolved(config.options(),
                 System::getenv, "the option")))) {
             byte[] probe = "heirloom init probe".getBytes(StandardCharsets.UTF_8);
             String key = "init-probe-" + Long.toHexString(System.nanoTime());
