@@ -158,10 +158,40 @@ final class SftpUploads {
         }, () -> channels.removeQuietly(temp));
     }
 
-    /** Every staged upload in the root: under the exclusive lock nothing is staging. */
+    /**
+     * Every staged upload in the root, and every temporary a write left beside its key (a partial
+     * upload of a large file that no run resumed, a killed run's small ones): under the exclusive
+     * lock nothing is uploading. Walks every folder of the repository.
+     */
     long removeInterruptedUploads() {
-        return channels.run("remove interrupted uploads",
-                ch -> removeStages(ch, root, channels.address(), Instant.now().plus(Duration.ofDays(365))));
+        return channels.run("remove interrupted uploads", ch -> removeStages(ch, root, channels.address(),
+                Instant.now().plus(Duration.ofDays(365))) + removeTemporaries(ch, root));
+    }
+
+    /** Removes the temporaries of writes in {@code folder} and the folders below it; the bytes freed. */
+    private long removeTemporaries(ChannelSftp ch, String folder) throws SftpException {
+        List<String> folders = new ArrayList<>();
+        java.util.Map<String, Long> temporaries = new java.util.LinkedHashMap<>();
+        ch.ls(quote(folder), entry -> {
+            String name = entry.getFilename();
+            SftpATTRS a = entry.getAttrs();
+            if (a.isDir() && !name.equals(".") && !name.equals("..") && !name.startsWith(SftpTarget.RESERVED)) {
+                folders.add(name);
+            } else if (a.isReg() && (name.startsWith(TMP) || (name.startsWith(PART) && !name.startsWith(STAGE)))) {
+                temporaries.put(name, a.getSize());
+            }
+            return ChannelSftp.LsEntrySelector.CONTINUE;
+        });
+        long freed = 0;
+        for (java.util.Map.Entry<String, Long> t : temporaries.entrySet()) {
+            ch.rm(quote(folder + "/" + t.getKey()));
+            freed += t.getValue();
+            LOG.info("{}: removed {}/{}, an upload an interrupted run left", channels.address(), folder, t.getKey());
+        }
+        for (String f : folders) {
+            freed += removeTemporaries(ch, folder + "/" + f);
+        }
+        return freed;
     }
 
     /**

@@ -205,6 +205,30 @@ class SftpTargetTest {
     }
 
     @Test
+    void pruneRemovesWhatKilledWritesLeftBesideTheirKeysAndNothingElse() throws Exception {
+        Path folder = dir.resolve("leftovers");
+        try (StorageTarget t = open(folder, server.options())) {
+            byte[] photo = "a photo".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String hash = MultiDigest.sha256Hex(photo);
+            String key = "objects/" + hash.substring(0, 2) + "/" + hash;
+            t.write(key, ContentSource.ofBytes(photo), WriteOptions.createIfAbsent(Checksums.sha256(hash)));
+            // what a killed run leaves: a partial upload of a large file no run resumed, a small write's temporary
+            Path objects = folder.resolve("objects/" + hash.substring(0, 2));
+            Files.write(objects.resolve(".heirloom-part-" + "e".repeat(64) + "-9000000"), new byte[3000]);
+            Files.write(objects.resolve(".heirloom-tmp-" + java.util.UUID.randomUUID()), new byte[200]);
+            Path deeper = Files.createDirectories(folder.resolve("trees/ff"));
+            Files.write(deeper.resolve(".heirloom-tmp-" + java.util.UUID.randomUUID()), new byte[100]);
+
+            assertThat(t.removeInterruptedUploads()).isEqualTo(3300);
+            try (Stream<Path> left = Files.walk(folder)) {
+                assertThat(left.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString()))
+                        .containsExactly(key);
+            }
+            assertThat(t.stat(key)).isPresent();
+        }
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void anUploadCutByAServerCrashResumesAndNothingPartialIsVisible() throws Exception {
         byte[] video = new byte[24 << 20];
