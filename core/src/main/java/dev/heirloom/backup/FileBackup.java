@@ -113,11 +113,12 @@ final class FileBackup {
                 boolean inMemory = hashed != null && hashed.inMemory();
                 Optional<PrefixHashes> firstRead = hashed != null ? hashed.prefixes
                         : staged != null ? staged.prefixes : Optional.empty();
-                mismatch = mismatch || needing.isEmpty() ? mismatch
-                        : !inMemory && needing.size() > 1
-                        ? writes.storeFannedOut(current, hash, sums, firstRead, needing)
-                        : writes.storeEach(inMemory ? hashed.content() : ContentSource.ofFile(current.path(), current.size()),
-                                hash, sums, firstRead, needing, !inMemory);
+                if (!mismatch && !needing.isEmpty()) {
+                    mismatch = !inMemory && needing.size() > 1
+                            ? writes.storeFannedOut(current, hash, sums, firstRead, needing)
+                            : writes.storeEach(inMemory ? hashed.content() : ContentSource.ofFile(current.path(), current.size()),
+                                    hash, sums, firstRead, needing, !inMemory);
+                }
             } catch (NoSuchFileException e) {
                 run.problem(new SourceProblem(file.path(), "vanished while backing up"));
                 return null;

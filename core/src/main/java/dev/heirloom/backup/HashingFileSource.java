@@ -59,7 +59,12 @@ final class HashingFileSource implements ContentSource {
 
             @Override
             public long skip(long n) throws IOException {
-                throw new IOException("content that is being hashed is read, not skipped");
+                return BulkInputStream.skipByReading(this, n); // every byte is hashed, skipped ones too
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false; // a reset would hash bytes twice
             }
         };
     }

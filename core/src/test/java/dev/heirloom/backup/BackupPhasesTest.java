@@ -213,6 +213,23 @@ class BackupPhasesTest {
     @Nested
     class SourceReads {
         @Test
+        void contentReadOnceForStagingHashesTheBytesAProviderSkipsToo() throws IOException {
+            String content = "0123456789".repeat(1000);
+            SourceEntry f = file("v.mp4", content);
+            MultiDigest digest = MultiDigest.sha256Only();
+            long[] counted = {0};
+            HashingFileSource source = new HashingFileSource(f.path(), f.size(),
+                    new dev.heirloom.repository.PrefixHashes.Recorder(digest), n -> counted[0] += n);
+            try (java.io.InputStream in = source.open()) {
+                assertThat(in.skip(1234)).isEqualTo(1234);
+                assertThat(in.read()).isEqualTo(content.charAt(1234));
+                in.readAllBytes();
+            }
+            assertThat(digest.finish().get(ChecksumAlgorithm.SHA256)).contains(sha(content));
+            assertThat(counted[0]).isEqualTo(content.length());
+        }
+
+        @Test
         void aSmallFileIsHashedInMemoryAndALargeOneStreamed() throws IOException {
             RunContext run = context(false, 0, 10, usb);
             SourceReader reader = new SourceReader(run);

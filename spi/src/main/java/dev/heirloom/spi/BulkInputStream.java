@@ -18,6 +18,25 @@ public abstract class BulkInputStream extends InputStream {
     public abstract int read(byte[] b, int off, int len) throws IOException;
 
     /**
+     * Skips by reading: the skipped bytes go through {@code in}'s array read like any others (a stream
+     * that hashes or counts what it gives sees them), where {@link InputStream#skip} might seek past.
+     *
+     * @return the bytes skipped, fewer than {@code n} only at the end of the stream
+     */
+    public static long skipByReading(InputStream in, long n) throws IOException {
+        byte[] discard = new byte[(int) Math.min(Math.max(n, 0), 64 * 1024)];
+        long skipped = 0;
+        while (skipped < n) {
+            int got = in.read(discard, 0, (int) Math.min(discard.length, n - skipped));
+            if (got < 0) {
+                break;
+            }
+            skipped += got;
+        }
+        return skipped;
+    }
+
+    /**
      * Reads one byte of {@code in} through its array read: the single-byte read of a stream whose
      * array read is the one path (for a {@link java.io.FilterInputStream} that cannot extend this class).
      *

@@ -40,16 +40,7 @@ public class DigestingInputStream extends FilterInputStream {
 
     @Override
     public final long skip(long n) throws IOException {
-        byte[] discard = new byte[(int) Math.min(Math.max(n, 0), 64 * 1024)];
-        long skipped = 0;
-        while (skipped < n) {
-            int got = read(discard, 0, (int) Math.min(discard.length, n - skipped));
-            if (got < 0) {
-                break;
-            }
-            skipped += got;
-        }
-        return skipped;
+        return BulkInputStream.skipByReading(this, n);
     }
 
     /** Marking would let bytes be digested twice. */

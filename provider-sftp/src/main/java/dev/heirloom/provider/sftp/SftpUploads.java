@@ -164,11 +164,10 @@ final class SftpUploads {
      * lock nothing is uploading. Walks every folder of the repository.
      */
     long removeInterruptedUploads() {
-        return channels.run("remove interrupted uploads", ch -> removeStages(ch, root, channels.address(),
-                Instant.now().plus(Duration.ofDays(365))) + removeTemporaries(ch, root));
+        return channels.run("remove interrupted uploads", ch -> removeTemporaries(ch, root));
     }
 
-    /** Removes the temporaries of writes in {@code folder} and the folders below it; the bytes freed. */
+    /** Removes the temporaries of writes and stagings in {@code folder} and the folders below it; the bytes freed. */
     private long removeTemporaries(ChannelSftp ch, String folder) throws SftpException {
         List<String> folders = new ArrayList<>();
         java.util.Map<String, Long> temporaries = new java.util.LinkedHashMap<>();
@@ -177,7 +176,7 @@ final class SftpUploads {
             SftpATTRS a = entry.getAttrs();
             if (a.isDir() && !name.equals(".") && !name.equals("..") && !name.startsWith(SftpTarget.RESERVED)) {
                 folders.add(name);
-            } else if (a.isReg() && (name.startsWith(TMP) || (name.startsWith(PART) && !name.startsWith(STAGE)))) {
+            } else if (a.isReg() && (name.startsWith(TMP) || name.startsWith(PART))) { // PART: staged ones too
                 temporaries.put(name, a.getSize());
             }
             return ChannelSftp.LsEntrySelector.CONTINUE;
