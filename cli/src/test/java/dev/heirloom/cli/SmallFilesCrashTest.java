@@ -1,5 +1,6 @@
 package dev.heirloom.cli;
 
+import dev.heirloom.testservers.OpenSshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,57 @@ class SmallFilesCrashTest {
         assertThat(prune.code()).as(prune.all()).isZero();
         assertThat(temporaries(repo)).as("prune removes what killed runs never named").isEmpty();
         CrashTrials.assertRestoresTheSource(cfg, "usb", tmp.resolve("back"), photos);
+    }
+
+    @Test
+    void overSftpKillsBetweenSendingBatchesAndTheSnapshotLeaveASoundRepository() throws Exception {
+        Path photos = Files.createDirectories(tmp.resolve("Pictures"));
+        sidecars(photos, "2019", 1_000);
+        Path repo = tmp.resolve("nas/heirloom");
+        Files.createDirectories(repo.getParent());
+        try (OpenSshServer sshd = OpenSshServer.start(tmp.resolve("sshd"))) {
+            Path cfg = tmp.resolve("heirloom.yaml");
+            Files.writeString(cfg, """
+                    source: { path: %s }
+                    policy: { copies: 2, media: 1, offsite: 0 }
+                    targets:
+                      - { name: nas, uri: "%s", medium: nas, site: onsite, options: { identity: "%s", knownHosts: "%s" } }
+                    """.formatted(photos, sshd.uri(repo), sshd.clientKey(), sshd.knownHosts()));
+            assertThat(backup(cfg, List.of()).waitFor()).isZero();
+            long snapshots = count(repo.resolve("snapshots"));
+
+            // 1,500 new sidecars: batches of 256 are sent and named as they fill, the last one never is
+            sidecars(photos, "2020", 1_500);
+            Process halted = backup(cfg, List.of("-Dheirloom.crashAt=before-snapshot-write"));
+            assertThat(halted.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(halted.exitValue()).as(Files.readString(tmp.resolve("child.txt"))).isEqualTo(137);
+            assertThat(objects(repo)).as("the full batches, named before the halt")
+                    .isGreaterThanOrEqualTo(1_000 + 1_500 - 256).isLessThan(1_000 + 1_500 + 10);
+            assertThat(count(repo.resolve("snapshots"))).as("no snapshot from the halted run").isEqualTo(snapshots);
+            CrashTrials.assertVerifies(cfg, "content", "after halting before the snapshot");
+
+            for (int trial = 0; trial < 3; trial++) {
+                sidecars(photos, "202" + (1 + trial), 800);
+                Process p = backup(cfg, List.of());
+                Thread.sleep(800 + random.nextInt(2_500));
+                p.destroyForcibly();
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                CrashTrials.assertVerifies(cfg, "present", "after random kill " + trial);
+            }
+
+            CliRun last = CliRun.of("backup", "-c", cfg.toString());
+            assertThat(last.code()).as(last.all()).isZero();
+            CliRun prune = CliRun.of("prune", "-c", cfg.toString());
+            assertThat(prune.code()).as(prune.all()).isZero();
+            assertThat(temporaries(repo)).as("prune removes what killed runs never named").isEmpty();
+            CrashTrials.assertRestoresTheSource(cfg, "nas", tmp.resolve("back"), photos);
+        }
+    }
+
+    private static long count(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
     }
 
     private void sidecars(Path photos, String folder, int count) throws IOException {

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 public final class OpenSshServer implements AutoCloseable {
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
+    private static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
     private static final String INSTALL_HINT = "OpenSSH server not found at /usr/sbin/sshd: install it with "
             + "'apt-get install -y openssh-server' (./test.sh does this)";
 
@@ -25,13 +26,22 @@ public final class OpenSshServer implements AutoCloseable {
     private final Path clientKey;
     private final Path knownHosts;
     private final String hostKeyLine;
+    private final boolean logRequests;
     private LoopbackProcess process;
 
-    private OpenSshServer(Path dir) throws IOException, InterruptedException {
+    private OpenSshServer(Path dir, boolean logRequests) throws IOException, InterruptedException {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(INSTALL_HINT);
         }
         this.dir = Files.createDirectories(dir);
+        this.logRequests = logRequests;
+        if (logRequests) {
+            if (!Files.isExecutable(SFTP_SERVER)) {
+                throw new IllegalStateException("the OpenSSH SFTP server is not at " + SFTP_SERVER
+                        + ": install it with 'apt-get install -y openssh-sftp-server' (./test.sh does this)");
+            }
+            Files.writeString(log(), "");
+        }
         this.port = LoopbackProcess.freePort();
         Path hostKey = dir.resolve("host_ed25519");
         this.clientKey = dir.resolve("client_ed25519");
@@ -58,7 +68,10 @@ public final class OpenSshServer implements AutoCloseable {
                 "MaxSessions 64",
                 "MaxStartups 64:30:128",
                 "LogLevel ERROR",
-                "Subsystem sftp internal-sftp",
+                // each open, close with the bytes written, fsync, link and removal, for tests of what reached
+                // the disk: the separate sftp-server (internal-sftp logs to syslog or to the client), run by the
+                // user's shell, its log lines on stderr appended to a file
+                logRequests ? "Subsystem sftp " + SFTP_SERVER + " -e -l VERBOSE 2>>" + log() : "Subsystem sftp internal-sftp",
                 ""));
         if (isRoot()) {
             Files.createDirectories(Path.of("/run/sshd"));
@@ -67,8 +80,20 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** Generates keys in {@code dir} and starts the server. */
     public static OpenSshServer start(Path dir) {
+        return start(dir, false);
+    }
+
+    /**
+     * {@link #start(Path)}, the SFTP server logging every request it serves to {@link #log()}: opens,
+     * closes with the bytes written, {@code fsync}, links, renames and removals.
+     */
+    public static OpenSshServer startLoggingRequests(Path dir) {
+        return start(dir, true);
+    }
+
+    private static OpenSshServer start(Path dir, boolean logRequests) {
         try {
-            OpenSshServer server = new OpenSshServer(dir);
+            OpenSshServer server = new OpenSshServer(dir, logRequests);
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -96,6 +121,11 @@ public final class OpenSshServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's log (its own errors; with {@link #startLoggingRequests} every SFTP request). */
+    public Path log() {
+        return dir.resolve(logRequests ? "requests.log" : "sshd.log");
     }
 
     /** The client's private key file (authorized on the server). */

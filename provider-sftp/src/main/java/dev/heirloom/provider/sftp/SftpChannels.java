@@ -37,6 +37,12 @@ final class SftpChannels {
         T call(ChannelSftp channel) throws SftpException, IOException;
     }
 
+    /** A call that needs the whole connection (its {@link SftpPipeline} as well as its channel). */
+    @FunctionalInterface
+    interface ConnectionCall<T> {
+        T call(SftpConnections.Connection connection) throws SftpException, IOException;
+    }
+
     /** The server's address, as messages name it. */
     String address() {
         return address;
@@ -56,10 +62,15 @@ final class SftpChannels {
      * that fails midway leaves the channel with requests in flight, so it is not reused.
      */
     <T> T run(String what, boolean transfer, SftpCall<T> call) {
+        return runOn(what, transfer, c -> call.call(c.channel()));
+    }
+
+    /** {@link #run(String, boolean, SftpCall)} for a call that needs the whole connection. */
+    <T> T runOn(String what, boolean transfer, ConnectionCall<T> call) {
         SftpConnections.Connection c = connections.borrow();
         boolean broken = false;
         try {
-            return call.call(c.channel());
+            return call.call(c);
         } catch (ObjectExistsException | ChecksumMismatchException e) {
             throw e;
         } catch (SourceReadException e) {

@@ -14,6 +14,7 @@ import dev.heirloom.spi.TargetUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -26,13 +27,53 @@ import java.util.concurrent.Semaphore;
 final class SftpConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SftpConnections.class);
 
-    /** One open channel and its session. */
-    record Connection(Session session, ChannelSftp channel) {
+    /**
+     * One open channel and its session, and on the same session, opened at first use, the
+     * {@link SftpPipeline} for requests JSch's channel cannot send. Used by one thread at a time.
+     */
+    static final class Connection {
+        private final Session session;
+        private final ChannelSftp channel;
+        private final int timeoutMillis;
+        private final long awaitMillis;
+        private SftpPipeline pipeline;
+
+        Connection(Session session, ChannelSftp channel, int timeoutMillis, long awaitMillis) {
+            this.session = session;
+            this.channel = channel;
+            this.timeoutMillis = timeoutMillis;
+            this.awaitMillis = awaitMillis;
+        }
+
+        ChannelSftp channel() {
+            return channel;
+        }
+
+        Session session() {
+            return session;
+        }
+
+        /** The pipelined requests of this session, opening their channel at the first call. */
+        SftpPipeline pipeline() throws IOException {
+            if (pipeline == null) {
+                try {
+                    pipeline = SftpPipeline.open(session, timeoutMillis, awaitMillis);
+                } catch (JSchException e) {
+                    throw new IOException("cannot open an SFTP channel: " + e.getMessage(), e);
+                }
+            }
+            return pipeline;
+        }
+
         boolean isOpen() {
-            return session.isConnected() && channel.isConnected() && !channel.isClosed();
+            return session.isConnected() && channel.isConnected() && !channel.isClosed()
+                    && (pipeline == null || pipeline.isOpen());
         }
 
         void close() {
+            if (pipeline != null) {
+                pipeline.close();
+            }
             channel.disconnect();
             session.disconnect();
         }
@@ -119,7 +160,8 @@ final class SftpConnections implements AutoCloseable {
             channel.connect((int) settings.connectTimeout().toMillis());
             channel.setBulkRequests(settings.bulkRequests());
             LOG.debug("opened SFTP session to {}", settings.address());
-            return new Connection(session, channel);
+            return new Connection(session, channel, (int) settings.connectTimeout().toMillis(),
+                    settings.readTimeout().toMillis());
         } catch (JSchHostKeyException e) {
             String presented = describeKey(session);
             if (session != null) {

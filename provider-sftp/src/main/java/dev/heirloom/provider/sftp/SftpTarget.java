@@ -32,8 +32,10 @@ import static dev.heirloom.provider.sftp.SftpChannels.quote;
 
 /**
  * A repository in a folder on an SFTP server: reads, listings and deletions here; uploads, which
- * appear only whole and resume after an interruption, in {@link SftpUploads}; hashing on the
- * server in {@link RemoteHashCommand}; the pooled channels and their errors in {@link SftpChannels}.
+ * appear only whole and resume after an interruption, in {@link SftpUploads}; small new objects in
+ * pipelined batches in {@link SftpGroupCommit}; what makes writes durable in {@link SftpSync};
+ * hashing on the server in {@link RemoteHashCommand}; the pooled channels and their errors in
+ * {@link SftpChannels}.
  */
 final class SftpTarget implements StorageTarget {
     private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
@@ -46,7 +48,10 @@ final class SftpTarget implements StorageTarget {
     private final SftpConnections connections;
     private final SftpChannels channels;
     private final String root;
+    private final SftpSync sync;
     private final SftpUploads uploads;
+    /** Small new objects sent in batches; absent without hard links (the batch names by linking). */
+    private final Optional<SftpGroupCommit> group;
     private final Optional<RemoteHashCommand> remoteHash;
     private final Capabilities capabilities;
 
@@ -55,7 +60,10 @@ final class SftpTarget implements StorageTarget {
         this.connections = connections;
         this.channels = new SftpChannels(connections, settings.address());
         this.root = root;
-        this.uploads = new SftpUploads(channels, root, hardlink, posixRename);
+        this.sync = new SftpSync(channels);
+        this.uploads = new SftpUploads(channels, sync, root, hardlink, posixRename);
+        this.group = hardlink ? Optional.of(new SftpGroupCommit(channels, sync, uploads::makeFolders,
+                SftpGroupCommit.Limits.DEFAULT)) : Optional.empty();
         this.remoteHash = settings.remoteHashCommand().map(command -> new RemoteHashCommand(command, channels,
                 settings.connectTimeout(), settings.readTimeout()));
         this.capabilities = Capabilities.builder().conditionalCreate(hardlink || !posixRename).atomicReplace(posixRename)
@@ -124,6 +132,10 @@ final class SftpTarget implements StorageTarget {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         String p = path(key);
+        Optional<SftpGroupCommit.Pending> pending = group.flatMap(g -> g.pending(key));
+        if (pending.isPresent()) {
+            return Optional.of(ObjectInfo.of(key, pending.get().bytes().length));
+        }
         return channels.run("stat " + key, ch -> {
             SftpATTRS a = lstat(ch, p);
             return a == null || !a.isReg() ? Optional.<ObjectInfo>empty() : Optional.of(info(key, a));
@@ -136,6 +148,13 @@ final class SftpTarget implements StorageTarget {
             throw new IllegalArgumentException("negative offset");
         }
         String p = path(key);
+        Optional<SftpGroupCommit.Pending> pending = group.flatMap(g -> g.pending(key));
+        if (pending.isPresent()) {
+            byte[] bytes = pending.get().bytes();
+            int from = (int) Math.min(offset, bytes.length);
+            int count = (int) (length < 0 ? bytes.length - from : Math.min(length, bytes.length - from));
+            return new java.io.ByteArrayInputStream(bytes, from, count);
+        }
         SftpConnections.Connection c = connections.borrow();
         try {
             SftpATTRS a = lstat(c.channel(), p);
@@ -218,7 +237,11 @@ final class SftpTarget implements StorageTarget {
     @Override
     public ObjectInfo write(String key, ContentSource content, WriteOptions options) {
         options.refuseLock("an SFTP server");
-        return uploads.write(key, path(key), content, options);
+        String target = path(key);
+        if (group.isPresent() && SftpGroupCommit.accepts(content, options)) {
+            return group.get().add(key, target, content, options);
+        }
+        return uploads.write(key, target, content, options);
     }
 
     @Override
@@ -241,6 +264,7 @@ final class SftpTarget implements StorageTarget {
     @Override
     public void delete(String key) {
         String p = path(key);
+        group.ifPresent(g -> g.discard(key));
         channels.run("delete " + key, ch -> {
             try {
                 ch.rm(quote(p));
@@ -280,9 +304,23 @@ final class SftpTarget implements StorageTarget {
         return entries;
     }
 
+    /**
+     * Names every batched object and makes the new names durable: a snapshot written after this
+     * names nothing that a crash of the server could take back.
+     */
+    @Override
+    public void flush() {
+        group.ifPresent(SftpGroupCommit::commitAll);
+        sync.folders();
+    }
+
     @Override
     public void close() {
-        connections.close();
+        try {
+            group.ifPresent(SftpGroupCommit::close);
+        } finally {
+            connections.close();
+        }
     }
 
     private static ObjectInfo info(String key, SftpATTRS a) {

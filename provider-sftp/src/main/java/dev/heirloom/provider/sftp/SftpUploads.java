@@ -60,6 +60,7 @@ final class SftpUploads {
     static final Duration STAGE_KEPT = Duration.ofDays(7);
 
     private final SftpChannels channels;
+    private final SftpSync sync;
     private final String root;
     private final boolean hardlink;
     private final boolean posixRename;
@@ -71,8 +72,9 @@ final class SftpUploads {
      * @param hardlink    whether the server offers {@code hardlink@openssh.com}
      * @param posixRename whether it offers {@code posix-rename@openssh.com}
      */
-    SftpUploads(SftpChannels channels, String root, boolean hardlink, boolean posixRename) {
+    SftpUploads(SftpChannels channels, SftpSync sync, String root, boolean hardlink, boolean posixRename) {
         this.channels = channels;
+        this.sync = sync;
         this.root = root;
         this.hardlink = hardlink;
         this.posixRename = posixRename;
@@ -94,7 +96,7 @@ final class SftpUploads {
         String temp = folder + "/" + (resumable ? PART + sameBytes.get() + "-" + content.size()
                 : TMP + UUID.randomUUID());
         try {
-            return channels.run("write " + key, true, ch -> write(ch, key, content, options, target, folder, temp,
+            return channels.runOn("write " + key, true, c -> write(c, key, content, options, target, folder, temp,
                     resumable));
         } catch (StorageException e) {
             if (!resumable && !(e instanceof ObjectExistsException)) {
@@ -104,8 +106,10 @@ final class SftpUploads {
         }
     }
 
-    private ObjectInfo write(ChannelSftp ch, String key, ContentSource content, WriteOptions options, String target,
-                             String folder, String temp, boolean resumable) throws SftpException, IOException {
+    private ObjectInfo write(SftpConnections.Connection c, String key, ContentSource content, WriteOptions options,
+                             String target, String folder, String temp, boolean resumable)
+            throws SftpException, IOException {
+        ChannelSftp ch = c.channel();
         // publishing if-absent fails anyway when the key exists; asking first saves a large upload,
         // but for a small one the extra round trip costs more than the rare wasted upload (core
         // asks before it writes)
@@ -115,6 +119,7 @@ final class SftpUploads {
         makeFolders(ch, folder);
         try {
             upload(ch, key, content, options.expected(), temp, resumable);
+            sync.file(c, temp);
             return publishAndDescribe(ch, key, temp, target, options.ifAbsent(), content.size());
         } catch (ChecksumMismatchException | ObjectExistsException e) {
             removeQuietly(ch, temp);
@@ -135,8 +140,9 @@ final class SftpUploads {
         }
         String temp = root + "/" + STAGE + stageName + "-" + content.size();
         try {
-            channels.run("stage " + stageName, true, ch -> {
-                upload(ch, stageName, content, Checksums.none(), temp, true);
+            channels.runOn("stage " + stageName, true, c -> {
+                upload(c.channel(), stageName, content, Checksums.none(), temp, true);
+                sync.file(c, temp);
                 return null;
             });
         } catch (ChecksumMismatchException e) {
@@ -272,6 +278,7 @@ final class SftpUploads {
     private ObjectInfo publishAndDescribe(ChannelSftp ch, String key, String temp, String target, boolean ifAbsent,
                                           long size) throws SftpException {
         publish(ch, key, temp, target, ifAbsent);
+        sync.named(target.substring(0, target.lastIndexOf('/')));
         return ObjectInfo.of(key, size);
     }
 
@@ -308,7 +315,8 @@ final class SftpUploads {
         ch.rename(quote(temp), quote(target));
     }
 
-    private void makeFolders(ChannelSftp ch, String folder) throws SftpException {
+    /** Creates {@code folder} and its missing parents below the root (each known one asked once). */
+    void makeFolders(ChannelSftp ch, String folder) throws SftpException {
         if (folder.equals(root) || knownFolders.contains(folder)) {
             return;
         }
