@@ -1,6 +1,5 @@
 package dev.heirloom.provider.sftp;
 
-import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpException;
 import dev.heirloom.spi.Checksums;
@@ -8,10 +7,7 @@ import dev.heirloom.spi.ObjectNotFoundException;
 import dev.heirloom.spi.StorageException;
 import dev.heirloom.spi.TargetUnavailableException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -44,28 +40,15 @@ final class RemoteHashCommand {
         SftpConnections.Connection c = channels.connections().borrow();
         boolean broken = false;
         try {
-            ChannelExec exec = (ChannelExec) c.session().openChannel("exec");
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            exec.setCommand(command + " " + shellQuote(path));
-            exec.setErrStream(errors, true);
-            InputStream out = exec.getInputStream();
-            exec.connect((int) connectTimeout.toMillis());
-            byte[] printed;
-            try {
-                printed = readUntilExit(exec, out);
-            } finally {
-                exec.disconnect();
-            }
-            int status = exec.getExitStatus();
-            if (status != 0) {
+            SshCommand.Result result = SshCommand.run(c, command + " " + SshCommand.quote(path), connectTimeout, readTimeout);
+            if (!result.ok()) {
                 if (SftpChannels.lstat(c.channel(), path) == null) {
                     throw new ObjectNotFoundException(key);
                 }
-                String why = errors.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("no message");
                 throw new StorageException("remoteHashCommand '" + command + "' failed on " + address
-                        + " (exit " + status + "): " + why);
+                        + " (exit " + result.exitStatus() + "): " + result.error());
             }
-            String text = new String(printed, StandardCharsets.UTF_8).strip();
+            String text = result.printed().strip();
             String first = text.isEmpty() ? "" : text.split("\\s+", 2)[0].toLowerCase(java.util.Locale.ROOT);
             if (!first.matches("[0-9a-f]{64}")) {
                 String shown = text.lines().findFirst().orElse("").replaceAll("\\p{Cntrl}", "?");
@@ -74,6 +57,8 @@ final class RemoteHashCommand {
                         + "'); use sha256sum or 'shasum -a 256'");
             }
             return Checksums.sha256(first);
+        } catch (SshCommand.TimedOut e) {
+            throw new StorageException("remoteHashCommand '" + command + "' on " + address + " " + e.getMessage());
         } catch (JSchException e) {
             broken = !c.isOpen();
             if (!c.isOpen()) {
@@ -93,41 +78,5 @@ final class RemoteHashCommand {
         } finally {
             channels.connections().release(c, broken);
         }
-    }
-
-    /**
-     * What the command prints (its first 64 KiB) once it exits, waiting at most the read timeout in
-     * all: a command that hangs, or prints without end, fails instead of holding verify forever.
-     */
-    private byte[] readUntilExit(ChannelExec exec, InputStream out) throws IOException, InterruptedException {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        long deadline = System.nanoTime() + readTimeout.toNanos();
-        while (true) {
-            boolean exited = exec.isClosed();
-            int ready;
-            while ((ready = out.available()) > 0) {
-                int n = out.read(buffer, 0, Math.min(buffer.length, ready));
-                if (n < 0) {
-                    break;
-                }
-                if (printed.size() < 64 * 1024) {
-                    printed.write(buffer, 0, Math.min(n, 64 * 1024 - printed.size()));
-                }
-            }
-            if (exited) {
-                return printed.toByteArray();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StorageException("remoteHashCommand '" + command + "' on " + channels.address()
-                        + " did not finish within the read timeout (" + readTimeout.toSeconds() + " s); it was stopped");
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    /** A path as one word for a POSIX shell: single quotes, each quote inside closed, escaped and reopened. */
-    static String shellQuote(String path) {
-        return "'" + path.replace("'", "'\\''") + "'";
     }
 }

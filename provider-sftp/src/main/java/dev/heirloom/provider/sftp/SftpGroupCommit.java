@@ -1,6 +1,5 @@
 package dev.heirloom.provider.sftp;
 
-import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.SftpException;
 import dev.heirloom.spi.ContentSource;
 import dev.heirloom.spi.ObjectExistsException;
@@ -14,74 +13,63 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static dev.heirloom.provider.sftp.SftpChannels.lstat;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Small create-if-absent writes sent together: the many XMP sidecars and thumbnails of a photo
  * library cost one round trip per request through JSch. A write of at most {@link #LARGEST}
  * bytes is checked against its declared size and checksums in memory and returns at once; a batch
- * ({@link Limits}) is sent on one connection as pipelined requests — open every temporary file,
- * then write, sync ({@link SftpSync}) and close them all, then link each to its name and remove
- * the temporary — so a batch costs three round trips instead of five per object. Batches are
- * written in parallel on the pooled connections but named in the order they were taken, so a
- * tree is never named before the objects it lists. Until named an object is visible to this
- * target only ({@link #pending}); a killed process leaves temporary files, which prune removes.
- * A failed batch is final: every later write and flush fails with it, so no snapshot names an
- * object that may be missing. Thread-safe.
+ * ({@link Limits}) is sent by the writer that filled it, on one connection, as pipelined requests:
+ * every temporary file opened, then written and closed (each synced too where the server's file
+ * system cannot be synced as a whole), so a batch costs two round trips instead of five per object.
+ * Naming — a link to each object's name, then removing the temporary — follows in the order the
+ * batches were taken, so a tree is never named before the objects it lists: at once for synced
+ * files; where one sync of the file system serves ({@link SftpSync}), once the batches sent and
+ * not named reach {@link Limits#unnamedObjects()} objects or {@link Limits#unnamedBytes()} bytes,
+ * and at every flush, after one such sync for all of them. Until named an object is visible to
+ * this target only ({@link #pending}; read from memory or, once sent, from its temporary file); a
+ * killed process leaves temporary files, which prune removes. A failed batch is final: every later
+ * write and flush fails with it, so no snapshot names an object that may be missing. Thread-safe.
  */
 final class SftpGroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SftpGroupCommit.class);
     /** The largest object sent in a batch; larger ones stream through JSch on their own. */
     static final long LARGEST = 1L << 20;
-    /** How the temporary file of a batched object is named, beside its object. */
-    static final String TEMP_PREFIX = ".heirloom-tmp-g-";
 
-    /** When a batch is sent without waiting for a flush. */
-    record Limits(int objects, long bytes) {
-        static final Limits DEFAULT = new Limits(256, 8L << 20);
-    }
-
-    /** An object accepted and not yet named. */
-    record Pending(String key, String target, byte[] bytes) {
-        String folder() {
-            return target.substring(0, target.lastIndexOf('/'));
-        }
-    }
-
-    /** Creates a folder and its missing parents (cached by the caller). */
-    @FunctionalInterface
-    interface Folders {
-        void make(ChannelSftp channel, String folder) throws SftpException;
-    }
-
-    private record Sent(Pending pending, String temp) {
+    /**
+     * When a batch is sent without waiting for a flush ({@code objects}, {@code bytes}), and when
+     * the batches sent are synced and named together where the file system is synced as a whole.
+     */
+    record Limits(int objects, long bytes, int unnamedObjects, long unnamedBytes) {
+        static final Limits DEFAULT = new Limits(256, 8L << 20, 10_000, 256L << 20);
     }
 
     private final SftpChannels channels;
     private final SftpSync sync;
-    private final Folders folders;
+    private final SftpBatchRequests requests;
     private final Limits limits;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private List<Pending> batch = new ArrayList<>();
+    private final Map<String, PendingObject> pending = new ConcurrentHashMap<>();
+    private List<PendingObject> batch = new ArrayList<>();
     private long batchBytes;
     private long taken;
     private long named;
     private int inFlight;
+    /** Batches sent and not named, by the order taken (where the file system is synced as a whole). */
+    private final TreeMap<Long, SftpBatchRequests.SentBatch> unnamed = new TreeMap<>();
+    private long unnamedObjects;
+    private long unnamedBytes;
+    private final ReentrantLock naming = new ReentrantLock();
     private volatile StorageException failure;
 
-    SftpGroupCommit(SftpChannels channels, SftpSync sync, Folders folders, Limits limits) {
+    SftpGroupCommit(SftpChannels channels, SftpSync sync, SftpBatchRequests.Folders folders, Limits limits) {
         this.channels = channels;
         this.sync = sync;
-        this.folders = folders;
+        this.requests = new SftpBatchRequests(sync, folders);
         this.limits = limits;
     }
 
@@ -91,7 +79,7 @@ final class SftpGroupCommit implements AutoCloseable {
     }
 
     /** The object under {@code key} accepted and not yet named. */
-    Optional<Pending> pending(String key) {
+    Optional<PendingObject> pending(String key) {
         return Optional.ofNullable(pending.get(key));
     }
 
@@ -112,8 +100,8 @@ final class SftpGroupCommit implements AutoCloseable {
         }
         verifier.update(bytes, 0, bytes.length);
         verifier.verify();
-        Pending p = new Pending(key, target, bytes);
-        List<Pending> full = null;
+        PendingObject p = new PendingObject(key, target, bytes);
+        List<PendingObject> full = null;
         long seq = 0;
         synchronized (this) {
             if (pending.putIfAbsent(key, p) != null) {
@@ -143,7 +131,7 @@ final class SftpGroupCommit implements AutoCloseable {
      * @throws StorageException when a batch failed, now or earlier
      */
     void commitAll() {
-        List<Pending> last = null;
+        List<PendingObject> last = null;
         long seq = 0;
         synchronized (this) {
             failIfFailed();
@@ -161,6 +149,7 @@ final class SftpGroupCommit implements AutoCloseable {
             }
         }
         failIfFailed();
+        nameSent(true);
     }
 
     private long take() {
@@ -170,102 +159,105 @@ final class SftpGroupCommit implements AutoCloseable {
         return ++taken;
     }
 
-    private void commit(List<Pending> objects, long seq) {
+    private void commit(List<PendingObject> objects, long seq) {
+        boolean nameNow = false;
         try {
-            List<Sent> sent = channels.runOn("send " + objects.size() + " new objects", true, c -> send(c, objects));
-            synchronized (this) {
-                while (named != seq - 1 && failure == null) {
-                    waitHere();
+            SftpBatchRequests.SentBatch sent = channels.runOn("send " + objects.size() + " new objects", true, c -> requests.send(c, objects));
+            if (sent.wholeSync()) {
+                synchronized (this) {
+                    unnamed.put(seq, sent);
+                    unnamedObjects += objects.size();
+                    unnamedBytes += objects.stream().mapToLong(PendingObject::size).sum();
+                    nameNow = unnamedObjects >= limits.unnamedObjects() || unnamedBytes >= limits.unnamedBytes();
                 }
-                failIfFailed();
-            }
-            channels.runOn("name " + sent.size() + " new objects", true, c -> {
-                name(c, sent);
-                return null;
-            });
-            synchronized (this) {
-                named = seq;
+                objects.forEach(PendingObject::sent); // read from the temporary file until named
+            } else {
+                synchronized (this) {
+                    while (named != seq - 1 && failure == null) {
+                        waitHere();
+                    }
+                    failIfFailed();
+                }
+                channels.runOn("name " + objects.size() + " new objects", true, c -> {
+                    name(c, sent.objects());
+                    return null;
+                });
+                synchronized (this) {
+                    named = seq;
+                }
             }
         } catch (RuntimeException e) {
-            StorageException f = e instanceof StorageException se ? se : new StorageException(e.getMessage(), e);
-            synchronized (this) {
-                if (failure == null) {
-                    failure = f;
-                }
-            }
-            throw f;
+            throw failed(e);
         } finally {
             synchronized (this) {
                 inFlight--;
                 notifyAll();
             }
         }
+        if (nameNow) {
+            nameSent(false);
+        }
     }
 
-    /** Opens, writes, syncs and closes a temporary file for each object, every step pipelined. */
-    private List<Sent> send(SftpConnections.Connection c, List<Pending> objects) throws IOException, SftpException {
-        Set<String> folderSet = new LinkedHashSet<>();
-        objects.forEach(o -> folderSet.add(o.folder()));
-        for (String f : folderSet) {
-            folders.make(c.channel(), f);
-        }
-        SftpPipeline p = c.pipeline();
-        boolean durable = sync.available(p);
-        List<Sent> sent = new ArrayList<>();
-        List<CompletableFuture<SftpPipeline.Reply>> opened = new ArrayList<>();
-        for (Pending o : objects) {
-            String temp = o.folder() + "/" + TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            sent.add(new Sent(o, temp));
-            opened.add(p.open(temp, SftpPipeline.WRITE | SftpPipeline.CREATE | SftpPipeline.EXCLUSIVE));
-        }
-        List<CompletableFuture<SftpPipeline.Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            byte[] handle = p.await(opened.get(i), "create " + sent.get(i).temp()).handle();
-            byte[] bytes = sent.get(i).pending().bytes();
-            for (int off = 0; off < bytes.length; off += SftpPipeline.CHUNK) {
-                replies.add(p.write(handle, off, bytes, off, Math.min(SftpPipeline.CHUNK, bytes.length - off)));
+    private StorageException failed(RuntimeException e) {
+        StorageException f = e instanceof StorageException se ? se : new StorageException(e.getMessage(), e);
+        synchronized (this) {
+            if (failure == null) {
+                failure = f;
             }
-            if (durable) {
-                replies.add(p.fsync(handle));
-            }
-            replies.add(p.close(handle));
+            notifyAll();
         }
-        for (CompletableFuture<SftpPipeline.Reply> r : replies) {
-            p.await(r, "write new objects");
-        }
-        return sent;
+        return f;
     }
 
-    /** Links each temporary file to its object's name (kept when taken: the same content) and removes it. */
-    private void name(SftpConnections.Connection c, List<Sent> sent) throws IOException, SftpException {
-        SftpPipeline p = c.pipeline();
-        List<CompletableFuture<SftpPipeline.Reply>> linked = new ArrayList<>();
-        List<CompletableFuture<SftpPipeline.Reply>> removed = new ArrayList<>();
-        for (Sent s : sent) {
-            boolean wanted = pending.get(s.pending().key()) == s.pending();
-            linked.add(wanted ? p.hardlink(s.temp(), s.pending().target()) : null);
-            removed.add(p.remove(s.temp()));
+    /**
+     * Syncs the server's file system once, then names the batches sent before, in the order they
+     * were taken: those that follow the last named one without a gap (a batch still being sent
+     * holds back the ones after it). {@code wait}: wait for a naming under way instead of leaving
+     * its batches to it (a flush); a writer that finds one under way goes on writing.
+     */
+    private void nameSent(boolean wait) {
+        if (wait) {
+            naming.lock();
+        } else if (!naming.tryLock()) {
+            return;
         }
-        for (int i = 0; i < sent.size(); i++) {
-            Pending o = sent.get(i).pending();
-            if (linked.get(i) != null) {
-                try {
-                    p.await(linked.get(i), "name " + o.key());
-                } catch (SftpException e) {
-                    if (lstat(c.channel(), o.target()) == null) {
-                        throw e;
-                    }
-                    LOG.debug("{} was stored by another writer meanwhile", o.key());
+        try {
+            List<SftpBatchRequests.SentBatch> ready = new ArrayList<>();
+            long last;
+            synchronized (this) {
+                failIfFailed();
+                last = named;
+                while (unnamed.containsKey(last + 1)) {
+                    SftpBatchRequests.SentBatch b = unnamed.remove(++last);
+                    ready.add(b);
+                    unnamedObjects -= b.objects().size();
+                    unnamedBytes -= b.objects().stream().mapToLong(x -> x.pending().size()).sum();
                 }
-                sync.named(o.folder());
             }
-            try {
-                p.await(removed.get(i), "remove " + sent.get(i).temp());
-            } catch (SftpException e) {
-                LOG.debug("cannot remove {}: {}", sent.get(i).temp(), e.getMessage());
+            if (ready.isEmpty()) {
+                return;
             }
-            pending.remove(o.key(), o);
+            sync.fileSystemAfter(sync.generation()); // begun now: after every one of them was sent
+            channels.runOn("name " + ready.stream().mapToInt(b -> b.objects().size()).sum() + " new objects", true,
+                    c -> {
+                        for (SftpBatchRequests.SentBatch b : ready) {
+                            name(c, b.objects());
+                        }
+                        return null;
+                    });
+            synchronized (this) {
+                named = last;
+            }
+        } catch (RuntimeException e) {
+            throw failed(e);
+        } finally {
+            naming.unlock();
         }
+    }
+
+    private void name(SftpConnections.Connection c, List<SftpBatchRequests.Sent> sent) throws IOException, SftpException {
+        requests.name(c, sent, o -> pending.get(o.key()) == o, o -> pending.remove(o.key(), o));
     }
 
     private void waitHere() {

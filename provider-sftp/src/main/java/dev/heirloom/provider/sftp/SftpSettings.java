@@ -16,7 +16,7 @@ import java.util.Optional;
 record SftpSettings(String user, String host, int port, String path, Optional<Path> identity,
                     Optional<String> passphrase, Optional<String> password, Path knownHosts,
                     Duration connectTimeout, Duration readTimeout, int sessions, int bulkRequests,
-                    Optional<String> remoteHashCommand) {
+                    Optional<String> remoteHashCommand, Optional<String> syncCommand) {
 
     static final String IDENTITY = "identity";
     static final String PASSPHRASE = "passphrase";
@@ -27,6 +27,9 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
     static final String SESSIONS = "sessions";
     static final String BULK_REQUESTS = "bulkRequests";
     static final String REMOTE_HASH_COMMAND = "remoteHashCommand";
+    static final String SYNC_COMMAND = "syncCommand";
+    /** Syncs the file system holding the path it is given (GNU coreutils, BusyBox). */
+    static final String DEFAULT_SYNC_COMMAND = "sync -f";
 
     static SftpSettings parse(TargetConfig config) {
         var uri = config.uri();
@@ -55,15 +58,23 @@ record SftpSettings(String user, String host, int port, String path, Optional<Pa
         return new SftpSettings(user, uri.getHost(), port, uri.getPath(), identity, config.option(PASSPHRASE),
                 config.option(PASSWORD), knownHosts, seconds(config, CONNECT_TIMEOUT, 15), seconds(config, READ_TIMEOUT, 120),
                 config.intOption(SESSIONS, 4, 1, 64), config.intOption(BULK_REQUESTS, 64, 1, 1024),
-                remoteHashCommand(config));
+                command(config, REMOTE_HASH_COMMAND, "sha256sum or 'shasum -a 256'"), syncCommand(config));
     }
 
-    /** A command name and fixed arguments only: the object's path is appended, quoted, by us. */
-    private static Optional<String> remoteHashCommand(TargetConfig config) {
-        Optional<String> command = config.option(REMOTE_HASH_COMMAND).map(String::strip).filter(c -> !c.isEmpty());
+    /** {@value #DEFAULT_SYNC_COMMAND} unless set; {@code none} turns it off (each new object is then synced on its own). */
+    private static Optional<String> syncCommand(TargetConfig config) {
+        if (config.option(SYNC_COMMAND).map(String::strip).filter("none"::equals).isPresent()) {
+            return Optional.empty();
+        }
+        return command(config, SYNC_COMMAND, "'sync -f', or none").or(() -> Optional.of(DEFAULT_SYNC_COMMAND));
+    }
+
+    /** A command name and fixed arguments only: a path is appended, quoted, by us. */
+    private static Optional<String> command(TargetConfig config, String name, String example) {
+        Optional<String> command = config.option(name).map(String::strip).filter(c -> !c.isEmpty());
         if (command.isPresent() && !command.get().matches("[A-Za-z0-9_./ -]+")) {
-            throw new InvalidConfigException("remoteHashCommand is a command and its options, such as sha256sum or "
-                    + "'shasum -a 256'; quotes, pipes and other shell syntax are not allowed");
+            throw new InvalidConfigException(name + " is a command and its options, such as " + example
+                    + "; quotes, pipes and other shell syntax are not allowed");
         }
         return command;
     }

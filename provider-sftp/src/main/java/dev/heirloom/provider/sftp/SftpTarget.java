@@ -60,7 +60,8 @@ final class SftpTarget implements StorageTarget {
         this.connections = connections;
         this.channels = new SftpChannels(connections, settings.address());
         this.root = root;
-        this.sync = new SftpSync(channels);
+        this.sync = new SftpSync(channels, root, settings.syncCommand(), settings.connectTimeout(),
+                settings.readTimeout());
         this.uploads = new SftpUploads(channels, sync, root, hardlink, posixRename);
         this.group = hardlink ? Optional.of(new SftpGroupCommit(channels, sync, uploads::makeFolders,
                 SftpGroupCommit.Limits.DEFAULT)) : Optional.empty();
@@ -132,9 +133,9 @@ final class SftpTarget implements StorageTarget {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         String p = path(key);
-        Optional<SftpGroupCommit.Pending> pending = group.flatMap(g -> g.pending(key));
+        Optional<PendingObject> pending = group.flatMap(g -> g.pending(key));
         if (pending.isPresent()) {
-            return Optional.of(ObjectInfo.of(key, pending.get().bytes().length));
+            return Optional.of(ObjectInfo.of(key, pending.get().size()));
         }
         return channels.run("stat " + key, ch -> {
             SftpATTRS a = lstat(ch, p);
@@ -148,13 +149,25 @@ final class SftpTarget implements StorageTarget {
             throw new IllegalArgumentException("negative offset");
         }
         String p = path(key);
-        Optional<SftpGroupCommit.Pending> pending = group.flatMap(g -> g.pending(key));
+        Optional<PendingObject> pending = group.flatMap(g -> g.pending(key));
         if (pending.isPresent()) {
             byte[] bytes = pending.get().bytes();
-            int from = (int) Math.min(offset, bytes.length);
-            int count = (int) (length < 0 ? bytes.length - from : Math.min(length, bytes.length - from));
-            return new java.io.ByteArrayInputStream(bytes, from, count);
+            if (bytes != null) {
+                int from = (int) Math.min(offset, bytes.length);
+                int count = (int) (length < 0 ? bytes.length - from : Math.min(length, bytes.length - from));
+                return new java.io.ByteArrayInputStream(bytes, from, count);
+            }
+            try { // sent, not yet named: its temporary file, unless it was named meanwhile
+                return read(key, pending.get().temp(), offset, length);
+            } catch (ObjectNotFoundException e) {
+                LOG.debug("{} was named while it was read", key);
+            }
         }
+        return read(key, p, offset, length);
+    }
+
+    /** Reads the object {@code key} from the file at {@code p}. */
+    private InputStream read(String key, String p, long offset, long length) {
         SftpConnections.Connection c = connections.borrow();
         try {
             SftpATTRS a = lstat(c.channel(), p);

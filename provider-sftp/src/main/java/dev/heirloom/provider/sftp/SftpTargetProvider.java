@@ -30,6 +30,10 @@ public final class SftpTargetProvider implements StorageTargetProvider {
                 OptionSpec.optional(SftpSettings.REMOTE_HASH_COMMAND, "a command run over SSH that prints an object's "
                         + "SHA-256 (sha256sum, or 'shasum -a 256'), so that checksum verification reads objects on the "
                         + "server instead of downloading them; needs a shell account, not an SFTP-only one"),
+                OptionSpec.optional(SftpSettings.SYNC_COMMAND, "a command run over SSH that syncs the file system "
+                        + "holding the path it is given (default 'sync -f'; none: sync each new object on its own), so "
+                        + "that a batch of small objects is made durable at once; used only where the account may run "
+                        + "commands and the server's file system is one whose sync reaches the disk"),
                 OptionSpec.optional(SftpSettings.BULK_REQUESTS, "SFTP requests in flight per transfer (default 64)"));
     }
 

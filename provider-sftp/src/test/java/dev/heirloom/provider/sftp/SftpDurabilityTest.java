@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SftpDurabilityTest {
     private static final Pattern LINK = Pattern.compile("(hardlink|posix-rename|rename) old \"([^\"]+)\" new \"([^\"]+)\"");
     private static final Pattern FSYNC = Pattern.compile("fsync \"([^\"]+)\"");
+    private static final Pattern CLOSE = Pattern.compile("close \"([^\"]+)\" bytes read");
     private static Path dir;
     private static OpenSshServer server;
 
@@ -48,7 +49,35 @@ class SftpDurabilityTest {
     }
 
     private static StorageTarget open(Path folder) {
-        return new SftpTargetProvider().open(new TargetConfig(server.uri(folder), server.options()));
+        return open(folder, Map.of());
+    }
+
+    private static StorageTarget open(Path folder, Map<String, String> more) {
+        Map<String, String> options = new HashMap<>(server.options());
+        options.putAll(more);
+        return new SftpTargetProvider().open(new TargetConfig(server.uri(folder), options));
+    }
+
+    /** Writes 40 small batched objects, a large one and a replaced one, flushes and checks what is stored. */
+    private static Map<String, byte[]> writeAndFlush(StorageTarget target, Path folder) throws Exception {
+        Map<String, byte[]> written = new HashMap<>();
+        for (int i = 0; i < 40; i++) { // batched: small, create-if-absent, group commit allowed
+            byte[] b = random(4_000 + i, i);
+            String key = "objects/" + String.format("%02x", i % 4) + "/small-" + i;
+            target.write(key, ContentSource.ofBytes(b), WriteOptions.createIfAbsent(sums(b)).withGroupCommit());
+            written.put(key, b);
+        }
+        byte[] large = random(3 << 20, 99); // streamed on its own
+        target.write("objects/ff/large", ContentSource.ofBytes(large), WriteOptions.createIfAbsent(sums(large)));
+        written.put("objects/ff/large", large);
+        byte[] snapshot = random(900, 7); // replaced, never batched
+        target.write("snapshots/s1", ContentSource.ofBytes(snapshot), WriteOptions.replace(sums(snapshot)));
+        written.put("snapshots/s1", snapshot);
+        target.flush();
+        for (Map.Entry<String, byte[]> e : written.entrySet()) {
+            assertThat(Files.readAllBytes(folder.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        return written;
     }
 
     private static byte[] random(int size, long seed) {
@@ -74,27 +103,21 @@ class SftpDurabilityTest {
     }
 
     @Test
-    void everyNameIsGivenOnlyToSyncedBytesAndTheFlushSyncsTheFoldersThatGotNames() throws Exception {
-        Path folder = dir.resolve("repo-sync");
+    void withoutAFileSystemSyncEveryNameIsGivenToSyncedBytesAndTheFlushSyncsTheFolders() throws Exception {
+        assertEachFileSynced("repo-sync", Map.of("syncCommand", "none"));
+    }
+
+    @Test
+    void aSyncCommandThatFailsMeansEachFileIsSyncedOnItsOwn() throws Exception {
+        assertEachFileSynced("repo-sync-false", Map.of("syncCommand", "false"));
+    }
+
+    private void assertEachFileSynced(String name, Map<String, String> options) throws Exception {
+        Path folder = dir.resolve(name);
         long from = Files.size(server.log());
-        Map<String, byte[]> written = new HashMap<>();
-        try (StorageTarget target = open(folder)) {
-            for (int i = 0; i < 40; i++) { // batched: small, create-if-absent, group commit allowed
-                byte[] b = random(4_000 + i, i);
-                String key = "objects/" + String.format("%02x", i % 4) + "/small-" + i;
-                target.write(key, ContentSource.ofBytes(b), WriteOptions.createIfAbsent(sums(b)).withGroupCommit());
-                written.put(key, b);
-            }
-            byte[] large = random(3 << 20, 99); // streamed on its own
-            target.write("objects/ff/large", ContentSource.ofBytes(large), WriteOptions.createIfAbsent(sums(large)));
-            written.put("objects/ff/large", large);
-            byte[] snapshot = random(900, 7); // replaced, never batched
-            target.write("snapshots/s1", ContentSource.ofBytes(snapshot), WriteOptions.replace(sums(snapshot)));
-            written.put("snapshots/s1", snapshot);
-            target.flush();
-            for (Map.Entry<String, byte[]> e : written.entrySet()) {
-                assertThat(Files.readAllBytes(folder.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
-            }
+        Map<String, byte[]> written;
+        try (StorageTarget target = open(folder, options)) {
+            written = writeAndFlush(target, folder);
         }
         List<String> log = logSince(from, folder);
         List<String> synced = new ArrayList<>();
@@ -124,6 +147,54 @@ class SftpDurabilityTest {
     }
 
     @Test
+    void aBatchIsMadeDurableByOneSyncOfTheFileSystemBeforeAnyOfItsNames() throws Exception {
+        Path folder = dir.resolve("repo-syncfs");
+        Path wrapper = dir.resolve("logging-sync");
+        Files.writeString(wrapper, "#!/bin/sh\necho \"filesystem-sync $1\" >> " + server.log() + "\nexec sync -f \"$1\"\n");
+        wrapper.toFile().setExecutable(true);
+        long from = Files.size(server.log());
+        Map<String, byte[]> written;
+        try (StorageTarget target = open(folder, Map.of("syncCommand", wrapper.toString()))) {
+            written = writeAndFlush(target, folder);
+        }
+        List<String> log = logSince(from, folder);
+        Map<String, Integer> closed = new HashMap<>();
+        List<String> fileSynced = new ArrayList<>();
+        int lastFileSystemSync = -1;
+        int lastName = -1;
+        int named = 0;
+        for (int i = 0; i < log.size(); i++) {
+            String line = log.get(i);
+            if (line.startsWith("filesystem-sync ")) {
+                lastFileSystemSync = i;
+            }
+            Matcher close = CLOSE.matcher(line);
+            if (close.find()) {
+                closed.put(close.group(1), i);
+            }
+            Matcher sync = FSYNC.matcher(line);
+            if (sync.find()) {
+                fileSynced.add(sync.group(1));
+            }
+            Matcher link = LINK.matcher(line);
+            if (link.find()) {
+                named++;
+                lastName = i;
+                if (link.group(2).contains("/.heirloom-tmp-g-")) {
+                    assertThat(fileSynced).as("a batched object is not synced on its own").doesNotContain(link.group(2));
+                    assertThat(lastFileSystemSync).as("the file system was synced after %s was written and before "
+                            + "it got its name", link.group(3)).isGreaterThan(closed.get(link.group(2)));
+                } else {
+                    assertThat(fileSynced).as("%s, not batched, was synced on its own", link.group(3))
+                            .contains(link.group(2));
+                }
+            }
+        }
+        assertThat(named).as("names given, per the server's log: %s", log).isEqualTo(written.size());
+        assertThat(lastFileSystemSync).as("the flush synced the file system after the last new name").isGreaterThan(lastName);
+    }
+
+    @Test
     void smallObjectsAreSentInBatchesSeenByTheWriterAtOnce() throws Exception {
         Path folder = dir.resolve("repo-batch");
         try (StorageTarget target = open(folder)) {
@@ -138,6 +209,39 @@ class SftpDurabilityTest {
             assertThat(Files.readAllBytes(folder.resolve("objects/aa/one"))).isEqualTo(b);
             try (var files = Files.walk(folder)) {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".heirloom-"));
+            }
+        }
+    }
+
+    @Test
+    void aBatchSentAndNotYetNamedIsReadFromItsTemporaryFile() throws Exception {
+        Path folder = dir.resolve("repo-sent");
+        try (StorageTarget target = open(folder)) {
+            Map<String, byte[]> written = new HashMap<>();
+            for (int i = 0; i < 300; i++) { // more than one batch: the first is sent, and named only at the flush
+                byte[] b = random(3_000 + i, 1_000 + i);
+                String key = "objects/" + String.format("%02x", i % 16) + "/o-" + i;
+                target.write(key, ContentSource.ofBytes(b), WriteOptions.createIfAbsent(sums(b)).withGroupCommit());
+                written.put(key, b);
+            }
+            assertThat(folder.resolve("objects/00/o-0")).doesNotExist();
+            try (var files = Files.walk(folder.resolve("objects"))) {
+                assertThat(files.filter(f -> f.getFileName().toString().startsWith(".heirloom-tmp-g-")).count())
+                        .as("the first batch is on the server under temporary names").isGreaterThanOrEqualTo(256);
+            }
+            for (Map.Entry<String, byte[]> e : written.entrySet()) {
+                assertThat(target.stat(e.getKey())).get().extracting(i -> i.size()).isEqualTo((long) e.getValue().length);
+                try (var in = target.read(e.getKey(), 10, 100)) {
+                    assertThat(in.readAllBytes()).as(e.getKey())
+                            .isEqualTo(java.util.Arrays.copyOfRange(e.getValue(), 10, 110));
+                }
+            }
+            target.flush();
+            for (Map.Entry<String, byte[]> e : written.entrySet()) {
+                assertThat(Files.readAllBytes(folder.resolve(e.getKey()))).isEqualTo(e.getValue());
+            }
+            try (var files = Files.walk(folder)) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(".heirloom-"));
             }
         }
     }

@@ -347,6 +347,10 @@ class SftpTargetTest {
         shell.put("remoteHashCommand", "sha256sum; rm -rf /");
         assertThatThrownBy(() -> open(folder, shell)).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("shell syntax");
+        Map<String, String> sync = new HashMap<>(server.options());
+        sync.put("syncCommand", "sync -f $(reboot)");
+        assertThatThrownBy(() -> open(folder, sync)).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("syncCommand").hasMessageContaining("shell syntax");
     }
 
     @Test
