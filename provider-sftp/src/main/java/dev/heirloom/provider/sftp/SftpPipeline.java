@@ -6,14 +6,13 @@ import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SftpException;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +26,9 @@ import java.util.concurrent.TimeoutException;
  * JSch's {@code ChannelSftp} cannot do across files (it waits for every open, close and link), and
  * the OpenSSH extensions it does not offer ({@code fsync@openssh.com}). Requests are buffered
  * until {@link #flush()}, so a batch of small files costs a few SSH packets instead of one round
- * trip per request; a reader thread completes each request's future by its id. One caller at a
- * time (the holder of the pooled connection); the reader thread is its own.
+ * trip per request. Replies are parsed as JSch hands the channel's data over, in its session
+ * thread (no pipe and no reader thread to wake per reply), completing each request's future by its
+ * id. One caller at a time (the holder of the pooled connection).
  */
 final class SftpPipeline implements AutoCloseable {
     static final int READ = 0x01;
@@ -58,25 +58,19 @@ final class SftpPipeline implements AutoCloseable {
     }
 
     private final ChannelSubsystem channel;
-    private final DataInputStream in;
     private final OutputStream out;
-    private final Map<String, String> extensions;
+    /** The server's extensions, from its version reply. */
+    private final CompletableFuture<Map<String, String>> version = new CompletableFuture<>();
     private final Map<Integer, CompletableFuture<Reply>> waiting = new ConcurrentHashMap<>();
-    private final Thread reader;
     private final long awaitMillis;
     private int nextId = 1;
     private volatile IOException broken;
 
-    private SftpPipeline(ChannelSubsystem channel, DataInputStream in, OutputStream out, Map<String, String> extensions,
-                         long awaitMillis) {
+    private SftpPipeline(ChannelSubsystem channel, long awaitMillis) throws IOException {
         this.channel = channel;
         this.awaitMillis = awaitMillis;
-        this.in = in;
-        this.out = out;
-        this.extensions = extensions;
-        this.reader = new Thread(this::readReplies, "heirloom-sftp-replies");
-        reader.setDaemon(true);
-        reader.start();
+        this.out = new BufferedOutputStream(channel.getOutputStream(), 64 * 1024);
+        channel.setOutputStream(new Replies());
     }
 
     /**
@@ -88,26 +82,23 @@ final class SftpPipeline implements AutoCloseable {
         ChannelSubsystem channel = (ChannelSubsystem) session.openChannel("subsystem");
         channel.setSubsystem("sftp");
         try {
-            InputStream raw = channel.getInputStream();
-            OutputStream out = new BufferedOutputStream(channel.getOutputStream(), 64 * 1024);
+            SftpPipeline pipeline = new SftpPipeline(channel, awaitMillis);
             channel.connect(timeoutMillis);
-            DataInputStream in = new DataInputStream(raw);
             ByteBuffer init = ByteBuffer.allocate(9).putInt(5).put(FXP_INIT).putInt(3);
-            out.write(init.array());
-            out.flush();
-            int length = in.readInt();
-            if (length < 5 || length > MAX_REPLY || in.readByte() != FXP_VERSION) {
-                throw new IOException("the server did not answer the SFTP version exchange");
+            pipeline.out.write(init.array());
+            pipeline.out.flush();
+            try {
+                pipeline.version.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted during the SFTP version exchange");
+            } catch (TimeoutException e) {
+                throw new IOException("the server did not answer the SFTP version exchange in "
+                        + timeoutMillis / 1000 + " s");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
-            byte[] body = new byte[length - 1];
-            in.readFully(body);
-            ByteBuffer b = ByteBuffer.wrap(body);
-            b.getInt(); // the version; OpenSSH and every other server speak 3
-            Map<String, String> extensions = new HashMap<>();
-            while (b.remaining() >= 8) {
-                extensions.put(string(b), string(b));
-            }
-            return new SftpPipeline(channel, in, out, extensions, awaitMillis);
+            return pipeline;
         } catch (IOException | JSchException | RuntimeException e) {
             channel.disconnect();
             throw e;
@@ -116,7 +107,7 @@ final class SftpPipeline implements AutoCloseable {
 
     /** Whether the server announced the extension (for example {@code fsync@openssh.com}). */
     boolean has(String extension) {
-        return extensions.containsKey(extension);
+        return version.getNow(Map.of()).containsKey(extension);
     }
 
     /** Opens (with the {@code READ}, {@code WRITE}, … flags) a file; the reply carries its handle. */
@@ -226,42 +217,92 @@ final class SftpPipeline implements AutoCloseable {
         return reply;
     }
 
-    private void readReplies() {
-        try {
-            while (true) {
-                int length = in.readInt();
-                if (length < 5 || length > MAX_REPLY) {
-                    throw new IOException("an SFTP reply of " + length + " bytes");
-                }
-                byte[] body = new byte[length];
-                in.readFully(body);
-                ByteBuffer b = ByteBuffer.wrap(body);
-                byte type = b.get();
-                int id = b.getInt();
-                CompletableFuture<Reply> reply = waiting.remove(id);
-                if (reply == null) {
-                    throw new IOException("an SFTP reply to no request (" + id + ")");
-                }
-                if (type == FXP_STATUS) {
-                    int status = b.getInt();
-                    reply.complete(new Reply(status, b.remaining() >= 4 ? string(b) : "", null));
-                } else if (type == FXP_HANDLE) {
-                    byte[] handle = new byte[b.getInt()];
-                    b.get(handle);
-                    reply.complete(new Reply(0, "", handle));
-                } else {
-                    reply.complete(new Reply(-1, "unexpected SFTP reply type " + type, null));
-                }
+    /**
+     * The channel's data as JSch hands it over, in its session thread: whole replies complete their
+     * requests; nothing here blocks or throws (a broken reply stream fails every request waiting).
+     */
+    private final class Replies extends OutputStream {
+        private byte[] buffer = new byte[64 * 1024];
+        private int filled;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] data, int offset, int length) {
+            if (broken != null) {
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            IOException failure = e instanceof EOFException ? new EOFException("the SFTP channel closed")
-                    : e instanceof IOException io ? io : new IOException(e);
-            broken = failure;
-            for (Integer id : waiting.keySet()) {
-                CompletableFuture<Reply> f = waiting.remove(id);
-                if (f != null) {
-                    f.completeExceptionally(failure);
+            try {
+                if (filled + length > buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, filled + length));
                 }
+                System.arraycopy(data, offset, buffer, filled, length);
+                filled += length;
+                int at = 0;
+                while (filled - at >= 4) {
+                    int size = ByteBuffer.wrap(buffer, at, 4).getInt();
+                    if (size < 5 || size > MAX_REPLY) {
+                        throw new IOException("an SFTP reply of " + size + " bytes");
+                    }
+                    if (filled - at - 4 < size) {
+                        break;
+                    }
+                    reply(ByteBuffer.wrap(buffer, at + 4, size).slice());
+                    at += 4 + size;
+                }
+                System.arraycopy(buffer, at, buffer, 0, filled - at);
+                filled -= at;
+            } catch (IOException | RuntimeException e) {
+                fail(e instanceof IOException io ? io : new IOException(e));
+            }
+        }
+
+        @Override
+        public void close() {
+            fail(new EOFException("the SFTP channel closed"));
+        }
+    }
+
+    private void reply(ByteBuffer b) throws IOException {
+        byte type = b.get();
+        if (type == FXP_VERSION) {
+            b.getInt(); // the version; OpenSSH and every other server speak 3
+            Map<String, String> extensions = new HashMap<>();
+            while (b.remaining() >= 8) {
+                extensions.put(string(b), string(b));
+            }
+            version.complete(Map.copyOf(extensions));
+            return;
+        }
+        int id = b.getInt();
+        CompletableFuture<Reply> reply = waiting.remove(id);
+        if (reply == null) {
+            throw new IOException("an SFTP reply to no request (" + id + ")");
+        }
+        if (type == FXP_STATUS) {
+            int status = b.getInt();
+            reply.complete(new Reply(status, b.remaining() >= 4 ? string(b) : "", null));
+        } else if (type == FXP_HANDLE) {
+            byte[] handle = new byte[b.getInt()];
+            b.get(handle);
+            reply.complete(new Reply(0, "", handle));
+        } else {
+            reply.complete(new Reply(-1, "unexpected SFTP reply type " + type, null));
+        }
+    }
+
+    private void fail(IOException failure) {
+        if (broken == null) {
+            broken = failure;
+        }
+        version.completeExceptionally(failure);
+        for (Integer id : waiting.keySet()) {
+            CompletableFuture<Reply> f = waiting.remove(id);
+            if (f != null) {
+                f.completeExceptionally(failure);
             }
         }
     }
