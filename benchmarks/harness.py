@@ -75,11 +75,12 @@ WHY = {
                   "client takes 27-34 s of it (user 16-17 s, system 11-17 s) where rsync and ssh take 11 s, which "
                   "leaves sshd less: strace -c counted 12 futex calls per file (hand-offs between JSch's session "
                   "thread, a reply-reader thread and the waiting writer), 7 reads and 2 stats. Replies are now "
-                  "parsed in JSch's session thread as it hands the data over (after this row was measured): 6.5 "
+                  "parsed in JSch's session thread as it hands the data over: 6.5 "
                   "futex calls and 6 reads per file, the client's system CPU 11-13 s instead of 16-19 s in "
                   "alternating runs. A read buffer under JSch's socket cut the reads to 3 per file but ran 8 % "
                   "slower (A/B, twice) and was not kept. "
-                  "Runs of this row range 1.1-1.4 x; Heirloom is ahead of rclone's SFTP backend.",
+                  "Runs of this row range 1.0-1.4 x (rsync itself ranges 27-50 s here); Heirloom is ahead of "
+                  "rclone's SFTP backend.",
     "three-targets": "The machine, not Heirloom: the floor row (two bare Java copies and the bare JSch upload "
                      "running at once) takes 0.8 of the three rsyncs one after the other, above the goal, because "
                      "the three copies share one disk and two cores (SSH encryption in the JVM and in sshd). Heirloom reads "
