@@ -7,6 +7,7 @@ package dev.heirloom.provider.sftp;
 final class PendingObject {
     private final String key;
     private final String target;
+    private final String folder;
     private final long size;
     private volatile byte[] bytes;
     private volatile String temp;
@@ -15,6 +16,7 @@ final class PendingObject {
     PendingObject(String key, String target, byte[] bytes) {
         this.key = key;
         this.target = target;
+        this.folder = target.substring(0, target.lastIndexOf('/'));
         this.size = bytes.length;
         this.bytes = bytes;
     }
@@ -32,8 +34,9 @@ final class PendingObject {
         return target;
     }
 
+    /** The folder the object is named in (its temporary file is there too). */
     String folder() {
-        return target.substring(0, target.lastIndexOf('/'));
+        return folder;
     }
 
     /** The content, or null once it is on the server under {@link #temp()} alone. */

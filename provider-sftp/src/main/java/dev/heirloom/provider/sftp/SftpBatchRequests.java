@@ -33,12 +33,8 @@ final class SftpBatchRequests {
         void make(ChannelSftp channel, String folder) throws SftpException;
     }
 
-    /** An object of a batch and the temporary file it was sent to. */
-    record Sent(PendingObject pending, String temp) {
-    }
-
-    /** A batch on the server under temporary names; {@code wholeSync}: not synced file by file. */
-    record SentBatch(List<Sent> objects, boolean wholeSync) {
+    /** A batch on the server under temporary names ({@link PendingObject#temp()}); {@code wholeSync}: not synced file by file. */
+    record SentBatch(List<PendingObject> objects, boolean wholeSync) {
     }
 
     private final SftpSync sync;
@@ -62,18 +58,16 @@ final class SftpBatchRequests {
         SftpPipeline p = c.pipeline();
         boolean wholeSync = sync.fileSystemSync(c);
         boolean eachFile = !wholeSync && sync.available(p);
-        List<Sent> sent = new ArrayList<>();
         List<CompletableFuture<SftpPipeline.Reply>> opened = new ArrayList<>();
         for (PendingObject o : objects) {
             String temp = o.folder() + "/" + TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            sent.add(new Sent(o, temp));
             o.sending(temp);
             opened.add(p.open(temp, SftpPipeline.WRITE | SftpPipeline.CREATE | SftpPipeline.EXCLUSIVE));
         }
         List<CompletableFuture<SftpPipeline.Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            byte[] handle = p.await(opened.get(i), "create " + sent.get(i).temp()).handle();
-            byte[] bytes = sent.get(i).pending().bytes();
+        for (int i = 0; i < objects.size(); i++) {
+            byte[] handle = p.await(opened.get(i), "create " + objects.get(i).temp()).handle();
+            byte[] bytes = objects.get(i).bytes();
             for (int off = 0; off < bytes.length; off += SftpPipeline.CHUNK) {
                 replies.add(p.write(handle, off, bytes, off, Math.min(SftpPipeline.CHUNK, bytes.length - off)));
             }
@@ -85,7 +79,7 @@ final class SftpBatchRequests {
         for (CompletableFuture<SftpPipeline.Reply> r : replies) {
             p.await(r, "write new objects");
         }
-        return new SentBatch(sent, wholeSync);
+        return new SentBatch(List.copyOf(objects), wholeSync);
     }
 
     /**
@@ -94,17 +88,17 @@ final class SftpBatchRequests {
      *
      * @param named told of each object once it has its name (or lost it to a delete)
      */
-    void name(SftpConnections.Connection c, List<Sent> sent, Predicate<PendingObject> wanted,
+    void name(SftpConnections.Connection c, List<PendingObject> sent, Predicate<PendingObject> wanted,
               java.util.function.Consumer<PendingObject> named) throws IOException, SftpException {
         SftpPipeline p = c.pipeline();
         List<CompletableFuture<SftpPipeline.Reply>> linked = new ArrayList<>();
         List<CompletableFuture<SftpPipeline.Reply>> removed = new ArrayList<>();
-        for (Sent s : sent) {
-            linked.add(wanted.test(s.pending()) ? p.hardlink(s.temp(), s.pending().target()) : null);
-            removed.add(p.remove(s.temp()));
+        for (PendingObject o : sent) {
+            linked.add(wanted.test(o) ? p.hardlink(o.temp(), o.target()) : null);
+            removed.add(p.remove(o.temp()));
         }
         for (int i = 0; i < sent.size(); i++) {
-            PendingObject o = sent.get(i).pending();
+            PendingObject o = sent.get(i);
             if (linked.get(i) != null) {
                 try {
                     p.await(linked.get(i), "name " + o.key());
@@ -117,9 +111,9 @@ final class SftpBatchRequests {
                 sync.named(o.folder());
             }
             try {
-                p.await(removed.get(i), "remove " + sent.get(i).temp());
+                p.await(removed.get(i), "remove " + o.temp());
             } catch (SftpException e) {
-                LOG.debug("cannot remove {}: {}", sent.get(i).temp(), e.getMessage());
+                LOG.debug("cannot remove {}: {}", o.temp(), e.getMessage());
             }
             named.accept(o);
         }

@@ -232,7 +232,7 @@ final class SftpGroupCommit implements AutoCloseable {
                     SftpBatchRequests.SentBatch b = unnamed.remove(++last);
                     ready.add(b);
                     unnamedObjects -= b.objects().size();
-                    unnamedBytes -= b.objects().stream().mapToLong(x -> x.pending().size()).sum();
+                    unnamedBytes -= b.objects().stream().mapToLong(PendingObject::size).sum();
                 }
             }
             if (ready.isEmpty()) {
@@ -256,7 +256,7 @@ final class SftpGroupCommit implements AutoCloseable {
         }
     }
 
-    private void name(SftpConnections.Connection c, List<SftpBatchRequests.Sent> sent) throws IOException, SftpException {
+    private void name(SftpConnections.Connection c, List<PendingObject> sent) throws IOException, SftpException {
         requests.name(c, sent, o -> pending.get(o.key()) == o, o -> pending.remove(o.key(), o));
     }
 
